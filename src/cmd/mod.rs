@@ -1,0 +1,51 @@
+//! The subcommands: each file owns its arguments and a `run()` that returns the exit code.
+
+pub mod index;
+pub mod search;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+/// The index folder used when `--index` is not given.
+pub const DEFAULT_INDEX: &str = "index";
+/// The corpus folder used when none is given.
+pub const DEFAULT_CORPUS: &str = "corpus";
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`.
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Decides once, for the whole run.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").map_or(true, |term| term != "dumb")
+            }
+        }
+    }
+}
+
+/// The index folder to use, and whether it is the default one (which `search` may build).
+pub fn index_dir(given: Option<&Path>) -> (PathBuf, bool) {
+    match given {
+        Some(dir) => (dir.to_path_buf(), false),
+        None => (PathBuf::from(DEFAULT_INDEX), true),
+    }
+}
+
+/// Whether to draw progress bars: only for a person watching stderr.
+pub fn progress_wanted() -> bool {
+    std::io::stderr().is_terminal()
+}

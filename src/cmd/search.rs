@@ -1,0 +1,113 @@
+//! `newsdex search`: rank passages (or articles) for a query and print them.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+
+use newsdex::indexer;
+use newsdex::output::{print_human, print_json};
+use newsdex::query::Syntax;
+use newsdex::search::{Engine, Request};
+
+use super::index::{self, IndexArgs};
+use super::{DEFAULT_CORPUS, index_dir};
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Query syntax:
+  cease fire            either word; passages with more of them rank first
+  \"cease-fire deal\"     a phrase: these words, in this order, next to each other
+  cease-fire            a hyphenated word is a phrase too; ceasefire, cease-fire and
+                        \"cease fire\" all find each other's spellings
+  title:syria           a word in one field: title, dateline or body
+  dateline:ankara       articles filed from Ankara
+  syria AND turkey      both;  syria OR turkey  either;  syria NOT russia  (or -russia)
+  +syria turkey         syria required, turkey ranks higher
+  negotia*              any word starting with negotia
+  (a OR b) AND c        grouping
+Words are matched by stem (talks finds talk) and without accents (Zurich finds Zürich).
+Only upper-case AND, OR and NOT are operators. With --plain, every word is a word.
+
+Output: rank, score, path ¶paragraph, dateline · title, and the passage with the matched
+words highlighted (in colour on a terminal, [bracketed] otherwise). --json prints one JSON
+object per line: rank, score, path, paragraph, title, dateline, text, highlights (UTF-8
+byte offsets [start, end) into text).
+
+With no --index and no index in ./index yet, the index is first built from ./corpus.
+
+Exit status: 0 results found, 1 no results, 2 error.
+
+Examples:
+  newsdex search '\"cease-fire\"'
+  newsdex search --articles --limit 5 syria turkey talks
+  newsdex search --json 'dateline:ankara' | jq .title")]
+pub struct SearchArgs {
+    /// What to search for (several words are joined with spaces).
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Index folder [default: index].
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// How many results to print.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Print JSON Lines, one object per result.
+    #[arg(long)]
+    pub json: bool,
+    /// Rank whole articles: one row per article, with its best passage.
+    #[arg(long)]
+    pub articles: bool,
+    /// Read the query as plain words: no phrases, fields or operators.
+    #[arg(long)]
+    pub plain: bool,
+}
+
+pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
+    let (dir, is_default) = index_dir(args.index.as_deref());
+    if is_default && !indexer::exists(&dir) && PathBuf::from(DEFAULT_CORPUS).is_dir() {
+        eprintln!(
+            "newsdex: no index yet; building {} from {DEFAULT_CORPUS}/ first",
+            dir.display()
+        );
+        let build = IndexArgs {
+            corpus: PathBuf::from(DEFAULT_CORPUS),
+            index: None,
+            extensions: Vec::new(),
+            memory: 200,
+        };
+        index::run(&build)?;
+    }
+    let mut engine = Engine::open(&dir).map_err(anyhow::Error::new)?;
+    let query = args.query.join(" ");
+    let request = Request {
+        query: &query,
+        syntax: if args.plain {
+            Syntax::Plain
+        } else {
+            Syntax::Full
+        },
+        limit: args.limit.max(1),
+        articles: args.articles,
+    };
+    let hits = engine.search(&request).map_err(anyhow::Error::new)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let printed = if args.json {
+        print_json(&mut out, &hits)
+    } else {
+        print_human(&mut out, &hits, colour)
+    }
+    .and_then(|()| out.flush());
+    match printed {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        other => other.context("writing results")?,
+    }
+    Ok(if hits.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

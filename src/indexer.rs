@@ -1,0 +1,470 @@
+//! Indexing: the index folder, and bringing it up to date with a corpus folder.
+//!
+//! Owns the index folder's marker (`newsdex.json`, written before anything else so a folder
+//! that is not ours is never touched), opening and creating the tantivy index, and incremental
+//! updates: files whose size and modification time are unchanged are not read again, changed
+//! ones are deleted and re-added by their path term, vanished ones are deleted. Every change
+//! becomes visible at one `commit()`, so a killed run leaves the last committed state intact
+//! and the next run picks up from it.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::Term;
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexSettings, IndexWriter, TantivyError, doc};
+
+use crate::analysis::{ANALYZER, stemming_analyzer};
+use crate::article::{self, Article};
+use crate::corpus::{self, ArticleFile, Skipped};
+use crate::schema::{Fields, article_id};
+
+/// The marker file that says a folder holds a newsdex index.
+pub const MARKER: &str = "newsdex.json";
+
+/// Bumped whenever the schema or analysis changes in a way old indexes cannot serve.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What the marker records.
+#[derive(Debug, Serialize, Deserialize)]
+struct Marker {
+    format: u32,
+    /// The corpus folder last indexed into this index, absolute; article keys are relative to it.
+    corpus: Option<PathBuf>,
+}
+
+/// An index opened for reading or writing, with its field handles and corpus folder.
+pub struct OpenIndex {
+    pub index: Index,
+    pub fields: Fields,
+    /// Absolute corpus folder the stored paths are relative to.
+    pub corpus: Option<PathBuf>,
+}
+
+/// Why an index could not be opened; the CLI turns these into messages and exit codes.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("no newsdex index in {0} (build one with `newsdex index CORPUS --index {0}`)")]
+    Missing(String),
+    #[error(
+        "the index in {0} has no committed articles yet (its first `newsdex index` run did not finish)"
+    )]
+    Empty(String),
+    #[error(
+        "the index in {dir} was built by another version of newsdex (format {found}, this one reads {FORMAT_VERSION}); rebuild it: delete the folder and run `newsdex index CORPUS --index {dir}`"
+    )]
+    WrongVersion { dir: String, found: u32 },
+    #[error(
+        "the index in {dir} is damaged ({cause}); rebuild it: delete the folder and run `newsdex index CORPUS --index {dir}`"
+    )]
+    Damaged { dir: String, cause: String },
+}
+
+fn shown(dir: &Path) -> String {
+    corpus::display_path(dir)
+}
+
+fn read_marker(dir: &Path) -> Result<Option<Marker>, OpenError> {
+    let path = dir.join(MARKER);
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => {
+            return Err(OpenError::Damaged {
+                dir: shown(dir),
+                cause: format!("cannot read {MARKER}: {err}"),
+            });
+        }
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|err| OpenError::Damaged {
+            dir: shown(dir),
+            cause: format!("{MARKER} is not valid: {err}"),
+        })
+}
+
+fn write_marker(dir: &Path, marker: &Marker) -> anyhow::Result<()> {
+    let temporary = dir.join(format!("{MARKER}.tmp"));
+    let text = serde_json::to_string_pretty(marker)?;
+    fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
+    fs::rename(&temporary, dir.join(MARKER))
+        .with_context(|| format!("writing {}", dir.join(MARKER).display()))?;
+    Ok(())
+}
+
+/// Whether `dir` is ours to hold an index: missing, empty, holding only dotfiles or a README,
+/// or already marked as newsdex's.
+fn check_index_folder(dir: &Path) -> anyhow::Result<()> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(err).with_context(|| format!("reading {}", dir.display())),
+    };
+    for entry in entries {
+        let name = entry?.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name.to_ascii_lowercase().starts_with("readme") {
+            continue;
+        }
+        bail!(
+            "{} is not empty and holds no newsdex index; refusing to write there (choose an empty or new folder)",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Opens an existing index for searching. Never creates or changes anything.
+pub fn open(dir: &Path) -> Result<OpenIndex, OpenError> {
+    let marker = read_marker(dir)?.ok_or_else(|| OpenError::Missing(shown(dir)))?;
+    if marker.format != FORMAT_VERSION {
+        return Err(OpenError::WrongVersion {
+            dir: shown(dir),
+            found: marker.format,
+        });
+    }
+    if !dir.join("meta.json").exists() {
+        return Err(OpenError::Empty(shown(dir)));
+    }
+    let index = Index::open_in_dir(dir).map_err(|err| OpenError::Damaged {
+        dir: shown(dir),
+        cause: err.to_string(),
+    })?;
+    let fields = Fields::from_schema(&index.schema()).map_err(|err| OpenError::Damaged {
+        dir: shown(dir),
+        cause: err.to_string(),
+    })?;
+    index.tokenizers().register(ANALYZER, stemming_analyzer());
+    Ok(OpenIndex {
+        index,
+        fields,
+        corpus: marker.corpus,
+    })
+}
+
+/// Whether `dir` holds a newsdex index (a marker), committed or not.
+pub fn exists(dir: &Path) -> bool {
+    dir.join(MARKER).is_file()
+}
+
+/// Opens the index in `dir` for writing, creating it (marker first) when there is none.
+fn open_or_create(dir: &Path, corpus_root: &Path) -> anyhow::Result<OpenIndex> {
+    let marker = read_marker(dir)?;
+    match &marker {
+        Some(marker) if marker.format != FORMAT_VERSION => {
+            return Err(OpenError::WrongVersion {
+                dir: shown(dir),
+                found: marker.format,
+            }
+            .into());
+        }
+        Some(_) => {}
+        None => check_index_folder(dir)?,
+    }
+    fs::create_dir_all(dir).with_context(|| format!("creating index folder {}", dir.display()))?;
+    write_marker(
+        dir,
+        &Marker {
+            format: FORMAT_VERSION,
+            corpus: Some(corpus_root.to_path_buf()),
+        },
+    )?;
+    let index = if dir.join("meta.json").exists() {
+        Index::open_in_dir(dir).map_err(|err| OpenError::Damaged {
+            dir: shown(dir),
+            cause: err.to_string(),
+        })?
+    } else {
+        let (schema, _) = Fields::schema();
+        Index::builder()
+            .schema(schema)
+            .settings(IndexSettings {
+                docstore_compression: Compressor::Zstd(ZstdCompressor::default()),
+                docstore_blocksize: 64 * 1024,
+                ..IndexSettings::default()
+            })
+            .create_in_dir(dir)
+            .with_context(|| format!("creating index in {}", dir.display()))?
+    };
+    let fields = Fields::from_schema(&index.schema()).map_err(|err| OpenError::Damaged {
+        dir: shown(dir),
+        cause: err.to_string(),
+    })?;
+    index.tokenizers().register(ANALYZER, stemming_analyzer());
+    Ok(OpenIndex {
+        index,
+        fields,
+        corpus: Some(corpus_root.to_path_buf()),
+    })
+}
+
+/// How to index.
+#[derive(Debug, Clone)]
+pub struct IndexConfig {
+    pub corpus: PathBuf,
+    pub index_dir: PathBuf,
+    pub extensions: Vec<String>,
+    /// Draw a progress bar (on a terminal).
+    pub progress: bool,
+    /// Indexing memory budget in bytes, shared by the writer's threads.
+    pub memory_budget: usize,
+}
+
+/// What an indexing run did, for the summary line.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Article files found in the corpus.
+    pub files: usize,
+    /// Files read and (re-)indexed this run.
+    pub indexed: usize,
+    /// Files left as they were (same size and modification time).
+    pub unchanged: usize,
+    /// Articles removed because their file is gone.
+    pub removed: usize,
+    /// Passages written this run.
+    pub passages: usize,
+    /// Bytes of article files read this run.
+    pub bytes: u64,
+    pub skipped: Vec<Skipped>,
+    pub seconds: f64,
+}
+
+impl Summary {
+    /// Megabytes of article text read per second.
+    pub fn megabytes_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.bytes as f64 / 1e6 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Files read and handed to the writer at a time: bounds the memory held by parsed articles.
+const BATCH_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Bytes indexed between intermediate commits, so a killed run of a big corpus keeps most of
+/// its work.
+const COMMIT_EVERY_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Brings the index in `config.index_dir` up to date with `config.corpus`.
+pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
+    let started = Instant::now();
+    let corpus_root = fs::canonicalize(&config.corpus)
+        .with_context(|| format!("cannot open corpus folder {}", config.corpus.display()))?;
+    let walk = corpus::walk(&config.corpus, &config.extensions)?;
+    let open = open_or_create(&config.index_dir, &corpus_root)?;
+    let known = read_manifest(&open)?;
+
+    let mut summary = Summary {
+        files: walk.files.len(),
+        skipped: walk.skipped,
+        ..Summary::default()
+    };
+    let mut present: HashMap<&str, ()> = HashMap::with_capacity(walk.files.len());
+    let mut to_index: Vec<&ArticleFile> = Vec::new();
+    for file in &walk.files {
+        present.insert(&file.key, ());
+        match known.get(&file.key) {
+            Some(&(size, modified)) if size == file.size && modified == file.modified_ns => {
+                summary.unchanged += 1;
+            }
+            _ => to_index.push(file),
+        }
+    }
+    let vanished: Vec<&String> = known
+        .keys()
+        .filter(|key| !present.contains_key(key.as_str()))
+        .collect();
+    if to_index.is_empty() && vanished.is_empty() {
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
+    }
+
+    let mut writer: IndexWriter =
+        open.index
+            .writer(config.memory_budget)
+            .map_err(|err| match err {
+                TantivyError::LockFailure(..) => anyhow::anyhow!(
+                    "another `newsdex index` is writing to {} right now; wait for it to finish",
+                    config.index_dir.display()
+                ),
+                other => anyhow::Error::new(other).context("opening the index for writing"),
+            })?;
+    let result = write_changes(
+        &mut writer,
+        &open.fields,
+        &to_index,
+        &vanished,
+        config,
+        &mut summary,
+    );
+    if let Err(err) = result {
+        let _ = writer.rollback();
+        return Err(err);
+    }
+    writer.commit().context("committing the index")?;
+    writer
+        .wait_merging_threads()
+        .context("finishing segment merges")?;
+    summary.removed = vanished.len();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Deletes vanished articles and (re-)adds changed ones, committing every so often.
+fn write_changes(
+    writer: &mut IndexWriter,
+    fields: &Fields,
+    to_index: &[&ArticleFile],
+    vanished: &[&String],
+    config: &IndexConfig,
+    summary: &mut Summary,
+) -> anyhow::Result<()> {
+    for key in vanished {
+        writer.delete_term(Term::from_field_text(fields.path, key));
+    }
+    let total_bytes: u64 = to_index.iter().map(|file| file.size).sum();
+    let bar = progress_bar(config.progress, total_bytes);
+    let mut since_commit = 0u64;
+    for batch in batches(to_index) {
+        let parsed: Vec<(&ArticleFile, Result<Article, String>)> = batch
+            .par_iter()
+            .map(|file| (*file, read_article(file)))
+            .collect();
+        for (file, article) in parsed {
+            bar.inc(file.size);
+            summary.bytes += file.size;
+            since_commit += file.size;
+            match article {
+                Ok(article) => {
+                    // Delete-then-add: idempotent, so a re-run after a crash never duplicates.
+                    writer.delete_term(Term::from_field_text(fields.path, &file.key));
+                    summary.passages += add_article(writer, fields, file, &article)?;
+                    summary.indexed += 1;
+                }
+                Err(reason) => summary.skipped.push(Skipped {
+                    path: corpus::display_path(&file.path),
+                    reason,
+                }),
+            }
+        }
+        if since_commit >= COMMIT_EVERY_BYTES {
+            writer.commit().context("committing the index")?;
+            since_commit = 0;
+        }
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// Splits the files into batches of about `BATCH_BYTES`.
+fn batches<'a>(files: &'a [&'a ArticleFile]) -> impl Iterator<Item = &'a [&'a ArticleFile]> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= files.len() {
+            return None;
+        }
+        let mut end = start;
+        let mut bytes = 0;
+        while end < files.len() && (end == start || bytes + files[end].size <= BATCH_BYTES) {
+            bytes += files[end].size;
+            end += 1;
+        }
+        let batch = &files[start..end];
+        start = end;
+        Some(batch)
+    })
+}
+
+fn progress_bar(enabled: bool, total_bytes: u64) -> ProgressBar {
+    if !enabled {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total_bytes);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} indexing [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Reads, decodes and parses one file; the error is the reason to skip it.
+fn read_article(file: &ArticleFile) -> Result<Article, String> {
+    let bytes = fs::read(&file.path).map_err(|err| format!("cannot read: {err}"))?;
+    let text = corpus::decode(&bytes).map_err(|err| err.to_string())?;
+    if text.trim().is_empty() {
+        return Err("empty file".into());
+    }
+    Ok(article::parse(&text))
+}
+
+/// Adds one document per passage; returns how many.
+fn add_article(
+    writer: &IndexWriter,
+    fields: &Fields,
+    file: &ArticleFile,
+    article: &Article,
+) -> anyhow::Result<usize> {
+    let article_id = article_id(&file.key);
+    for (i, paragraph) in article.paragraphs.iter().enumerate() {
+        let mut document = doc!(
+            fields.path => file.key.as_str(),
+            fields.title => article.title.as_str(),
+            fields.dateline => article.dateline.as_str(),
+            fields.body => paragraph.as_str(),
+            fields.paragraph => (i + 1) as u64,
+            fields.article => article_id,
+        );
+        if i == 0 {
+            document.add_u64(fields.size, file.size);
+            document.add_u64(fields.modified, file.modified_ns);
+        }
+        writer.add_document(document)?;
+    }
+    Ok(article.paragraphs.len())
+}
+
+/// The committed files: key → (size, modification time), read from the first passages' fast
+/// fields without touching stored text.
+fn read_manifest(open: &OpenIndex) -> anyhow::Result<HashMap<String, (u64, u64)>> {
+    let mut manifest = HashMap::new();
+    if open.index.searchable_segment_metas()?.is_empty() {
+        return Ok(manifest);
+    }
+    let reader = open
+        .index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let mut key = String::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let sizes = fast.u64("size")?;
+        let modified = fast.u64("modified")?;
+        let Some(paths) = fast.str("path")? else {
+            continue;
+        };
+        for doc in segment.doc_ids_alive() {
+            let (Some(size), Some(modified)) = (sizes.first(doc), modified.first(doc)) else {
+                continue;
+            };
+            let Some(ord) = paths.ords().first(doc) else {
+                continue;
+            };
+            key.clear();
+            paths.ord_to_str(ord, &mut key)?;
+            manifest.insert(key.clone(), (size, modified));
+        }
+    }
+    Ok(manifest)
+}

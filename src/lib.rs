@@ -1,0 +1,15 @@
+//! newsdex: full-text search over a folder of news articles, ranking passages.
+//!
+//! The pipeline, one module a stage: [`corpus`] finds and decodes article files, [`article`]
+//! parses them into title, dateline and paragraphs, [`analysis`] turns text into terms,
+//! [`schema`] defines the passage documents, [`indexer`] keeps the index in step with the
+//! folder, [`query`] and [`search`] answer queries, and [`output`] prints hits.
+
+pub mod analysis;
+pub mod article;
+pub mod corpus;
+pub mod indexer;
+pub mod output;
+pub mod query;
+pub mod schema;
+pub mod search;

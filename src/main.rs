@@ -1,0 +1,64 @@
+//! The `newsdex` command line: parses arguments, runs a subcommand, prints errors once.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use cmd::ColorChoice;
+
+/// Full-text search for a folder of news articles: index them, then find the passages that
+/// match best.
+#[derive(Debug, Parser)]
+#[command(
+    name = "newsdex",
+    version,
+    after_long_help = "\
+Start with:
+  newsdex index corpus        build ./index from the articles in ./corpus
+  newsdex search '\"cease-fire\"'
+
+Exit status: 0 success (results found), 1 nothing found or files skipped, 2 error."
+)]
+struct Cli {
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Index a folder of articles (incremental: only changes are re-read).
+    Index(cmd::index::IndexArgs),
+    /// Search the index and print the best passages.
+    Search(cmd::search::SearchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let colour = cli.color.enabled();
+    let result = match &cli.command {
+        Command::Index(args) => cmd::index::run(args),
+        Command::Search(args) => cmd::search::run(args, colour),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("newsdex: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,207 @@
+//! Output: search hits as text for people or JSON Lines for scripts.
+//!
+//! Owns the look of results (colour, windows around long passages, escaping of control
+//! characters from article text) and the JSON contract, [`JsonHit`]. Printers write to any
+//! `io::Write` so tests capture them in memory. Deciding whether to colour is the caller's.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::search::{Hit, window};
+
+/// Longest passage excerpt shown to a person, in bytes; longer passages are windowed.
+const WINDOW_BYTES: usize = 320;
+
+/// One line of `--json` output: the public contract for scripts.
+#[derive(Debug, Serialize)]
+pub struct JsonHit<'a> {
+    pub rank: usize,
+    pub score: f32,
+    pub path: &'a str,
+    pub paragraph: u64,
+    pub title: &'a str,
+    /// `""` when the article has none.
+    pub dateline: &'a str,
+    /// The passage as indexed, whole.
+    pub text: &'a str,
+    /// `[start, end)` UTF-8 byte offsets into `text`.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// Prints hits as JSON Lines, one object per hit.
+pub fn print_json(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
+    for (i, hit) in hits.iter().enumerate() {
+        let line = JsonHit {
+            rank: i + 1,
+            score: hit.score,
+            path: &hit.path,
+            paragraph: hit.paragraph,
+            title: &hit.title,
+            dateline: &hit.dateline,
+            text: &hit.text,
+            highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Terminal styles, empty when colour is off.
+struct Style {
+    rank: &'static str,
+    path: &'static str,
+    meta: &'static str,
+    mark: &'static str,
+    reset: &'static str,
+}
+
+const COLOUR: Style = Style {
+    rank: "\x1b[1m",
+    path: "\x1b[35m",
+    meta: "\x1b[32m",
+    mark: "\x1b[1;31m",
+    reset: "\x1b[0m",
+};
+
+/// Without colour, highlighted words are bracketed so they still stand out in a pipe.
+const PLAIN: Style = Style {
+    rank: "",
+    path: "",
+    meta: "",
+    mark: "[",
+    reset: "",
+};
+
+/// Prints hits for a person:
+///
+/// ```text
+/// 1. 12.30  corpus/turkey-unhappy-with-syria-talks.txt ¶9
+///    ANKARA, Turkey (AP) · Turkey Unhappy With Syria Talks
+///    …collapse of the [cease-fire] deal struck in Sochi…
+/// ```
+pub fn print_human(out: &mut impl Write, hits: &[Hit], colour: bool) -> io::Result<()> {
+    let style = if colour { &COLOUR } else { &PLAIN };
+    let close = if colour { style.reset } else { "]" };
+    for (i, hit) in hits.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(
+            out,
+            "{}{}.{} {:.2}  {}{}{} ¶{}",
+            style.rank,
+            i + 1,
+            style.reset,
+            hit.score,
+            style.path,
+            sanitize(&hit.path),
+            style.reset,
+            hit.paragraph
+        )?;
+        let meta = if hit.dateline.is_empty() {
+            sanitize(&hit.title)
+        } else {
+            format!("{} · {}", sanitize(&hit.dateline), sanitize(&hit.title))
+        };
+        writeln!(out, "   {}{}{}", style.meta, meta, style.reset)?;
+        let (start, end) = window(&hit.text, &hit.highlights, WINDOW_BYTES);
+        let mut line = String::from("   ");
+        if start > 0 {
+            line.push('…');
+        }
+        let mut at = start;
+        for &(from, to) in &hit.highlights {
+            if from < at || to > end {
+                continue;
+            }
+            line.push_str(&sanitize(&hit.text[at..from]));
+            line.push_str(style.mark);
+            line.push_str(&sanitize(&hit.text[from..to]));
+            line.push_str(close);
+            at = to;
+        }
+        line.push_str(&sanitize(&hit.text[at..end]));
+        if end < hit.text.len() {
+            line.push('…');
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Replaces control characters (a newline in a file name, an escape sequence in an article)
+/// with visible escapes, so article text never drives the terminal.
+pub fn sanitize(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(text: &str, highlights: Vec<(usize, usize)>) -> Hit {
+        Hit {
+            score: 1.5,
+            path: "corpus/a.txt".into(),
+            paragraph: 2,
+            title: "Title".into(),
+            dateline: "PARIS".into(),
+            text: text.into(),
+            highlights,
+        }
+    }
+
+    #[test]
+    fn plain_output_brackets_highlights() {
+        let mut out = Vec::new();
+        print_human(&mut out, &[hit("a cease-fire deal", vec![(2, 12)])], false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "1. 1.50  corpus/a.txt ¶2\n   PARIS · Title\n   a [cease-fire] deal\n"
+        );
+    }
+
+    #[test]
+    fn long_passages_are_windowed_around_matches() {
+        let text = format!("{} ceasefire {}", "word ".repeat(200), "tail ".repeat(200));
+        let at = text.find("ceasefire").unwrap();
+        let mut out = Vec::new();
+        print_human(&mut out, &[hit(&text, vec![(at, at + 9)])], false).unwrap();
+        let shown = String::from_utf8(out).unwrap();
+        let passage = shown.lines().nth(2).unwrap();
+        assert!(
+            passage.starts_with("   …") && passage.ends_with('…'),
+            "{passage}"
+        );
+        assert!(passage.contains("[ceasefire]") && passage.len() < 400);
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(sanitize("a\nb\x1b[31m"), "a\\nb\\u{1b}[31m");
+    }
+
+    #[test]
+    fn json_lines_parse_back() {
+        let mut out = Vec::new();
+        print_json(&mut out, &[hit("São cease", vec![(5, 10)])]).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(value["rank"], 1);
+        assert_eq!(value["highlights"][0][0], 5);
+        assert_eq!(value["dateline"], "PARIS");
+    }
+}

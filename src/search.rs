@@ -1,0 +1,581 @@
+//! Searching: a parsed query → tantivy queries → ranked passages (or articles) with highlights.
+//!
+//! Owns how words become index terms at query time (the same chain as indexing), how
+//! compounds are matched in every spelling, field boosts, passage and article ranking, and
+//! which byte ranges of a passage to highlight. Printing is `output`'s.
+//!
+//! Compounds: a word the index does not hold whole may be two words it does hold
+//! (`ceasefire` → the phrase `cease fire`, which `cease-fire` also is after analysis), and two
+//! adjacent words may be one (`"cease fire"` → `ceasefire`). Both are checked against the
+//! index's own vocabulary, so they work for any compound; halves that are stop words are never
+//! taken (`therapist` is not `the rapist`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Term, Value};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher};
+
+use crate::analysis::{Analyzer, Word, is_stop_word};
+use crate::indexer::{self, OpenError, OpenIndex};
+use crate::query::{self, Node, Syntax};
+use crate::schema::{BODY, DATELINE, TITLE};
+
+/// How a title or dateline match counts against a body match (tuned on the test collections,
+/// see the README's relevance table).
+pub const TITLE_BOOST: f32 = 1.0;
+pub const DATELINE_BOOST: f32 = 0.5;
+
+/// Most alternative spellings tried for one word or phrase.
+const MAX_ALTERNATIVES: usize = 6;
+/// Most index terms a `prefix*` expands to.
+const MAX_PREFIX_TERMS: usize = 64;
+/// Shortest half of a split compound, in characters.
+const MIN_COMPOUND_PART: usize = 3;
+
+/// What to search for and how much to return.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub query: &'a str,
+    pub syntax: Syntax,
+    pub limit: usize,
+    /// One row per article (its best passage) instead of one per passage.
+    pub articles: bool,
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub score: f32,
+    /// The article's path, relative to the current folder when the corpus is below it.
+    pub path: String,
+    /// 1-based paragraph number within the article body.
+    pub paragraph: u64,
+    pub title: String,
+    pub dateline: String,
+    /// The passage as indexed, whole.
+    pub text: String,
+    /// Byte ranges of `text` to highlight, sorted, end exclusive.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// Why a search could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("the query has nothing to search for")]
+    EmptyQuery,
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error("search failed: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+/// An opened index, ready to answer queries.
+pub struct Engine {
+    open: OpenIndex,
+    searcher: Searcher,
+    analyzer: Analyzer,
+}
+
+/// A word sequence the passage text is searched for when highlighting.
+#[derive(Debug, Clone, PartialEq)]
+enum Pattern {
+    /// Consecutive index terms.
+    Terms(Vec<String>),
+    /// Any term with this prefix.
+    Prefix(String),
+}
+
+impl Engine {
+    /// Opens the index in `dir` read-only.
+    pub fn open(dir: &Path) -> Result<Engine, SearchError> {
+        let open = indexer::open(dir)?;
+        let reader: IndexReader = open
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|err: tantivy::TantivyError| OpenError::Damaged {
+                dir: dir.display().to_string(),
+                cause: err.to_string(),
+            })?;
+        let searcher = reader.searcher();
+        Ok(Engine {
+            open,
+            searcher,
+            analyzer: Analyzer::default(),
+        })
+    }
+
+    /// Runs a query and returns its best passages (or articles), best first.
+    pub fn search(&mut self, request: &Request) -> Result<Vec<Hit>, SearchError> {
+        let fields = [TITLE, DATELINE, BODY];
+        let node =
+            query::parse(request.query, request.syntax, &fields).ok_or(SearchError::EmptyQuery)?;
+        let node = drop_stop_words(node);
+        let mut patterns = Vec::new();
+        let query = self.build(&node, None, &mut patterns);
+        let hits = if request.articles {
+            self.best_passage_per_article(query.as_ref(), request.limit)?
+        } else {
+            self.searcher.search(
+                query.as_ref(),
+                &TopDocs::with_limit(request.limit).order_by_score(),
+            )?
+        };
+        hits.into_iter()
+            .map(|(score, address)| self.hit(score, address, &patterns))
+            .collect()
+    }
+
+    /// Articles ranked by their best passage: collects passages until `limit` distinct
+    /// articles are found, widening the pass when one article holds many of the top passages.
+    fn best_passage_per_article(
+        &self,
+        query: &dyn Query,
+        limit: usize,
+    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+        let mut depth = limit.saturating_mul(4).max(16);
+        loop {
+            let passages = self
+                .searcher
+                .search(query, &TopDocs::with_limit(depth).order_by_score())?;
+            let exhausted = passages.len() < depth;
+            let mut seen = HashMap::new();
+            let mut best = Vec::new();
+            for (score, address) in passages {
+                let article = self.article_of(address)?;
+                if seen.insert(article, ()).is_none() {
+                    best.push((score, address));
+                    if best.len() == limit {
+                        return Ok(best);
+                    }
+                }
+            }
+            if exhausted {
+                return Ok(best);
+            }
+            depth = depth.saturating_mul(4);
+        }
+    }
+
+    fn article_of(&self, address: DocAddress) -> tantivy::Result<u64> {
+        let segment = self.searcher.segment_reader(address.segment_ord);
+        let column = segment.fast_fields().u64("article")?;
+        Ok(column.first(address.doc_id).unwrap_or(u64::MAX))
+    }
+
+    fn hit(
+        &mut self,
+        score: f32,
+        address: DocAddress,
+        patterns: &[Pattern],
+    ) -> Result<Hit, SearchError> {
+        let document: TantivyDocument = self.searcher.doc(address)?;
+        let fields = self.open.fields.clone();
+        let text_of = |field: Field| {
+            document
+                .get_first(field)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let key = text_of(fields.path);
+        let text = text_of(fields.body);
+        let highlights = self.highlights(&text, patterns);
+        Ok(Hit {
+            score,
+            path: display_path(self.open.corpus.as_deref(), &key),
+            paragraph: document
+                .get_first(fields.paragraph)
+                .and_then(|value| value.as_u64())
+                .unwrap_or(1),
+            title: text_of(fields.title),
+            dateline: text_of(fields.dateline),
+            text,
+            highlights,
+        })
+    }
+
+    /// Byte ranges of `text` where a pattern of the query matches.
+    fn highlights(&mut self, text: &str, patterns: &[Pattern]) -> Vec<(usize, usize)> {
+        let words = self.analyzer.words(text);
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            for pattern in patterns {
+                if let Some(len) = pattern_match(pattern, &words[i..]) {
+                    ranges.push((word.start, words[i + len - 1].end));
+                }
+            }
+        }
+        ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (start, end) in ranges {
+            match merged.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        merged
+    }
+
+    /// Turns a parsed node into a tantivy query over one field or all, recording what to
+    /// highlight.
+    fn build(
+        &mut self,
+        node: &Node,
+        field: Option<Field>,
+        patterns: &mut Vec<Pattern>,
+    ) -> Box<dyn Query> {
+        match node {
+            Node::Word {
+                field: name,
+                text,
+                prefix,
+            } => {
+                let field = self.field(name.as_deref()).or(field);
+                if *prefix {
+                    self.prefix_query(text, field, patterns)
+                } else {
+                    self.words_query(text, field, patterns)
+                }
+            }
+            Node::Phrase { field: name, text } => {
+                let field = self.field(name.as_deref()).or(field);
+                self.words_query(text, field, patterns)
+            }
+            Node::Bool(clauses) => {
+                let subqueries = clauses
+                    .iter()
+                    .map(|(occur, node)| {
+                        let mut ignored = Vec::new();
+                        // Excluded words are not highlighted.
+                        let sink = if *occur == query::Occur::MustNot {
+                            &mut ignored
+                        } else {
+                            &mut *patterns
+                        };
+                        (tantivy_occur(*occur), self.build(node, field, sink))
+                    })
+                    .collect();
+                Box::new(BooleanQuery::new(subqueries))
+            }
+        }
+    }
+
+    fn field(&self, name: Option<&str>) -> Option<Field> {
+        name.and_then(|name| self.open.fields.by_user_name(name))
+    }
+
+    /// The fields searched when the user names none, with their boosts.
+    fn default_fields(&self) -> [(Field, f32); 3] {
+        let fields = &self.open.fields;
+        [
+            (fields.body, 1.0),
+            (fields.title, TITLE_BOOST),
+            (fields.dateline, DATELINE_BOOST),
+        ]
+    }
+
+    fn fields_for(&self, field: Option<Field>) -> Vec<(Field, f32)> {
+        match field {
+            Some(field) => vec![(field, 1.0)],
+            None => self.default_fields().to_vec(),
+        }
+    }
+
+    /// A word or phrase in every spelling the index holds, over the given fields.
+    fn words_query(
+        &mut self,
+        text: &str,
+        field: Option<Field>,
+        patterns: &mut Vec<Pattern>,
+    ) -> Box<dyn Query> {
+        let words = self.analyzer.words(text);
+        if words.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        let spellings = self.spellings(&words);
+        patterns.extend(spellings.iter().cloned().map(Pattern::Terms));
+        let per_field = self
+            .fields_for(field)
+            .into_iter()
+            .map(|(field, boost)| {
+                let alternatives: Vec<(Occur, Box<dyn Query>)> = spellings
+                    .iter()
+                    .map(|terms| (Occur::Should, terms_query(field, terms)))
+                    .collect();
+                let query: Box<dyn Query> = if alternatives.len() == 1 {
+                    alternatives
+                        .into_iter()
+                        .next()
+                        .map(|(_, q)| q)
+                        .unwrap_or_else(|| Box::new(EmptyQuery))
+                } else {
+                    Box::new(BooleanQuery::new(alternatives))
+                };
+                (Occur::Should, boosted(query, boost))
+            })
+            .collect::<Vec<_>>();
+        Box::new(BooleanQuery::new(per_field))
+    }
+
+    /// The term sequences that spell the same words: as written, with a compound split where
+    /// the index knows both halves, and with two adjacent words joined where the index knows
+    /// the joined word.
+    fn spellings(&mut self, words: &[Word]) -> Vec<Vec<String>> {
+        let written: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
+        let mut spellings = vec![written.clone()];
+        for (i, word) in words.iter().enumerate() {
+            for (left, right) in self.compound_splits(&word.word) {
+                let mut split = written.clone();
+                split.splice(i..=i, [left, right]);
+                push_unique(&mut spellings, split);
+            }
+        }
+        for i in 0..words.len().saturating_sub(1) {
+            let joined = self
+                .analyzer
+                .term(&format!("{}{}", words[i].word, words[i + 1].word));
+            if self.in_vocabulary(&joined) {
+                let mut join = written.clone();
+                join.splice(i..=i + 1, [joined]);
+                push_unique(&mut spellings, join);
+            }
+        }
+        spellings.truncate(MAX_ALTERNATIVES);
+        spellings
+    }
+
+    /// Ways to read `word` as two words the index holds, the most common halves first.
+    fn compound_splits(&mut self, word: &str) -> Vec<(String, String)> {
+        let chars: Vec<(usize, char)> = word.char_indices().collect();
+        if chars.len() < 2 * MIN_COMPOUND_PART || !word.chars().all(char::is_alphabetic) {
+            return Vec::new();
+        }
+        let mut splits = Vec::new();
+        for &(at, _) in &chars[MIN_COMPOUND_PART..=chars.len() - MIN_COMPOUND_PART] {
+            let (left, right) = word.split_at(at);
+            if is_stop_word(left) || is_stop_word(right) {
+                continue;
+            }
+            let (left, right) = (self.analyzer.term(left), self.analyzer.term(right));
+            let rarest = self.doc_freq(&left).min(self.doc_freq(&right));
+            if rarest > 0 {
+                splits.push((rarest, left, right));
+            }
+        }
+        splits.sort_by(|a, b| b.0.cmp(&a.0));
+        splits.into_iter().take(2).map(|(_, l, r)| (l, r)).collect()
+    }
+
+    fn doc_freq(&self, term: &str) -> u64 {
+        let term = Term::from_field_text(self.open.fields.body, term);
+        self.searcher.doc_freq(&term).unwrap_or(0)
+    }
+
+    fn in_vocabulary(&self, term: &str) -> bool {
+        self.doc_freq(term) > 0
+    }
+
+    /// `word*`: every index term that starts with the word, scored as the terms themselves.
+    fn prefix_query(
+        &mut self,
+        text: &str,
+        field: Option<Field>,
+        patterns: &mut Vec<Pattern>,
+    ) -> Box<dyn Query> {
+        let words = self.analyzer.words(text);
+        let Some(last) = words.last() else {
+            return Box::new(EmptyQuery);
+        };
+        // The stem may be shorter than the word (`negotiat` → `negoti`): use what they share.
+        let shared = common_prefix(&last.word, &last.term).to_string();
+        patterns.push(Pattern::Prefix(shared.clone()));
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, boost) in self.fields_for(field) {
+            for term in self.terms_with_prefix(field, &shared) {
+                let query = TermQuery::new(
+                    Term::from_field_text(field, &term),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((Occur::Should, boosted(Box::new(query), boost)));
+            }
+        }
+        if clauses.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn terms_with_prefix(&self, field: Field, prefix: &str) -> Vec<String> {
+        let mut terms: Vec<String> = Vec::new();
+        let mut upper = prefix.as_bytes().to_vec();
+        upper.push(0xFF);
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .lt(&upper)
+                .into_stream()
+            else {
+                continue;
+            };
+            while stream.advance() && terms.len() < MAX_PREFIX_TERMS {
+                if let Ok(term) = std::str::from_utf8(stream.key()) {
+                    if !terms.iter().any(|t| t == term) {
+                        terms.push(term.to_string());
+                    }
+                }
+            }
+        }
+        terms
+    }
+}
+
+/// A single term, or a phrase for several.
+fn terms_query(field: Field, terms: &[String]) -> Box<dyn Query> {
+    let terms: Vec<Term> = terms
+        .iter()
+        .map(|t| Term::from_field_text(field, t))
+        .collect();
+    if terms.len() == 1 {
+        Box::new(TermQuery::new(
+            terms[0].clone(),
+            IndexRecordOption::WithFreqs,
+        ))
+    } else {
+        Box::new(PhraseQuery::new(terms))
+    }
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if boost == 1.0 {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+fn tantivy_occur(occur: query::Occur) -> Occur {
+    match occur {
+        query::Occur::Should => Occur::Should,
+        query::Occur::Must => Occur::Must,
+        query::Occur::MustNot => Occur::MustNot,
+    }
+}
+
+fn push_unique(spellings: &mut Vec<Vec<String>>, spelling: Vec<String>) {
+    if !spellings.contains(&spelling) {
+        spellings.push(spelling);
+    }
+}
+
+fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
+    let len = a
+        .char_indices()
+        .zip(b.chars())
+        .take_while(|((_, x), y)| x == y)
+        .last()
+        .map_or(0, |((at, c), _)| at + c.len_utf8());
+    &a[..len]
+}
+
+/// How many words at the start of `words` a pattern matches, if it does.
+fn pattern_match(pattern: &Pattern, words: &[Word]) -> Option<usize> {
+    match pattern {
+        Pattern::Terms(terms) => {
+            let matches = terms.len() <= words.len()
+                && terms
+                    .iter()
+                    .zip(words)
+                    .all(|(term, word)| *term == word.term);
+            matches.then_some(terms.len())
+        }
+        Pattern::Prefix(prefix) => words
+            .first()
+            .is_some_and(|word| {
+                word.term.starts_with(prefix.as_str()) || word.word.starts_with(prefix.as_str())
+            })
+            .then_some(1),
+    }
+}
+
+/// Queries with this many words or more lose their stop words: in a long natural-language
+/// query they only add noise; in a short one they may be the point (`the who`).
+const LONG_QUERY_WORDS: usize = 5;
+
+/// Leaves out stop-word clauses of a long, plain OR query.
+fn drop_stop_words(node: Node) -> Node {
+    let Node::Bool(clauses) = &node else {
+        return node;
+    };
+    if clauses.len() < LONG_QUERY_WORDS {
+        return node;
+    }
+    let is_stop = |clause: &(query::Occur, Node)| {
+        matches!(clause, (query::Occur::Should, Node::Word { field: None, text, prefix: false })
+            if is_stop_word(&text.to_lowercase()))
+    };
+    if clauses.iter().all(is_stop) {
+        return node;
+    }
+    let kept = clauses.iter().filter(|c| !is_stop(c)).cloned().collect();
+    Node::Bool(kept)
+}
+
+/// Where to find an article: its corpus folder joined with its key, shown relative to the
+/// current folder when it lies below it.
+fn display_path(corpus: Option<&Path>, key: &str) -> String {
+    let Some(corpus) = corpus else {
+        return key.to_string();
+    };
+    let full = corpus.join(key);
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| full.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or(full);
+    shown.to_string_lossy().into_owned()
+}
+
+/// The byte range of `text` to show when it is longer than `max_bytes`: the window with the
+/// most highlighted words, widened to word boundaries. Returns `(start, end)`.
+pub fn window(text: &str, highlights: &[(usize, usize)], max_bytes: usize) -> (usize, usize) {
+    if text.len() <= max_bytes {
+        return (0, text.len());
+    }
+    let mut best = (0usize, 0usize); // (count, start)
+    for (i, &(start, _)) in highlights.iter().enumerate() {
+        let count = highlights[i..]
+            .iter()
+            .take_while(|(_, end)| *end <= start + max_bytes)
+            .count();
+        if count > best.0 {
+            best = (count, start);
+        }
+    }
+    // Some context before the first highlighted word.
+    let mut start = best.1.saturating_sub(max_bytes / 5);
+    if start > 0 {
+        start = text[..start]
+            .rfind(char::is_whitespace)
+            .map_or(0, |at| at + 1);
+    }
+    let mut end = (start + max_bytes).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < text.len() {
+        end = text[..end]
+            .rfind(char::is_whitespace)
+            .filter(|&at| at > start)
+            .unwrap_or(end);
+    }
+    (start, end)
+}
