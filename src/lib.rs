@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod article;
 pub mod corpus;
+pub mod eval;
 pub mod indexer;
 pub mod output;
 pub mod query;

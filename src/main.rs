@@ -35,6 +35,8 @@ enum Command {
     Index(cmd::index::IndexArgs),
     /// Search the index and print the best passages.
     Search(cmd::search::SearchArgs),
+    /// Measure ranking quality on a test collection with relevance judgments.
+    Eval(cmd::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Index(args) => cmd::index::run(args),
         Command::Search(args) => cmd::search::run(args, colour),
+        Command::Eval(args) => cmd::eval::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,118 @@
+//! `newsdex eval`: measure ranking quality on a test collection.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+
+use newsdex::corpus::DEFAULT_EXTENSIONS;
+use newsdex::eval::{RUN_DEPTH, Ranking, evaluate, read_qrels, read_queries, trec_run};
+use newsdex::indexer::{IndexConfig, index_corpus};
+use newsdex::query::Syntax;
+use newsdex::schema::article_id;
+use newsdex::search::{Engine, Request, SearchError};
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+A collection is a folder with corpus/ (articles), queries.tsv (qid<TAB>text) and qrels.txt
+(TREC: qid 0 docid grade; docid = file name without extension). eval indexes the corpus
+(reusing the index when it is current), runs every query as plain words ranking whole
+articles (`newsdex search --plain --articles`, 1000 deep), and prints trec_eval's nDCG@10
+(graded), P@10, MAP and Recall@100. Nothing is written inside the collection folder.
+
+Examples:
+  newsdex eval ../shared/corpora/collections/cran
+  newsdex eval cran --run cran.trec --json")]
+pub struct EvalArgs {
+    /// Collection folder: corpus/, queries.tsv, qrels.txt.
+    pub collection: PathBuf,
+    /// Index folder [default: a folder under the system's temp folder, one per collection].
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// Also write the TREC run (top 1000 per query) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub run: Option<PathBuf>,
+    /// Print the metrics as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    let collection = fs::canonicalize(&args.collection)
+        .with_context(|| format!("cannot open collection {}", args.collection.display()))?;
+    let queries = read_queries(&collection.join("queries.tsv"))?;
+    let qrels = read_qrels(&collection.join("qrels.txt"))?;
+    let index_dir = args
+        .index
+        .clone()
+        .unwrap_or_else(|| default_index(&collection));
+    let summary = index_corpus(&IndexConfig {
+        corpus: collection.join("corpus"),
+        index_dir: index_dir.clone(),
+        extensions: DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect(),
+        progress: super::progress_wanted(),
+        memory_budget: 200 * 1024 * 1024,
+    })?;
+    super::index::report(&summary);
+
+    let mut engine = Engine::open(&index_dir).map_err(anyhow::Error::new)?;
+    let mut runs: HashMap<String, Ranking> = HashMap::new();
+    for (qid, text) in &queries {
+        let request = Request {
+            query: text,
+            syntax: Syntax::Plain,
+            limit: RUN_DEPTH,
+            articles: true,
+        };
+        let hits = match engine.search(&request) {
+            Ok(hits) => hits,
+            Err(SearchError::EmptyQuery) => Vec::new(),
+            Err(err) => return Err(err).with_context(|| format!("query {qid}")),
+        };
+        let ranking = hits
+            .into_iter()
+            .map(|hit| (docid(&hit.path), hit.score))
+            .collect();
+        runs.insert(qid.clone(), ranking);
+    }
+    if let Some(path) = &args.run {
+        fs::write(path, trec_run(&queries, &runs, "newsdex"))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let metrics = evaluate(&qrels, &runs);
+    if args.json {
+        println!("{}", serde_json::to_string(&metrics)?);
+    } else {
+        println!("collection     {}", collection.display());
+        println!("queries        {}", metrics.queries);
+        println!("nDCG@10        {:.4}", metrics.ndcg_at_10);
+        println!("P@10           {:.4}", metrics.p_at_10);
+        println!("MAP            {:.4}", metrics.map);
+        println!("Recall@100     {:.4}", metrics.recall_at_100);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A per-collection index folder outside the collection, so read-only collections work and
+/// repeated runs reuse the index.
+fn default_index(collection: &Path) -> PathBuf {
+    let name = collection
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let key = article_id(&collection.to_string_lossy());
+    std::env::temp_dir()
+        .join("newsdex-eval")
+        .join(format!("{name}-{key:016x}"))
+}
+
+/// The collection's document id: the file name without its extension.
+fn docid(path: &str) -> String {
+    Path::new(path)
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
