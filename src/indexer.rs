@@ -335,7 +335,7 @@ fn write_changes(
     let bar = progress_bar(config.progress, total_bytes);
     let mut since_commit = 0u64;
     for batch in batches(to_index) {
-        let parsed: Vec<(&ArticleFile, Result<Article, String>)> = batch
+        let parsed: Vec<(&ArticleFile, Result<Article, Unusable>)> = batch
             .par_iter()
             .map(|file| (*file, read_article(file)))
             .collect();
@@ -350,10 +350,17 @@ fn write_changes(
                     summary.passages += add_article(writer, fields, file, &article)?;
                     summary.indexed += 1;
                 }
-                Err(reason) => summary.skipped.push(Skipped {
-                    path: corpus::display_path(&file.path),
-                    reason,
-                }),
+                Err(unusable) => {
+                    // An article that is now empty or binary is gone: its old passages go too.
+                    // One that could not be read keeps them until it can be.
+                    if unusable.content_gone {
+                        writer.delete_term(Term::from_field_text(fields.path, &file.key));
+                    }
+                    summary.skipped.push(Skipped {
+                        path: corpus::display_path(&file.path),
+                        reason: unusable.reason,
+                    });
+                }
             }
         }
         if since_commit >= COMMIT_EVERY_BYTES {
@@ -397,12 +404,26 @@ fn progress_bar(enabled: bool, total_bytes: u64) -> ProgressBar {
     bar
 }
 
-/// Reads, decodes and parses one file; the error is the reason to skip it.
-fn read_article(file: &ArticleFile) -> Result<Article, String> {
-    let bytes = fs::read(&file.path).map_err(|err| format!("cannot read: {err}"))?;
-    let text = corpus::decode(&bytes).map_err(|err| err.to_string())?;
+/// Why a file yields no article.
+struct Unusable {
+    reason: String,
+    /// The file was read and holds no article (empty or binary), rather than failing to read.
+    content_gone: bool,
+}
+
+/// Reads, decodes and parses one file.
+fn read_article(file: &ArticleFile) -> Result<Article, Unusable> {
+    let bytes = fs::read(&file.path).map_err(|err| Unusable {
+        reason: format!("cannot read: {err}"),
+        content_gone: false,
+    })?;
+    let gone = |reason: String| Unusable {
+        reason,
+        content_gone: true,
+    };
+    let text = corpus::decode(&bytes).map_err(|err| gone(err.to_string()))?;
     if text.trim().is_empty() {
-        return Err("empty file".into());
+        return Err(gone("empty file".into()));
     }
     Ok(article::parse(&text))
 }

@@ -32,6 +32,10 @@ pub const DATELINE_BOOST: f32 = 0.5;
 const MAX_ALTERNATIVES: usize = 6;
 /// Most index terms a `prefix*` expands to.
 const MAX_PREFIX_TERMS: usize = 64;
+/// How many characters stemming may cut from a word that a prefix query still reaches.
+const STEM_CUT: usize = 2;
+/// Prefixes are not cut below this many bytes (`cat*` must not find `ca`).
+const MIN_STEM_PREFIX: usize = 4;
 /// Shortest half of a split compound, in characters.
 const MIN_COMPOUND_PART: usize = 3;
 
@@ -367,7 +371,7 @@ impl Engine {
                 splits.push((rarest, left, right));
             }
         }
-        splits.sort_by(|a, b| b.0.cmp(&a.0));
+        splits.sort_by_key(|split| std::cmp::Reverse(split.0));
         splits.into_iter().take(2).map(|(_, l, r)| (l, r)).collect()
     }
 
@@ -391,12 +395,24 @@ impl Engine {
         let Some(last) = words.last() else {
             return Box::new(EmptyQuery);
         };
-        // The stem may be shorter than the word (`negotiat` → `negoti`): use what they share.
-        let shared = common_prefix(&last.word, &last.term).to_string();
-        patterns.push(Pattern::Prefix(shared.clone()));
+        // Index terms are stems, which may be shorter than the typed prefix: `negotiations` is
+        // indexed as `negoti`, which `negotia*` must find. So a term matches when it starts
+        // with the prefix, or is a stem of it cut by at most `STEM_CUT` characters.
+        let prefix = common_prefix(&last.word, &last.term).to_string();
+        let shortest = prefix
+            .len()
+            .saturating_sub(STEM_CUT)
+            .max(MIN_STEM_PREFIX)
+            .min(prefix.len());
+        patterns.push(Pattern::Prefix(prefix.clone()));
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, boost) in self.fields_for(field) {
-            for term in self.terms_with_prefix(field, &shared) {
+            let candidates =
+                self.terms_with_prefix(field, &prefix[..floor_boundary(&prefix, shortest)]);
+            for term in candidates
+                .into_iter()
+                .filter(|t| t.starts_with(&prefix) || prefix.starts_with(t.as_str()))
+            {
                 let query = TermQuery::new(
                     Term::from_field_text(field, &term),
                     IndexRecordOption::WithFreqs,
@@ -428,10 +444,10 @@ impl Engine {
                 continue;
             };
             while stream.advance() && terms.len() < MAX_PREFIX_TERMS {
-                if let Ok(term) = std::str::from_utf8(stream.key()) {
-                    if !terms.iter().any(|t| t == term) {
-                        terms.push(term.to_string());
-                    }
+                if let Ok(term) = std::str::from_utf8(stream.key())
+                    && !terms.iter().any(|t| t == term)
+                {
+                    terms.push(term.to_string());
                 }
             }
         }
@@ -475,6 +491,13 @@ fn push_unique(spellings: &mut Vec<Vec<String>>, spelling: Vec<String>) {
     if !spellings.contains(&spelling) {
         spellings.push(spelling);
     }
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {

@@ -85,7 +85,7 @@ pub fn report(summary: &Summary) {
     }
     let mut reasons: Vec<(&str, usize)> = Vec::new();
     for skipped in &summary.skipped {
-        let reason = skipped.reason.split(':').next().unwrap_or("");
+        let reason = skipped.reason.split([':', '(']).next().unwrap_or("").trim();
         match reasons.iter_mut().find(|(r, _)| *r == reason) {
             Some((_, n)) => *n += 1,
             None => reasons.push((reason, 1)),

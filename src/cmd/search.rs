@@ -46,7 +46,7 @@ Examples:
   newsdex search --json 'dateline:ankara' | jq .title")]
 pub struct SearchArgs {
     /// What to search for (several words are joined with spaces).
-    #[arg(required = true, value_name = "QUERY")]
+    #[arg(required = true, value_name = "QUERY", allow_hyphen_values = true)]
     pub query: Vec<String>,
     /// Index folder [default: index].
     #[arg(long, value_name = "DIR")]

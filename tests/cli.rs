@@ -1,0 +1,895 @@
+//! End-to-end tests: the built `newsdex` binary over a temp copy of `corpus/`, asserting what a
+//! user sees (exit codes, stderr lines, `--json` hits parsed with serde).
+
+use std::collections::{BTreeSet, HashSet};
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde::Deserialize;
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_newsdex");
+
+/// The sample article used throughout.
+const TURKEY: &str = "turkey-unhappy-with-syria-talks.txt";
+/// Articles spelling it `cease-fire`.
+const HYPHENATED: [&str; 3] = [
+    "lebanon-cease-fire-frays-as-drone-strikes-hit-border-villages.txt",
+    "us-envoy-presses-israel-and-hamas-on-gaza-cease-fire-deal.txt",
+    TURKEY,
+];
+/// Articles spelling it `ceasefire`.
+const CLOSED: [&str; 2] = [
+    "yemen-rivals-agree-to-extend-ceasefire-after-geneva-talks.txt",
+    "sudan-talks-in-jeddah-edge-forward-as-aid-corridors-debated.txt",
+];
+/// Articles spelling it `cease fire`.
+const OPEN: [&str; 2] = [
+    "colombia-presidential-vote-heads-to-runoff-as-count-drags-on.txt",
+    "congo-defence-minister-vows-no-retreat-from-eastern-front.txt",
+];
+/// `cease` and `fire` far apart.
+const STORM: &str =
+    "storm-odile-batters-western-europe-leaving-hundreds-of-thousands-without-power.txt";
+/// `fire; cease`: the words reversed across a semicolon.
+const BRUSH_FIRE: &str = "brush-fire-near-albany-prompts-outdoor-burning-ban.txt";
+const COLOMBIA: &str = OPEN[0];
+
+/// One line of `--json` output; unknown or missing fields fail the parse.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Hit {
+    rank: usize,
+    score: f64,
+    path: String,
+    paragraph: u64,
+    title: String,
+    dateline: String,
+    text: String,
+    highlights: Vec<[usize; 2]>,
+}
+
+impl Hit {
+    fn file(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    fn highlighted(&self) -> Vec<&str> {
+        self.highlights
+            .iter()
+            .map(|&[start, end]| &self.text[start..end])
+            .collect()
+    }
+}
+
+/// A temp folder holding `corpus/` (a copy of the sample articles) and, once indexed, `idx/`.
+struct Fixture {
+    root: TempDir,
+}
+
+impl Fixture {
+    /// A temp folder with a copy of the sample corpus, not indexed.
+    fn new() -> Fixture {
+        let root = TempDir::new().expect("temp dir");
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        copy_dir(&source, &root.path().join("corpus"));
+        Fixture { root }
+    }
+
+    /// A temp folder with `corpus/` indexed into `idx/`.
+    fn indexed() -> Fixture {
+        let fixture = Fixture::new();
+        let out = fixture.index();
+        assert_eq!(exit_code(&out), 0, "index failed: {}", stderr(&out));
+        fixture
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.root.path().join(relative)
+    }
+
+    fn corpus(&self) -> PathBuf {
+        self.path("corpus")
+    }
+
+    /// `newsdex index corpus --index idx`.
+    fn index(&self) -> Output {
+        self.run(&["index", "corpus", "--index", "idx"])
+    }
+
+    /// `newsdex search --index idx ARGS…`.
+    fn search(&self, args: &[&str]) -> Output {
+        let mut all = vec!["search", "--index", "idx"];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    /// `newsdex search --index idx --json --limit 50 ARGS…`: exit code and parsed hits.
+    fn search_json(&self, args: &[&str]) -> (i32, Vec<Hit>) {
+        let mut all = vec!["--json", "--limit", "50"];
+        all.extend_from_slice(args);
+        let out = self.search(&all);
+        (exit_code(&out), parse_hits(&out))
+    }
+
+    /// Runs the binary in the fixture folder, colour off, environment cleared.
+    fn run(&self, args: &[&str]) -> Output {
+        run_in(self.root.path(), &with_color_never(args))
+    }
+}
+
+fn with_color_never<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["--color", "never"];
+    all.extend_from_slice(args);
+    all
+}
+
+/// Runs the binary in `dir` with a cleared environment (only `PATH`; `NO_COLOR` unset).
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    command_in(dir, args).output().expect("run newsdex")
+}
+
+fn command_in(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create corpus copy");
+    for entry in fs::read_dir(from).expect("read corpus") {
+        let entry = entry.expect("corpus entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy article");
+        }
+    }
+}
+
+fn exit_code(out: &Output) -> i32 {
+    out.status.code().expect("newsdex was killed by a signal")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Every stdout line must be one JSON hit; nothing else may be there.
+fn parse_hits(out: &Output) -> Vec<Hit> {
+    stdout(out)
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|err| panic!("not a JSON hit ({err}): {line:?}"))
+        })
+        .collect()
+}
+
+fn files(hits: &[Hit]) -> BTreeSet<&str> {
+    hits.iter().map(Hit::file).collect()
+}
+
+/// Lower-cased words of a text, split like the analyzer does (on non-alphanumerics).
+fn words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Asserts an error exit: code 2 and exactly one `newsdex: ` line on stderr.
+fn assert_one_line_error(out: &Output) -> String {
+    let err = stderr(out);
+    assert_eq!(exit_code(out), 2, "expected exit 2; stderr: {err}");
+    assert!(!err.contains("panicked"), "panic: {err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one stderr line, got: {err:?}");
+    assert!(lines[0].starts_with("newsdex: "), "{err:?}");
+    err
+}
+
+fn names_in(dir: &Path) -> BTreeSet<String> {
+    fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// index
+
+#[test]
+fn index_prints_one_summary_line_and_rerun_reports_everything_unchanged() {
+    let fixture = Fixture::new();
+    let first = fixture.index();
+    assert_eq!(exit_code(&first), 0, "{}", stderr(&first));
+    assert!(first.stdout.is_empty(), "index wrote to stdout");
+    let err = stderr(&first);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "one summary line expected: {err:?}");
+    assert!(
+        lines[0].contains("16 files") && lines[0].contains("16 new or changed"),
+        "{err}"
+    );
+
+    let again = fixture.index();
+    assert_eq!(exit_code(&again), 0, "{}", stderr(&again));
+    let err = stderr(&again);
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(
+        err.contains("0 new or changed") && err.contains("16 unchanged"),
+        "{err}"
+    );
+}
+
+#[test]
+fn index_refuses_a_non_empty_folder_that_is_not_an_index() {
+    let fixture = Fixture::new();
+    let busy = fixture.path("busy");
+    fs::create_dir(&busy).unwrap();
+    fs::write(busy.join("notes.md"), "my notes\n").unwrap();
+
+    let out = fixture.run(&["index", "corpus", "--index", "busy"]);
+    assert_one_line_error(&out);
+    assert_eq!(
+        names_in(&busy),
+        BTreeSet::from(["notes.md".to_string()]),
+        "newsdex wrote into a folder that is not its own"
+    );
+    assert_eq!(
+        fs::read_to_string(busy.join("notes.md")).unwrap(),
+        "my notes\n"
+    );
+}
+
+#[test]
+fn odd_encodings_are_read_and_binary_and_empty_files_are_skipped() {
+    let fixture = Fixture::new();
+    let wire = fixture.path("wire");
+    fs::create_dir(&wire).unwrap();
+    fs::write(
+        wire.join("latin1.txt"),
+        b"Z\xfcrich Bankers Meet\n\nZ\xfcrich bankers met with quorblefax officials.\n",
+    )
+    .unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "Wide Story\n\nThe snorkelvane report was filed.\n".encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    fs::write(wire.join("utf16.txt"), utf16).unwrap();
+    let binary: Vec<u8> = (0..4096).map(|i| (i % 256) as u8).collect();
+    fs::write(wire.join("x.txt"), binary).unwrap();
+    fs::write(wire.join("empty.txt"), b"").unwrap();
+
+    let out = fixture.run(&["index", "wire", "--index", "idx"]);
+    let err = stderr(&out);
+    assert_eq!(exit_code(&out), 1, "skipped files mean exit 1: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("x.txt"), "binary file not named: {err}");
+    assert!(err.contains("empty.txt"), "empty file not named: {err}");
+    assert!(
+        !err.contains("latin1.txt") && !err.contains("utf16.txt"),
+        "{err}"
+    );
+
+    for query in ["zurich", "quorblefax"] {
+        let (code, hits) = fixture.search_json(&[query]);
+        assert_eq!(code, 0, "{query}");
+        assert_eq!(files(&hits), BTreeSet::from(["latin1.txt"]), "{query}");
+        assert!(
+            hits[0].text.starts_with("Zürich bankers"),
+            "{:?}",
+            hits[0].text
+        );
+        assert_eq!(hits[0].title, "Zürich Bankers Meet");
+    }
+    let (code, hits) = fixture.search_json(&["snorkelvane"]);
+    assert_eq!(code, 0);
+    assert_eq!(files(&hits), BTreeSet::from(["utf16.txt"]));
+    assert_eq!(hits[0].text, "The snorkelvane report was filed.");
+}
+
+// ---------------------------------------------------------------------------------------------
+// incremental indexing
+
+#[test]
+fn new_article_is_indexed_on_rerun_and_searchable() {
+    let fixture = Fixture::indexed();
+    fs::write(
+        fixture.corpus().join("oslo-council.txt"),
+        "Oslo Council Meets\n\nOSLO -- The zorblaxian council met on Monday.\n",
+    )
+    .unwrap();
+    let out = fixture.index();
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("1 new or changed") && err.contains("16 unchanged"),
+        "{err}"
+    );
+    let (code, hits) = fixture.search_json(&["zorblaxian"]);
+    assert_eq!(code, 0);
+    assert_eq!(files(&hits), BTreeSet::from(["oslo-council.txt"]));
+    assert_eq!(hits[0].dateline, "OSLO");
+}
+
+#[test]
+fn changed_article_replaces_its_old_passages() {
+    let fixture = Fixture::indexed();
+    let (_, before) = fixture.search_json(&["dateline:ankara"]);
+    assert!(!before.is_empty());
+    let path = fixture.corpus().join(TURKEY);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("Cavusoglu"));
+    // A longer word, so the size changes even if the modification time does not.
+    fs::write(&path, text.replace("Cavusoglu", "Zephyrquillan")).unwrap();
+
+    let out = fixture.index();
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 new or changed"),
+        "{}",
+        stderr(&out)
+    );
+
+    let (code, hits) = fixture.search_json(&["cavusoglu"]);
+    assert_eq!(code, 1, "old word still found: {hits:?}");
+    let (code, hits) = fixture.search_json(&["zephyrquillan"]);
+    assert_eq!(code, 0);
+    assert_eq!(files(&hits), BTreeSet::from([TURKEY]));
+    let (_, after) = fixture.search_json(&["dateline:ankara"]);
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "passages of the changed article were duplicated or lost"
+    );
+    let paragraphs: HashSet<u64> = after.iter().map(|h| h.paragraph).collect();
+    assert_eq!(paragraphs.len(), after.len(), "duplicate paragraphs");
+}
+
+#[test]
+fn deleted_article_passages_vanish() {
+    let fixture = Fixture::indexed();
+    assert_eq!(fixture.search_json(&["cavusoglu"]).0, 0);
+    fs::remove_file(fixture.corpus().join(TURKEY)).unwrap();
+    let out = fixture.index();
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 removed"), "{}", stderr(&out));
+    let (code, hits) = fixture.search_json(&["cavusoglu"]);
+    assert_eq!(code, 1, "deleted article still found: {hits:?}");
+    assert!(hits.is_empty());
+}
+
+#[test]
+fn emptied_article_loses_its_old_passages() {
+    let fixture = Fixture::indexed();
+    fs::write(fixture.corpus().join(TURKEY), b"").unwrap();
+    let out = fixture.index();
+    assert_eq!(
+        exit_code(&out),
+        1,
+        "an empty file is skipped: {}",
+        stderr(&out)
+    );
+    let (code, hits) = fixture.search_json(&["cavusoglu"]);
+    assert_eq!(code, 1, "emptied article still found: {hits:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// compounds: cease-fire, ceasefire, cease fire
+
+#[test]
+fn every_cease_fire_spelling_finds_all_three_spellings() {
+    let fixture = Fixture::indexed();
+    let expected: BTreeSet<&str> = HYPHENATED
+        .iter()
+        .chain(&CLOSED)
+        .chain(&OPEN)
+        .copied()
+        .collect();
+    for query in [
+        "\"cease-fire\"",
+        "cease-fire",
+        "\"cease fire\"",
+        "ceasefire",
+    ] {
+        let (code, hits) = fixture.search_json(&[query]);
+        assert_eq!(code, 0, "{query}");
+        let found = files(&hits);
+        assert!(
+            expected.is_subset(&found),
+            "{query}: missing {:?}",
+            expected.difference(&found).collect::<Vec<_>>()
+        );
+        for article in [STORM, BRUSH_FIRE] {
+            assert!(
+                !found.contains(article),
+                "{query} matched {article}, which has cease and fire apart"
+            );
+        }
+        // Each spelling is highlighted where it occurs in the body.
+        let marked: HashSet<String> = hits
+            .iter()
+            .flat_map(|h| h.highlighted())
+            .map(str::to_lowercase)
+            .collect();
+        for spelling in ["cease-fire", "ceasefire", "cease fire"] {
+            assert!(
+                marked.contains(spelling),
+                "{query}: {spelling} not highlighted"
+            );
+        }
+    }
+}
+
+#[test]
+fn reversed_phrase_fire_cease_does_not_match_cease_fire() {
+    let fixture = Fixture::indexed();
+    let (code, hits) = fixture.search_json(&["\"fire cease\""]);
+    assert!(code == 0 || code == 1, "exit {code}");
+    let found = files(&hits);
+    for article in HYPHENATED.iter().chain(&CLOSED).chain(&OPEN) {
+        assert!(!found.contains(article), "\"fire cease\" matched {article}");
+    }
+}
+
+#[test]
+fn sample_passage_has_its_paragraph_dateline_title_and_highlight() {
+    let fixture = Fixture::indexed();
+    let (code, hits) = fixture.search_json(&["\"cease-fire\""]);
+    assert_eq!(code, 0);
+    let hit = hits
+        .iter()
+        .find(|h| h.path.ends_with(TURKEY) && h.paragraph == 9)
+        .unwrap_or_else(|| panic!("no {TURKEY} ¶9 among {hits:?}"));
+    assert_eq!(hit.dateline, "ANKARA, Turkey (AP)");
+    assert_eq!(hit.title, "Turkey Unhappy With Syria Talks");
+    assert_eq!(hit.highlighted(), ["cease-fire"]);
+    assert!(
+        hit.text
+            .contains("collapse of the cease-fire deal struck in Sochi")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// output
+
+#[test]
+fn json_lines_have_the_documented_shape() {
+    let fixture = Fixture::indexed();
+    let out = fixture.search(&[
+        "--json",
+        "--limit",
+        "100",
+        "cease-fire OR turkey OR zurich OR sao OR bogota",
+    ]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    // Raw check first: every line is a JSON object with exactly these keys and types.
+    for line in stdout(&out).lines() {
+        let value: serde_json::Value = serde_json::from_str(line).expect("line is JSON");
+        let object = value.as_object().expect("line is an object");
+        let keys: BTreeSet<&str> = object.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            BTreeSet::from([
+                "rank",
+                "score",
+                "path",
+                "paragraph",
+                "title",
+                "dateline",
+                "text",
+                "highlights"
+            ])
+        );
+        assert!(object["dateline"].is_string(), "{line}");
+        assert!(
+            object["rank"].is_u64() && object["paragraph"].is_u64(),
+            "{line}"
+        );
+        assert!(object["score"].is_number(), "{line}");
+    }
+    let hits = parse_hits(&out);
+    assert!(hits.len() > 10);
+    let mut saw_colombia = false;
+    let mut saw_first_paragraph_with_dateline = false;
+    for (i, hit) in hits.iter().enumerate() {
+        assert_eq!(hit.rank, i + 1);
+        assert!(hit.score.is_finite() && hit.score > 0.0);
+        assert!(hit.paragraph >= 1);
+        assert!(!hit.title.is_empty() && !hit.text.is_empty());
+        let mut previous_end = 0;
+        for &[start, end] in &hit.highlights {
+            assert!(
+                start < end && end <= hit.text.len() && start >= previous_end,
+                "bad range [{start},{end}] in {hit:?}"
+            );
+            assert!(
+                hit.text.is_char_boundary(start) && hit.text.is_char_boundary(end),
+                "range [{start},{end}] splits a character in {:?}",
+                hit.text
+            );
+            previous_end = end;
+        }
+        if hit.file() == COLOMBIA {
+            saw_colombia = true;
+            assert_eq!(hit.dateline, "", "colombia has no dateline");
+        }
+        if hit.paragraph == 1 && !hit.dateline.is_empty() {
+            saw_first_paragraph_with_dateline = true;
+            assert!(
+                !hit.text.starts_with(&hit.dateline),
+                "paragraph 1 still carries its dateline: {:?}",
+                hit.text
+            );
+        }
+    }
+    assert!(saw_colombia && saw_first_paragraph_with_dateline);
+}
+
+#[test]
+fn colour_always_marks_matches_and_never_or_piped_auto_does_not() {
+    let fixture = Fixture::indexed();
+    let dir = fixture.root.path();
+    let always = run_in(
+        dir,
+        &[
+            "--color",
+            "always",
+            "search",
+            "--index",
+            "idx",
+            "cease-fire",
+        ],
+    );
+    assert_eq!(exit_code(&always), 0);
+    assert!(
+        stdout(&always).contains("\x1b["),
+        "no escape with --color always"
+    );
+
+    let never = fixture.search(&["cease-fire"]);
+    assert_eq!(exit_code(&never), 0);
+    assert!(!stdout(&never).contains('\x1b'));
+    assert!(
+        stdout(&never).contains("[cease-fire]"),
+        "plain output brackets matches"
+    );
+
+    let auto = run_in(
+        dir,
+        &["--color", "auto", "search", "--index", "idx", "cease-fire"],
+    );
+    assert_eq!(exit_code(&auto), 0);
+    assert!(!stdout(&auto).is_empty());
+    assert!(!stdout(&auto).contains('\x1b'), "colour into a pipe");
+}
+
+#[test]
+fn no_hits_exits_1_with_nothing_printed() {
+    let fixture = Fixture::indexed();
+    let out = fixture.search(&["xylophonequaternion"]);
+    assert_eq!(exit_code(&out), 1, "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(!stderr(&out).contains("panicked"));
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    // Enough output (thousands of passages) that it cannot all sit in the pipe buffer: the
+    // writes after the reader leaves must fail with EPIPE, and that must stay silent.
+    let root = TempDir::new().unwrap();
+    let corpus = root.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    let mut text = String::from("Pipe Test\n\n");
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "Paragraph {i} mentions the pipeword among other words.\n\n"
+        ));
+    }
+    fs::write(corpus.join("long.txt"), text).unwrap();
+    let out = run_in(
+        root.path(),
+        &with_color_never(&["index", "corpus", "--index", "idx"]),
+    );
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+
+    let mut child = command_in(
+        root.path(),
+        &with_color_never(&["search", "--index", "idx", "--limit", "3000", "pipeword"]),
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("1. "), "{first:?}");
+    // The reader is dropped here, like `| head -1` exiting.
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(
+        !err.contains("Broken pipe") && !err.contains("os error 32") && !err.contains("panicked"),
+        "broken pipe reported: {err}"
+    );
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "broken pipe is not an error: {err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// query syntax
+
+#[test]
+fn dateline_field_finds_only_articles_filed_from_there() {
+    let fixture = Fixture::indexed();
+    let (code, hits) = fixture.search_json(&["dateline:ankara"]);
+    assert_eq!(code, 0);
+    assert_eq!(files(&hits), BTreeSet::from([TURKEY]));
+    assert!(hits.iter().all(|h| h.dateline == "ANKARA, Turkey (AP)"));
+}
+
+#[test]
+fn title_field_finds_the_glacier_article() {
+    let fixture = Fixture::indexed();
+    let (code, hits) = fixture.search_json(&["title:glacier"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        files(&hits),
+        BTreeSet::from(["swiss-glaciers-lost-record-share-of-ice-this-summer-study-finds.txt"])
+    );
+}
+
+#[test]
+fn and_requires_both_words() {
+    let fixture = Fixture::indexed();
+    let (code, hits) = fixture.search_json(&["syria AND russia"]);
+    assert_eq!(code, 0);
+    for hit in &hits {
+        let seen = words(&format!("{} {} {}", hit.title, hit.dateline, hit.text));
+        assert!(seen.contains("syria") && seen.contains("russia"), "{hit:?}");
+    }
+    // The body of ¶9 holds both.
+    assert!(hits.iter().any(|h| h.file() == TURKEY && h.paragraph == 9));
+}
+
+#[test]
+fn not_and_minus_exclude_a_word() {
+    let fixture = Fixture::indexed();
+    let mut results = Vec::new();
+    // `--` lets a query start with `-`, the way a user must pass `-russia` first.
+    for args in [
+        &["syria NOT russia"][..],
+        &["syria -russia"][..],
+        &["--", "-russia syria"][..],
+    ] {
+        let (code, hits) = fixture.search_json(args);
+        assert_eq!(code, 0, "{args:?}");
+        for hit in &hits {
+            let seen = words(&format!("{} {} {}", hit.title, hit.dateline, hit.text));
+            assert!(!seen.contains("russia"), "{args:?} returned {hit:?}");
+            assert!(seen.contains("syria"), "{args:?} returned {hit:?}");
+        }
+        let mut passages: Vec<(String, u64)> =
+            hits.iter().map(|h| (h.path.clone(), h.paragraph)).collect();
+        passages.sort();
+        results.push(passages);
+    }
+    assert!(!results[0].is_empty());
+    assert_eq!(results[0], results[1], "NOT and - differ");
+    assert_eq!(results[0], results[2], "NOT and leading - differ");
+}
+
+#[test]
+fn query_may_start_with_a_minus() {
+    let fixture = Fixture::indexed();
+    let out = fixture.search(&["--json", "-russia syria"]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn prefix_query_finds_words_starting_with_it() {
+    let fixture = Fixture::indexed();
+    let (code, hits) = fixture.search_json(&["negot*"]);
+    assert_eq!(code, 0);
+    for hit in &hits {
+        let marked = hit.highlighted();
+        assert!(!marked.is_empty(), "{hit:?}");
+        assert!(
+            marked.iter().all(|w| w.to_lowercase().starts_with("negot")),
+            "{marked:?}"
+        );
+    }
+    let marked: BTreeSet<String> = hits
+        .iter()
+        .flat_map(|h| h.highlighted())
+        .map(str::to_lowercase)
+        .collect();
+    assert!(
+        ["negotiations", "negotiators", "negotiator"]
+            .iter()
+            .all(|w| marked.contains(*w)),
+        "{marked:?}"
+    );
+}
+
+#[test]
+fn prefix_longer_than_the_stem_still_matches() {
+    let fixture = Fixture::indexed();
+    let (_, expected) = fixture.search_json(&["negot*"]);
+    assert_eq!(expected.len(), 4, "{expected:?}");
+    for query in ["negotia*", "negotiat*"] {
+        let (code, hits) = fixture.search_json(&[query]);
+        assert_eq!(code, 0, "{query} found nothing");
+        assert_eq!(hits.len(), expected.len(), "{query}");
+    }
+}
+
+#[test]
+fn accentless_words_find_accented_ones() {
+    let fixture = Fixture::indexed();
+    let (code, hits) = fixture.search_json(&["zurich"]);
+    assert_eq!(code, 0);
+    assert!(
+        hits.iter()
+            .flat_map(|h| h.highlighted())
+            .any(|w| w == "Zürich")
+    );
+
+    let (code, hits) = fixture.search_json(&["sao paulo"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        hits[0].file(),
+        "frost-threatens-brazils-coffee-harvest-as-prices-climb.txt"
+    );
+    let marked = hits[0].highlighted();
+    assert!(
+        marked.contains(&"São") && marked.contains(&"Paulo"),
+        "{marked:?}"
+    );
+}
+
+#[test]
+fn malformed_queries_never_panic() {
+    let fixture = Fixture::indexed();
+    for query in [
+        "\"unbalanced",
+        "foo:",
+        ":",
+        "(",
+        ")",
+        "title:",
+        "((a",
+        "a))",
+        "AND",
+        "NOT",
+        "-",
+        "*",
+    ] {
+        let out = fixture.search(&["--json", query]);
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{query:?} panicked: {err}");
+        match exit_code(&out) {
+            0 | 1 => {
+                parse_hits(&out);
+                assert!(
+                    err.lines().all(|l| l.starts_with("newsdex: ")),
+                    "{query:?}: {err}"
+                );
+            }
+            2 => {
+                assert_one_line_error(&out);
+                assert!(out.stdout.is_empty(), "{query:?}");
+            }
+            other => panic!("{query:?} exited {other}: {err}"),
+        }
+    }
+}
+
+#[test]
+fn stop_word_only_query_still_searches() {
+    let fixture = Fixture::indexed();
+    let out = fixture.search(&["--json", "the of and"]);
+    let status = exit_code(&out);
+    assert!(
+        status == 0 || status == 1,
+        "exit {status}: {}",
+        stderr(&out)
+    );
+    parse_hits(&out);
+}
+
+#[test]
+fn empty_query_is_an_error() {
+    let fixture = Fixture::indexed();
+    for query in ["", "   "] {
+        let out = fixture.search(&[query]);
+        assert_one_line_error(&out);
+    }
+}
+
+#[test]
+fn articles_mode_gives_one_ranked_row_per_article() {
+    let fixture = Fixture::indexed();
+    let (code, hits) = fixture.search_json(&["--articles", "ceasefire"]);
+    assert_eq!(code, 0);
+    let paths: HashSet<&str> = hits.iter().map(|h| h.path.as_str()).collect();
+    assert_eq!(paths.len(), hits.len(), "an article appears twice");
+    assert_eq!(hits.len(), 7, "{:?}", files(&hits));
+    for (i, pair) in hits.windows(2).enumerate() {
+        assert_eq!(pair[0].rank, i + 1);
+        assert!(pair[0].score >= pair[1].score, "not ranked: {hits:?}");
+    }
+
+    let out = fixture.search(&["--json", "--articles", "--limit", "2", "ceasefire"]);
+    assert_eq!(exit_code(&out), 0);
+    let top = parse_hits(&out);
+    assert_eq!(top.len(), 2);
+    assert_ne!(top[0].path, top[1].path);
+    assert_eq!(top[0].path, hits[0].path);
+}
+
+// ---------------------------------------------------------------------------------------------
+// opening the index
+
+#[test]
+fn missing_index_is_an_error_and_is_not_created() {
+    let fixture = Fixture::new();
+    fs::create_dir(fixture.path("empty")).unwrap();
+    let out = fixture.run(&["search", "--index", "empty/nope", "x"]);
+    assert_one_line_error(&out);
+    assert!(
+        !fixture.path("empty/nope").exists(),
+        "search created the index folder"
+    );
+    assert!(names_in(&fixture.path("empty")).is_empty());
+}
+
+#[test]
+fn index_from_another_version_is_refused() {
+    let fixture = Fixture::new();
+    let bogus = fixture.path("bogus");
+    fs::create_dir(&bogus).unwrap();
+    fs::write(
+        bogus.join("newsdex.json"),
+        r#"{"format":999,"corpus":null}"#,
+    )
+    .unwrap();
+    let out = fixture.run(&["search", "--index", "bogus", "x"]);
+    let err = assert_one_line_error(&out);
+    assert!(err.contains("another version"), "{err}");
+}
+
+#[test]
+fn search_builds_the_default_index_from_corpus_when_missing() {
+    let fixture = Fixture::new();
+    let out = fixture.run(&["search", "--index", "other", "\"cease-fire\""]);
+    assert_one_line_error(&out);
+    assert!(!fixture.path("other").exists(), "--index other was built");
+    assert!(
+        !fixture.path("index").exists(),
+        "default index built for --index other"
+    );
+
+    let out = fixture.run(&["search", "--json", "\"cease-fire\""]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    assert!(fixture.path("index").join("newsdex.json").is_file());
+    let hits = parse_hits(&out);
+    assert!(hits.iter().any(|h| h.path.ends_with(TURKEY)));
+}
