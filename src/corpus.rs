@@ -65,7 +65,7 @@ pub fn walk(root: &Path, extensions: &[String]) -> anyhow::Result<Walk> {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                let path = err.path().map(|p| display_path(p)).unwrap_or_default();
+                let path = err.path().map(display_path).unwrap_or_default();
                 let reason = err
                     .io_error()
                     .map(|io| io.to_string())
