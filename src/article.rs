@@ -29,15 +29,15 @@ pub fn parse(text: &str) -> Article {
         paragraphs.remove(0);
     }
     let mut dateline = String::new();
-    if let Some(first) = paragraphs.first_mut() {
-        if let Some((found, rest_at)) = find_dateline(first) {
-            dateline = found.to_string();
-            let rest = first[rest_at..].trim_start().to_string();
-            if rest.is_empty() {
-                paragraphs.remove(0);
-            } else {
-                *first = rest;
-            }
+    if let Some(first) = paragraphs.first_mut()
+        && let Some((found, rest_at)) = find_dateline(first)
+    {
+        dateline = found.to_string();
+        let rest = first[rest_at..].trim_start().to_string();
+        if rest.is_empty() {
+            paragraphs.remove(0);
+        } else {
+            *first = rest;
         }
     }
     if paragraphs.is_empty() {
@@ -82,19 +82,22 @@ const MAX_DATELINE_BYTES: usize = 90;
 /// Finds a dateline at the start of a paragraph. Returns the dateline text (without separator)
 /// and the byte offset where the rest of the paragraph starts.
 pub fn find_dateline(paragraph: &str) -> Option<(&str, usize)> {
-    let window_end = floor_char_boundary(paragraph, MAX_DATELINE_BYTES + 5);
-    let window = &paragraph[..window_end];
+    // Reuters flags some priority items with a run of asterisks before the dateline
+    // (`****LONDON, March 5 --`); they are markup, not part of the place name.
+    let start = paragraph.len() - paragraph.trim_start_matches('*').len();
+    let window_end = floor_char_boundary(paragraph, start + MAX_DATELINE_BYTES + 5);
+    let window = &paragraph[start..window_end];
     // The earliest separator: a dateline never contains one itself.
     let (at, separator) = SEPARATORS
         .iter()
         .filter_map(|sep| window.find(sep).map(|at| (at, *sep)))
         .min_by_key(|(at, sep)| (*at, std::cmp::Reverse(sep.len())))
         .or_else(|| bare_dash_separator(window))?;
-    let candidate = paragraph[..at].trim_end();
+    let candidate = window[..at].trim_end();
     if candidate.len() > MAX_DATELINE_BYTES || !is_dateline(candidate) {
         return None;
     }
-    Some((candidate, at + separator.len()))
+    Some((candidate, start + at + separator.len()))
 }
 
 /// `NEW YORK—The city…`: an em or en dash with no spaces also separates a dateline.
@@ -125,35 +128,73 @@ fn is_dateline(candidate: &str) -> bool {
     if body.is_empty() {
         return false;
     }
-    let mut parts = body.split(',').map(str::trim);
-    let Some(place) = parts.next() else {
+    let mut parts: Vec<&str> = body.split(',').map(str::trim).collect();
+    let mut has_agency = agency.is_some();
+    // Older wire copy puts the agency after a comma instead of in parentheses
+    // (`MANILA, April 1, Reuter --`); only a known name, so a sentence's last word is not taken.
+    if parts.len() > 1
+        && parts
+            .last()
+            .is_some_and(|last| COMMA_AGENCIES.contains(last))
+    {
+        parts.pop();
+        has_agency = true;
+    }
+    let Some((&last, places)) = parts.split_last() else {
         return false;
     };
-    if !is_place(place, true) {
+    let mut places = places.to_vec();
+    // The last part is a date (`…, March 26`), a place, or a place with its date and no comma
+    // between them (`JOHANNESBURG March 13`, `ANGLETON, Tex. March 3`).
+    let date_part = is_date(last);
+    let has_date = if date_part {
+        true
+    } else if let Some(place) = place_before_date(last) {
+        places.push(place);
+        true
+    } else {
+        places.push(last);
+        false
+    };
+    let Some((&city, regions)) = places.split_first() else {
+        // `APRIL 7 --`: a few Reuters tables carry only the day. A month and a day, nothing
+        // else, so a paragraph opening `March 3 was…` is not taken.
+        return is_month_day(last);
+    };
+    if is_lower_case_place(city) {
+        // The USDA livestock reports are all lower case (`sioux falls, april 7 --`). A lower-case
+        // opening is otherwise a sentence, so only the exact shape `place, month day` counts.
+        return regions.is_empty() && date_part && is_month_day(last);
+    }
+    if !is_place(city, true) {
         return false;
     }
-    let rest: Vec<&str> = parts.collect();
-    for (i, part) in rest.iter().enumerate() {
-        let is_last = i + 1 == rest.len();
-        let ok = if is_last {
-            is_date(part) || is_place(part, false)
-        } else {
-            is_place(part, false)
-        };
-        if !ok {
-            return false;
-        }
+    // A lone title-case name before a dash is far more often a sentence's subject
+    // (`David Blunkett - who has resigned - built…`) than a dateline; wire copy writes a bare
+    // city in capitals (`BEIRUT –`). Title case needs a region, date or agency to vouch for it.
+    if regions.is_empty() && !has_date && !has_agency && !is_all_caps(city) {
+        return false;
     }
-    true
+    regions.iter().all(|region| is_place(region, false))
+}
+
+/// Agency names that may follow the date after a comma rather than in parentheses.
+const COMMA_AGENCIES: [&str; 5] = ["Reuter", "Reuters", "AP", "AFP", "UPI"];
+
+/// The place before a trailing month and day (`Tex. March 3` → `Tex.`), if the part ends so.
+fn place_before_date(part: &str) -> Option<&str> {
+    let (head, _day) = part.rsplit_once(char::is_whitespace)?;
+    let (place, _month) = head.trim_end().rsplit_once(char::is_whitespace)?;
+    is_month_day(&part[place.len()..]).then_some(place.trim_end())
 }
 
 /// Splits a trailing `(AP)` off the candidate.
 fn split_agency(candidate: &str) -> (&str, Option<&str>) {
     let trimmed = candidate.trim_end();
-    if let Some(without_close) = trimmed.strip_suffix(')') {
-        if let Some(open) = without_close.rfind('(') {
-            return (&trimmed[..open], Some(&without_close[open + 1..]));
-        }
+    if let Some(without_close) = trimmed.strip_suffix(')')
+        && let Some(open) = without_close.rfind('(')
+    {
+        return (&trimmed[..open], Some(&without_close[open + 1..]));
     }
     (trimmed, None)
 }
@@ -165,30 +206,55 @@ fn is_agency(agency: &str) -> bool {
 }
 
 /// Words that may stand lower-case inside a place name (`Rio de Janeiro`).
-const PLACE_CONNECTORS: [&str; 12] = [
+pub const PLACE_CONNECTORS: [&str; 12] = [
     "de", "da", "do", "dos", "das", "del", "la", "le", "el", "al", "of", "on",
 ];
 
 /// A place: up to six words, each capitalised (or a known connector, not first). A city —
-/// the first part — must be all capitals or title case with at most four words.
+/// the first part — must be all capitals or title case with at most four words. A region may
+/// open with `the` (`ARNHEM, the Netherlands`).
 fn is_place(part: &str, is_city: bool) -> bool {
     let words: Vec<&str> = part.split_whitespace().collect();
     let max_words = if is_city { 4 } else { 6 };
-    if words.is_empty() || words.len() > max_words {
+    // A connector never ends a place, so `As of April 7` is not the place `As of`.
+    if words.is_empty()
+        || words.len() > max_words
+        || words
+            .last()
+            .is_some_and(|last| !is_place_word(last.trim_end_matches('.')))
+    {
         return false;
     }
     words.iter().enumerate().all(|(i, word)| {
         let word = word.trim_end_matches('.');
-        (i > 0 && PLACE_CONNECTORS.contains(&word)) || is_place_word(word)
+        (i > 0 && PLACE_CONNECTORS.contains(&word))
+            || (i == 0 && !is_city && word == "the" && words.len() > 1)
+            || is_place_word(word)
     })
 }
 
-/// `ANKARA`, `Turkey`, `N.Y`, `SÃO`, `O'HARE`, `Winston-Salem`, `St`.
+/// `ANKARA`, `Turkey`, `N.Y`, `SÃO`, `O'HARE`, `Winston-Salem`, `St`, `DALLAS/FORT`.
 fn is_place_word(word: &str) -> bool {
     starts_upper(word)
         && word
             .chars()
-            .all(|c| c.is_alphabetic() || matches!(c, '.' | '\'' | '’' | '-' | '&'))
+            .all(|c| c.is_alphabetic() || matches!(c, '.' | '\'' | '’' | '-' | '&' | '/'))
+}
+
+/// `sioux falls`, `st paul`: one to three lower-case words. Not opening with an article,
+/// because `the talks, march 3 --` is a sentence.
+fn is_lower_case_place(part: &str) -> bool {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    (1..=3).contains(&words.len())
+        && !["the", "a", "an"].contains(&words[0])
+        && words
+            .iter()
+            .all(|word| word.chars().all(|c| c.is_lowercase() || c == '.'))
+}
+
+/// No lower-case letter: `NEW YORK`, `N.Y.`, `ZÜRICH`.
+fn is_all_caps(part: &str) -> bool {
+    !part.chars().any(char::is_lowercase)
 }
 
 fn starts_upper(word: &str) -> bool {
@@ -210,17 +276,28 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-/// `Nov 24`, `Sept. 12`, `March 3`, `24 November`, `Nov. 24, 2019` is cut at commas before us.
+/// `Nov 24`, `Sept. 12`, `March 3`, `24 November`, `March`, `1987` (`Nov. 24, 2019` is cut at
+/// commas before us, so its year arrives as a part of its own).
 fn is_date(part: &str) -> bool {
     let words: Vec<&str> = part.split_whitespace().collect();
     match words.as_slice() {
-        [month, day] => (is_month(month) && is_day(day)) || (is_day(month) && is_month(day)),
+        [_, _] => is_month_day(part),
         [month] => is_month(month) || is_year(month),
         _ => false,
     }
 }
 
-fn is_month(word: &str) -> bool {
+/// A month and a day in either order: `March 3`, `Sept. 12`, `24 November`.
+fn is_month_day(part: &str) -> bool {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    match words.as_slice() {
+        [month, day] => (is_month(month) && is_day(day)) || (is_day(month) && is_month(day)),
+        _ => false,
+    }
+}
+
+/// A month name or its abbreviation (`March`, `Sept.`, `oct`), in any case.
+pub fn is_month(word: &str) -> bool {
     let word = word.trim_end_matches('.').to_lowercase();
     word.len() >= 3
         && MONTHS
@@ -285,6 +362,44 @@ mod tests {
                 "WINSTON-SALEM, N.C. (AP) -- Tobacco",
                 "WINSTON-SALEM, N.C. (AP)",
             ),
+            // Reuters priority marker before the dateline; the asterisks are dropped.
+            ("****LONDON, March 5 -- India bought", "LONDON, March 5"),
+            // Agency after a comma instead of in parentheses.
+            (
+                "BRUSSELS, March 27, Reuter -- Greece",
+                "BRUSSELS, March 27, Reuter",
+            ),
+            // Date with no comma before it, after the city or after the region.
+            (
+                "JOHANNESBURG March 13 -- Shr 516 cts",
+                "JOHANNESBURG March 13",
+            ),
+            (
+                "ANGLETON, Tex. March 3 -- Oper shr",
+                "ANGLETON, Tex. March 3",
+            ),
+            (
+                "OKLAHOMA CITY, Okla. March 11, Reuter -- State",
+                "OKLAHOMA CITY, Okla. March 11, Reuter",
+            ),
+            // A region opening with `the`, a city with a slash.
+            (
+                "ARNHEM, the Netherlands, April 1 -- Enka",
+                "ARNHEM, the Netherlands, April 1",
+            ),
+            (
+                "DALLAS/FORT WORTH, Texas, March 3 -- AMR",
+                "DALLAS/FORT WORTH, Texas, March 3",
+            ),
+            // All lower case, as in the USDA livestock reports: place, month day.
+            (
+                "sioux falls, april 7 -- barrows rose",
+                "sioux falls, april 7",
+            ),
+            ("st paul, april 7 -- slaughter cattle", "st paul, april 7"),
+            // Only the day, as in some Reuters tables.
+            ("APRIL 7 -- 1000 hrs cdt", "APRIL 7"),
+            ("April 7 -- Gulf export prices", "April 7"),
         ];
         for (paragraph, expected) in cases {
             let (found, rest) = dateline(paragraph).unwrap_or_else(|| panic!("{paragraph}"));
@@ -305,6 +420,28 @@ mod tests {
             "A 12-member panel -- appointed last year -- met.",
             "",
             "-- leading dash",
+            // A title-case subject and an aside between dashes (BBC), with nothing
+            // (region, date, agency) to show it is a place. Costs Reuters one `London --`.
+            "David Blunkett - who has resigned as home secretary - built his name.",
+            "The IAAF - athletics' world governing body - has met coaches.",
+            "Vote For Me - ITV1's talent contest - finally hits our screens.",
+            "London -- Belgium is launching a paper program.",
+            "Today -- 1631.4",
+            // A capitalised word then lower-case words, even with a date after it.
+            "Talks resumed, March 3 -- after a pause.",
+            "Mexico city, april 1 -- mexico received credit.",
+            "As of April 7 -- in bushels",
+            // Lower case is only a place in the exact shape `place, month day`.
+            "the talks, march 3 -- stalled",
+            "sales rose -- which surprised analysts -- on Monday.",
+            "omaha, nebraska, april 7 -- prices rose",
+            // A date alone is a month and a day, not the start of a sentence.
+            "March 3 was a long day -- and a longer night.",
+            // `the` may open a region, never a city; the rest must still be a place.
+            "ROME, the capital -- talks resumed.",
+            "the Netherlands -- which voted no -- waited.",
+            // Only known agency names count after a comma.
+            "PARIS, March 3, Sources -- said",
         ];
         for paragraph in cases {
             assert_eq!(dateline(paragraph), None, "{paragraph}");
@@ -318,6 +455,13 @@ mod tests {
         assert_eq!(article.title, "Turkey Unhappy");
         assert_eq!(article.dateline, "ANKARA, Turkey (AP)");
         assert_eq!(article.paragraphs, ["First part still first.", "Second."]);
+    }
+
+    #[test]
+    fn parse_drops_the_priority_marker_and_keeps_the_rest_as_body() {
+        let article = parse("Sugar\n\n****LONDON, March 5 -- India bought sugar.\n");
+        assert_eq!(article.dateline, "LONDON, March 5");
+        assert_eq!(article.paragraphs, ["India bought sugar."]);
     }
 
     #[test]
