@@ -120,18 +120,129 @@ impl Engine {
             query::parse(request.query, request.syntax, &fields).ok_or(SearchError::EmptyQuery)?;
         let node = drop_stop_words(node);
         let mut patterns = Vec::new();
-        let query = self.build(&node, None, &mut patterns);
-        let hits = if request.articles {
-            self.best_passage_per_article(query.as_ref(), request.limit)?
-        } else {
-            self.searcher.search(
-                query.as_ref(),
-                &TopDocs::with_limit(request.limit).order_by_score(),
-            )?
-        };
+        let mut query = self.build(&node, None, &mut patterns);
+        let keywords = keywords(&node);
+        if keywords.len() >= 2 {
+            query = self.with_proximity(query, &keywords);
+        }
+        if keywords.len() >= FEEDBACK_MIN_WORDS {
+            let first_pass = self.rank(query.as_ref(), request.articles, FEEDBACK_DOCS)?;
+            let expansion = self.feedback_terms(&first_pass)?;
+            query = self.with_feedback(query, &expansion, keywords.len());
+        }
+        let hits = self.rank(query.as_ref(), request.articles, request.limit)?;
         hits.into_iter()
             .map(|(score, address)| self.hit(score, address, &patterns))
             .collect()
+    }
+
+    fn rank(
+        &self,
+        query: &dyn Query,
+        articles: bool,
+        limit: usize,
+    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+        if articles {
+            self.best_passage_per_article(query, limit)
+        } else {
+            self.searcher
+                .search(query, &TopDocs::with_limit(limit).order_by_score())
+        }
+    }
+
+    /// Proximity: passages where consecutive query words stand within a few words of each
+    /// other earn a bonus (each such pair scores as a sloppy phrase).
+    fn with_proximity(&mut self, query: Box<dyn Query>, keywords: &[&str]) -> Box<dyn Query> {
+        let terms: Vec<String> = keywords
+            .iter()
+            .flat_map(|keyword| self.analyzer.words(keyword))
+            .filter(|word| !is_stop_word(&word.word))
+            .map(|word| word.term)
+            .collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        for pair in terms.windows(2).filter(|pair| pair[0] != pair[1]) {
+            let body = self.open.fields.body;
+            let mut phrase = PhraseQuery::new(vec![
+                Term::from_field_text(body, &pair[0]),
+                Term::from_field_text(body, &pair[1]),
+            ]);
+            phrase.set_slop(PROXIMITY_SLOP);
+            clauses.push((Occur::Should, boosted(Box::new(phrase), PROXIMITY_BOOST)));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Pseudo-relevance feedback (RM3): the terms that weigh most in the first pass's best
+    /// results. A result's weight is the softmax of its score, so the clear leaders speak
+    /// and a long tail of weak matches does not; a term's weight within a result is its share
+    /// of the result's words. Stop words and numbers are never feedback terms.
+    fn feedback_terms(
+        &mut self,
+        first_pass: &[(f32, DocAddress)],
+    ) -> tantivy::Result<Vec<(String, f32)>> {
+        let top = first_pass
+            .iter()
+            .map(|(score, _)| *score)
+            .fold(f32::MIN, f32::max);
+        let softmax_total: f32 = first_pass
+            .iter()
+            .map(|(score, _)| (score - top).exp())
+            .sum();
+        let mut weights: HashMap<String, f32> = HashMap::new();
+        for &(score, address) in first_pass {
+            let document: TantivyDocument = self.searcher.doc(address)?;
+            let mut words = Vec::new();
+            for field in [self.open.fields.title, self.open.fields.body] {
+                if let Some(text) = document.get_first(field).and_then(|v| v.as_str()) {
+                    words.extend(self.analyzer.words(text));
+                }
+            }
+            let result_weight = (score - top).exp() / softmax_total;
+            let share = result_weight / words.len().max(1) as f32;
+            for word in words {
+                if !is_stop_word(&word.word) && !word.word.chars().all(|c| c.is_ascii_digit()) {
+                    *weights.entry(word.term).or_default() += share;
+                }
+            }
+        }
+        let mut terms: Vec<(String, f32)> = weights.into_iter().collect();
+        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        terms.truncate(FEEDBACK_TERMS);
+        Ok(terms)
+    }
+
+    /// The query with feedback terms added: the original keeps `FEEDBACK_ORIGINAL_WEIGHT` of
+    /// the weight, each of its words counting 1, and the feedback terms share the rest in
+    /// proportion to their weights. The original query stays required, so every result still
+    /// matches what the user typed; feedback only reorders.
+    fn with_feedback(
+        &self,
+        original: Box<dyn Query>,
+        expansion: &[(String, f32)],
+        query_words: usize,
+    ) -> Box<dyn Query> {
+        let total: f32 = expansion.iter().map(|(_, weight)| weight).sum();
+        if total <= 0.0 {
+            return original;
+        }
+        let scale = query_words as f32 * (1.0 - FEEDBACK_ORIGINAL_WEIGHT)
+            / FEEDBACK_ORIGINAL_WEIGHT
+            / total;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, original)];
+        let fields = &self.open.fields;
+        for (term, weight) in expansion {
+            for (field, boost) in [(fields.body, 1.0), (fields.title, TITLE_BOOST)] {
+                let query = TermQuery::new(
+                    Term::from_field_text(field, term),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    boosted(Box::new(query), boost * weight * scale),
+                ));
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// Articles ranked by their best passage: collects passages until `limit` distinct
@@ -527,6 +638,47 @@ fn pattern_match(pattern: &Pattern, words: &[Word]) -> Option<usize> {
                 word.term.starts_with(prefix.as_str()) || word.word.starts_with(prefix.as_str())
             })
             .then_some(1),
+    }
+}
+
+/// Feedback is used for keyword queries of at least this many words (after stop words):
+/// shorter ones say exactly what they want.
+const FEEDBACK_MIN_WORDS: usize = 3;
+/// First-pass results that feed the expansion, terms added, and the original query's share
+/// of the weight (RM3's usual 10 results; 20 terms and 0.7 measured best, see the README).
+const FEEDBACK_DOCS: usize = 10;
+const FEEDBACK_TERMS: usize = 20;
+const FEEDBACK_ORIGINAL_WEIGHT: f32 = 0.7;
+/// Proximity bonus: weight of a pair of consecutive query words within `PROXIMITY_SLOP`
+/// words of each other.
+const PROXIMITY_BOOST: f32 = 0.2;
+const PROXIMITY_SLOP: u32 = 5;
+
+/// The bare words of a keyword query (only bare words, OR'd); empty when the query has
+/// phrases, fields, operators or prefixes, which are taken literally.
+fn keywords(node: &Node) -> Vec<&str> {
+    match node {
+        Node::Bool(clauses) => clauses
+            .iter()
+            .map(|(occur, node)| {
+                (*occur == query::Occur::Should)
+                    .then(|| bare_word(node))
+                    .flatten()
+            })
+            .collect::<Option<Vec<&str>>>()
+            .unwrap_or_default(),
+        leaf => bare_word(leaf).into_iter().collect(),
+    }
+}
+
+fn bare_word(node: &Node) -> Option<&str> {
+    match node {
+        Node::Word {
+            field: None,
+            text,
+            prefix: false,
+        } => Some(text),
+        _ => None,
     }
 }
 
