@@ -697,10 +697,19 @@ fn not_and_minus_exclude_a_word() {
 }
 
 #[test]
-fn query_may_start_with_a_minus() {
+fn query_may_start_with_a_minus_after_double_dash() {
     let fixture = Fixture::indexed();
-    let out = fixture.search(&["--json", "-russia syria"]);
+    let out = fixture.search(&["--json", "--", "-russia syria"]);
     assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn options_after_the_query_are_options() {
+    let fixture = Fixture::indexed();
+    let out = fixture.search(&["--json", "syria", "turkey", "--limit", "2"]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    let hits = parse_hits(&out);
+    assert_eq!(hits.len(), 2);
 }
 
 #[test]

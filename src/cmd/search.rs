@@ -24,7 +24,8 @@ Query syntax:
                         \"cease fire\" all find each other's spellings
   title:syria           a word in one field: title, dateline or body
   dateline:ankara       articles filed from Ankara
-  syria AND turkey      both;  syria OR turkey  either;  syria NOT russia  (or -russia)
+  syria AND turkey      both;  syria OR turkey  either;  syria NOT russia  (or -russia;
+                        a query that starts with - goes after --: search -- -russia syria)
   +syria turkey         syria required, turkey ranks higher
   negotia*              any word starting with negotia
   (a OR b) AND c        grouping
@@ -46,7 +47,7 @@ Examples:
   newsdex search --json 'dateline:ankara' | jq .title")]
 pub struct SearchArgs {
     /// What to search for (several words are joined with spaces).
-    #[arg(required = true, value_name = "QUERY", allow_hyphen_values = true)]
+    #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
     /// Index folder [default: index].
     #[arg(long, value_name = "DIR")]
