@@ -736,11 +736,12 @@ pub fn window(text: &str, highlights: &[(usize, usize)], max_bytes: usize) -> (u
         }
     }
     // Some context before the first highlighted word.
-    let mut start = best.1.saturating_sub(max_bytes / 5);
+    let mut start = floor_boundary(text, best.1.saturating_sub(max_bytes / 5));
     if start > 0 {
         start = text[..start]
-            .rfind(char::is_whitespace)
-            .map_or(0, |at| at + 1);
+            .char_indices()
+            .rfind(|(_, c)| c.is_whitespace())
+            .map_or(0, |(at, c)| at + c.len_utf8());
     }
     let mut end = (start + max_bytes).min(text.len());
     while !text.is_char_boundary(end) {
