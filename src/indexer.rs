@@ -23,6 +23,7 @@ use tantivy::{Index, IndexSettings, IndexWriter, TantivyError, doc};
 use crate::analysis::{ANALYZER, stemming_analyzer};
 use crate::article::{self, Article};
 use crate::corpus::{self, ArticleFile, Skipped};
+use crate::readonly::ReadOnlyDirectory;
 use crate::schema::{Fields, article_id};
 
 /// The marker file that says a folder holds a newsdex index.
@@ -53,7 +54,7 @@ pub enum OpenError {
     #[error("no newsdex index in {0} (build one with `newsdex index CORPUS --index {0}`)")]
     Missing(String),
     #[error(
-        "the index in {0} has no committed articles yet (its first `newsdex index` run did not finish)"
+        "the index in {0} holds no committed articles yet (its first `newsdex index` run did not finish, or the corpus had none)"
     )]
     Empty(String),
     #[error(
@@ -121,8 +122,18 @@ fn check_index_folder(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How to open an index for searching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The normal way: readers take tantivy's short meta lock, so a concurrent `index` run
+    /// cannot delete files mid-open.
+    Shared,
+    /// Without any lock file, for folders the user cannot write (no writer can run there).
+    ReadOnly,
+}
+
 /// Opens an existing index for searching. Never creates or changes anything.
-pub fn open(dir: &Path) -> Result<OpenIndex, OpenError> {
+pub fn open(dir: &Path, access: Access) -> Result<OpenIndex, OpenError> {
     let marker = read_marker(dir)?.ok_or_else(|| OpenError::Missing(shown(dir)))?;
     if marker.format != FORMAT_VERSION {
         return Err(OpenError::WrongVersion {
@@ -133,14 +144,16 @@ pub fn open(dir: &Path) -> Result<OpenIndex, OpenError> {
     if !dir.join("meta.json").exists() {
         return Err(OpenError::Empty(shown(dir)));
     }
-    let index = Index::open_in_dir(dir).map_err(|err| OpenError::Damaged {
+    let damaged = |err: tantivy::TantivyError| OpenError::Damaged {
         dir: shown(dir),
         cause: err.to_string(),
-    })?;
-    let fields = Fields::from_schema(&index.schema()).map_err(|err| OpenError::Damaged {
-        dir: shown(dir),
-        cause: err.to_string(),
-    })?;
+    };
+    let index = match access {
+        Access::Shared => Index::open_in_dir(dir),
+        Access::ReadOnly => ReadOnlyDirectory::open(dir).and_then(Index::open),
+    }
+    .map_err(damaged)?;
+    let fields = Fields::from_schema(&index.schema()).map_err(damaged)?;
     index.tokenizers().register(ANALYZER, stemming_analyzer());
     Ok(OpenIndex {
         index,
@@ -261,7 +274,10 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         .with_context(|| format!("cannot open corpus folder {}", config.corpus.display()))?;
     let walk = corpus::walk(&config.corpus, &config.extensions)?;
     let open = open_or_create(&config.index_dir, &corpus_root)?;
-    let known = read_manifest(&open)?;
+    let known = read_manifest(&open).map_err(|err| OpenError::Damaged {
+        dir: shown(&config.index_dir),
+        cause: format!("{err:#}"),
+    })?;
 
     let mut summary = Summary {
         files: walk.files.len(),
@@ -314,9 +330,28 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     writer
         .wait_merging_threads()
         .context("finishing segment merges")?;
+    share_read_permission(&config.index_dir);
     summary.removed = vanished.len();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// tantivy writes `meta.json` and `.managed.json` readable by their owner only; give them
+/// the read bits the marker got from the user's umask, so an index built by one user can be
+/// searched by others, like every other file in the folder.
+fn share_read_permission(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(marker) = fs::metadata(dir.join(MARKER)) else {
+        return;
+    };
+    let read_bits = marker.permissions().mode() & 0o444;
+    for name in ["meta.json", ".managed.json"] {
+        let path = dir.join(name);
+        if let Ok(metadata) = fs::metadata(&path) {
+            let mode = metadata.permissions().mode() | read_bits;
+            let _ = fs::set_permissions(&path, fs::Permissions::from_mode(mode));
+        }
+    }
 }
 
 /// Deletes vanished articles and (re-)adds changed ones, committing every so often.

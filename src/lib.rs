@@ -12,5 +12,6 @@ pub mod eval;
 pub mod indexer;
 pub mod output;
 pub mod query;
+pub mod readonly;
 pub mod schema;
 pub mod search;

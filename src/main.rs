@@ -42,15 +42,20 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let colour = cli.color.enabled();
-    let result = match &cli.command {
+    cmd::install_panic_hook();
+    let result = cmd::catch_panic(|| match &cli.command {
         Command::Index(args) => cmd::index::run(args),
         Command::Search(args) => cmd::search::run(args, colour),
         Command::Eval(args) => cmd::eval::run(args),
-    };
+    });
     match result {
-        Ok(code) => code,
-        Err(err) => {
+        Ok(Ok(code)) => code,
+        Ok(Err(err)) => {
             eprintln!("newsdex: {err:#}");
+            ExitCode::from(2)
+        }
+        Err(panic) => {
+            eprintln!("newsdex: {panic} (please report it)");
             ExitCode::from(2)
         }
     }

@@ -16,10 +16,10 @@ use std::path::Path;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Term, Value};
-use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
 
 use crate::analysis::{Analyzer, Word, is_stop_word};
-use crate::indexer::{self, OpenError, OpenIndex};
+use crate::indexer::{self, Access, OpenError, OpenIndex};
 use crate::query::{self, Node, Syntax};
 use crate::schema::{BODY, DATELINE, TITLE};
 
@@ -95,17 +95,21 @@ enum Pattern {
 impl Engine {
     /// Opens the index in `dir` read-only.
     pub fn open(dir: &Path) -> Result<Engine, SearchError> {
-        let open = indexer::open(dir)?;
-        let reader: IndexReader = open
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|err: tantivy::TantivyError| OpenError::Damaged {
-                dir: dir.display().to_string(),
-                cause: err.to_string(),
-            })?;
+        let open = indexer::open(dir, Access::Shared)?;
+        let (open, reader) = match reader(&open.index) {
+            Ok(reader) => (open, reader),
+            // The meta lock could not be written: a read-only folder, where no writer runs.
+            Err(tantivy::TantivyError::LockFailure(..)) => {
+                let open = indexer::open(dir, Access::ReadOnly)?;
+                let reader = reader(&open.index).map_err(|err| damaged(dir, err))?;
+                (open, reader)
+            }
+            Err(err) => return Err(damaged(dir, err).into()),
+        };
         let searcher = reader.searcher();
+        if searcher.num_docs() == 0 {
+            return Err(OpenError::Empty(dir.display().to_string()).into());
+        }
         Ok(Engine {
             open,
             searcher,
@@ -563,6 +567,21 @@ impl Engine {
             }
         }
         terms
+    }
+}
+
+/// A reader for a one-shot process: no reloading thread.
+fn reader(index: &Index) -> tantivy::Result<IndexReader> {
+    index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+}
+
+fn damaged(dir: &Path, err: tantivy::TantivyError) -> OpenError {
+    OpenError::Damaged {
+        dir: dir.display().to_string(),
+        cause: err.to_string(),
     }
 }
 

@@ -50,3 +50,38 @@ pub fn index_dir(given: Option<&Path>) -> (PathBuf, bool) {
 pub fn progress_wanted() -> bool {
     std::io::stderr().is_terminal()
 }
+
+/// Runs `work`, turning a panic into its message. The panic hook set in `main` keeps the
+/// message for this and prints nothing, so a caught panic reaches the user once, as an error.
+pub fn catch_panic<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|_| last_panic())
+}
+
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Installs the panic hook: remember the message and where it was raised.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(format!("internal error: {message}{place}"));
+        }
+    }));
+}
+
+fn last_panic() -> String {
+    LAST_PANIC
+        .lock()
+        .ok()
+        .and_then(|mut last| last.take())
+        .unwrap_or_else(|| "internal error".into())
+}

@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use newsdex::indexer;
+use newsdex::indexer::{self, OpenError};
 use newsdex::output::{print_human, print_json};
 use newsdex::query::Syntax;
-use newsdex::search::{Engine, Request};
+use newsdex::search::{Engine, Request, SearchError};
 
 use super::index::{self, IndexArgs};
 use super::{DEFAULT_CORPUS, index_dir};
@@ -81,7 +81,6 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
         };
         index::run(&build)?;
     }
-    let mut engine = Engine::open(&dir).map_err(anyhow::Error::new)?;
     let query = args.query.join(" ");
     let request = Request {
         query: &query,
@@ -93,7 +92,19 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
         limit: args.limit.max(1),
         articles: args.articles,
     };
-    let hits = engine.search(&request).map_err(anyhow::Error::new)?;
+    // tantivy panics on some kinds of corrupted files; that is a damaged index, not a crash.
+    let searched = super::catch_panic(|| Engine::open(&dir)?.search(&request));
+    let hits = match searched {
+        Ok(Ok(hits)) => hits,
+        // A first `index` run that never committed: nothing to find yet.
+        Ok(Err(SearchError::Open(empty @ OpenError::Empty(_)))) => {
+            eprintln!("newsdex: {empty}");
+            return Ok(ExitCode::from(1));
+        }
+        Ok(Err(SearchError::Index(err))) => return Err(damaged(&dir, &err.to_string())),
+        Ok(Err(err)) => return Err(err.into()),
+        Err(panic) => return Err(damaged(&dir, &panic)),
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let printed = if args.json {
@@ -111,4 +122,13 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A failure inside the index files: say how to recover.
+fn damaged(dir: &std::path::Path, cause: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "reading the index in {} failed ({cause}); it may be damaged: delete the folder and run `newsdex index CORPUS --index {}` to rebuild it",
+        dir.display(),
+        dir.display()
+    )
 }
