@@ -1,0 +1,46 @@
+//! Fuzz target: any string as a query, in both syntaxes and both ranking modes, against a
+//! small index built once from the sample corpus, never panics; highlights stay inside the
+//! passage on character boundaries.
+#![no_main]
+
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+
+use libfuzzer_sys::fuzz_target;
+use newsdex::indexer::{index_corpus, IndexConfig};
+use newsdex::query::Syntax;
+use newsdex::search::{Engine, Request};
+
+fn engine() -> &'static Mutex<Engine> {
+    static ENGINE: OnceLock<Mutex<Engine>> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let index_dir = std::env::temp_dir().join(format!("newsdex-fuzz-{}", std::process::id()));
+        index_corpus(&IndexConfig {
+            corpus: Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus"),
+            index_dir: index_dir.clone(),
+            extensions: vec!["txt".into()],
+            progress: false,
+            memory_budget: 50 * 1024 * 1024,
+        })
+        .expect("index the sample corpus");
+        Mutex::new(Engine::open(&index_dir).expect("open the index"))
+    })
+}
+
+fuzz_target!(|bytes: &[u8]| {
+    let Ok(query) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let mut engine = engine().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    for (syntax, articles) in [(Syntax::Full, false), (Syntax::Plain, true)] {
+        let request = Request { query, syntax, limit: 5, articles };
+        if let Ok(hits) = engine.search(&request) {
+            for hit in hits {
+                for (start, end) in hit.highlights {
+                    assert!(start < end && end <= hit.text.len());
+                    assert!(hit.text.is_char_boundary(start) && hit.text.is_char_boundary(end));
+                }
+            }
+        }
+    }
+});
