@@ -30,7 +30,7 @@ use crate::schema::{Fields, article_id};
 pub const MARKER: &str = "newsdex.json";
 
 /// Bumped whenever the schema or analysis changes in a way old indexes cannot serve.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What the marker records.
 #[derive(Debug, Serialize, Deserialize)]
@@ -162,6 +162,11 @@ pub fn open(dir: &Path, access: Access) -> Result<OpenIndex, OpenError> {
     })
 }
 
+/// Whether `dir` holds an index written by another version of newsdex.
+pub fn is_other_version(dir: &Path) -> bool {
+    matches!(read_marker(dir), Ok(Some(marker)) if marker.format != FORMAT_VERSION)
+}
+
 /// Whether `dir` holds a newsdex index (a marker), committed or not.
 pub fn exists(dir: &Path) -> bool {
     dir.join(MARKER).is_file()
@@ -199,8 +204,10 @@ fn open_or_create(dir: &Path, corpus_root: &Path) -> anyhow::Result<OpenIndex> {
         Index::builder()
             .schema(schema)
             .settings(IndexSettings {
-                docstore_compression: Compressor::Zstd(ZstdCompressor::default()),
-                docstore_blocksize: 64 * 1024,
+                docstore_compression: Compressor::Zstd(ZstdCompressor {
+                    compression_level: Some(9),
+                }),
+                docstore_blocksize: 131072,
                 ..IndexSettings::default()
             })
             .create_in_dir(dir)
@@ -481,6 +488,9 @@ fn add_article(
             fields.article => article_id,
         );
         if i == 0 {
+            document.add_u64(fields.first_of, article_id);
+            document.add_text(fields.stored_title, &article.title);
+            document.add_text(fields.stored_dateline, &article.dateline);
             document.add_u64(fields.size, file.size);
             document.add_u64(fields.modified, file.modified_ns);
         }

@@ -1,12 +1,14 @@
 //! Schema: the fields of a passage document, defined once, with their handles kept together.
 //!
-//! One tantivy document is one passage (paragraph). It carries its article's path, title and
-//! dateline so that a passage ranks and prints on its own; block compression of the doc store
-//! keeps those repeats cheap. The file identity (size, modification time) is stored on the
-//! first passage of each article only: it is the manifest incremental indexing reads.
+//! One tantivy document is one passage (paragraph). Every passage indexes its article's
+//! title and dateline, so a title match counts for each passage; the article's fields are
+//! stored once, on its first passage, so the doc store holds each title once. The path is a
+//! fast field, readable for any passage without the doc store. The file identity (size,
+//! modification time) is on the first passage only: it is the manifest incremental indexing
+//! reads.
 
 use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::ANALYZER;
@@ -20,17 +22,22 @@ pub const BODY: &str = "body";
 #[derive(Debug, Clone)]
 pub struct Fields {
     /// The article's key: its path relative to the corpus folder (`STRING`, so one term per
-    /// article for delete-then-add re-indexing; fast, for reading the manifest).
+    /// article for delete-then-add re-indexing; fast, for the manifest and for hits).
     pub path: Field,
+    /// The article's title and dateline, indexed on every passage (not stored).
     pub title: Field,
     pub dateline: Field,
-    /// The passage text.
+    /// The passage text (stored).
     pub body: Field,
     /// 1-based paragraph number within the article body.
     pub paragraph: Field,
     /// A hash of `path`, to group passages by article while collecting.
     pub article: Field,
-    /// File size and modification time, on the article's first passage only.
+    /// On the first passage only: the article id (indexed, to find the first passage of a
+    /// hit's article), the stored title and dateline, file size and modification time.
+    pub first_of: Field,
+    pub stored_title: Field,
+    pub stored_dateline: Field,
     pub size: Field,
     pub modified: Field,
 }
@@ -39,20 +46,21 @@ impl Fields {
     /// The schema every newsdex index is built with.
     pub fn schema() -> (Schema, Fields) {
         let mut builder = Schema::builder();
-        let text = TextOptions::default()
-            .set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(ANALYZER)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            )
-            .set_stored();
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
         let fields = Fields {
-            path: builder.add_text_field("path", STRING | STORED | FAST),
+            path: builder.add_text_field("path", STRING | FAST),
             title: builder.add_text_field(TITLE, text.clone()),
             dateline: builder.add_text_field(DATELINE, text.clone()),
-            body: builder.add_text_field(BODY, text),
+            body: builder.add_text_field(BODY, text.set_stored()),
             paragraph: builder.add_u64_field("paragraph", STORED),
             article: builder.add_u64_field("article", FAST),
+            first_of: builder.add_u64_field("first_of", INDEXED),
+            stored_title: builder.add_text_field("stored_title", STORED),
+            stored_dateline: builder.add_text_field("stored_dateline", STORED),
             size: builder.add_u64_field("size", FAST),
             modified: builder.add_u64_field("modified", FAST),
         };
@@ -69,6 +77,9 @@ impl Fields {
             body: field(BODY)?,
             paragraph: field("paragraph")?,
             article: field("article")?,
+            first_of: field("first_of")?,
+            stored_title: field("stored_title")?,
+            stored_dateline: field("stored_dateline")?,
             size: field("size")?,
             modified: field("modified")?,
         })

@@ -196,7 +196,7 @@ impl Engine {
         for &(score, address) in first_pass {
             let document: TantivyDocument = self.searcher.doc(address)?;
             let mut words = Vec::new();
-            for field in [self.open.fields.title, self.open.fields.body] {
+            for field in [self.open.fields.stored_title, self.open.fields.body] {
                 if let Some(text) = document.get_first(field).and_then(|v| v.as_str()) {
                     words.extend(self.analyzer.words(text));
                 }
@@ -294,28 +294,58 @@ impl Engine {
     ) -> Result<Hit, SearchError> {
         let document: TantivyDocument = self.searcher.doc(address)?;
         let fields = self.open.fields.clone();
-        let text_of = |field: Field| {
-            document
-                .get_first(field)
-                .and_then(|value| value.as_str())
-                .unwrap_or_default()
-                .to_string()
+        let paragraph = document
+            .get_first(fields.paragraph)
+            .and_then(|value| value.as_u64())
+            .unwrap_or(1);
+        let text = stored_text(&document, fields.body);
+        let (title, dateline) = if paragraph == 1 {
+            (
+                stored_text(&document, fields.stored_title),
+                stored_text(&document, fields.stored_dateline),
+            )
+        } else {
+            let first: TantivyDocument = self.searcher.doc(self.first_passage(address)?)?;
+            (
+                stored_text(&first, fields.stored_title),
+                stored_text(&first, fields.stored_dateline),
+            )
         };
-        let key = text_of(fields.path);
-        let text = text_of(fields.body);
         let highlights = self.highlights(&text, patterns);
         Ok(Hit {
             score,
-            path: display_path(self.open.corpus.as_deref(), &key),
-            paragraph: document
-                .get_first(fields.paragraph)
-                .and_then(|value| value.as_u64())
-                .unwrap_or(1),
-            title: text_of(fields.title),
-            dateline: text_of(fields.dateline),
+            path: display_path(self.open.corpus.as_deref(), &self.key_of(address)?),
+            paragraph,
+            title,
+            dateline,
             text,
             highlights,
         })
+    }
+
+    /// The article key of a passage, from the fast field.
+    fn key_of(&self, address: DocAddress) -> tantivy::Result<String> {
+        let segment = self.searcher.segment_reader(address.segment_ord);
+        let mut key = String::new();
+        if let Some(paths) = segment.fast_fields().str("path")?
+            && let Some(ord) = paths.ords().first(address.doc_id)
+        {
+            paths.ord_to_str(ord, &mut key)?;
+        }
+        Ok(key)
+    }
+
+    /// The first passage of a passage's article, which stores the article's fields.
+    fn first_passage(&self, address: DocAddress) -> tantivy::Result<DocAddress> {
+        let article = self.article_of(address)?;
+        let query = TermQuery::new(
+            Term::from_field_u64(self.open.fields.first_of, article),
+            IndexRecordOption::Basic,
+        );
+        let found = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        Ok(found.first().map_or(address, |(_, first)| *first))
     }
 
     /// Byte ranges of `text` where a pattern of the query matches.
@@ -568,6 +598,14 @@ impl Engine {
         }
         terms
     }
+}
+
+fn stored_text(document: &TantivyDocument, field: Field) -> String {
+    document
+        .get_first(field)
+        .and_then(|value| value.as_str())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// A reader for a one-shot process: no reloading thread.

@@ -1202,7 +1202,7 @@ fn never_committed_index_exits_1_with_a_message() {
     fs::create_dir(ws.path("marker-only")).unwrap();
     fs::write(
         ws.path("marker-only/newsdex.json"),
-        r#"{"format":1,"corpus":null}"#,
+        r#"{"format":2,"corpus":null}"#,
     )
     .unwrap();
     // Killed before the first commit: marker and an empty tantivy index, as an empty corpus

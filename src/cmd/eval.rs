@@ -10,7 +10,7 @@ use clap::Args;
 
 use newsdex::corpus::DEFAULT_EXTENSIONS;
 use newsdex::eval::{RUN_DEPTH, Ranking, evaluate, read_qrels, read_queries, trec_run};
-use newsdex::indexer::{IndexConfig, index_corpus};
+use newsdex::indexer::{self, IndexConfig, index_corpus};
 use newsdex::query::Syntax;
 use newsdex::schema::article_id;
 use newsdex::search::{Engine, Request, SearchError};
@@ -45,10 +45,18 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot open collection {}", args.collection.display()))?;
     let queries = read_queries(&collection.join("queries.tsv"))?;
     let qrels = read_qrels(&collection.join("qrels.txt"))?;
-    let index_dir = args
-        .index
-        .clone()
-        .unwrap_or_else(|| default_index(&collection));
+    let index_dir = match &args.index {
+        Some(dir) => dir.clone(),
+        None => {
+            // eval's own cache: an index from another newsdex version is simply rebuilt.
+            let dir = default_index(&collection);
+            if indexer::is_other_version(&dir) {
+                fs::remove_dir_all(&dir)
+                    .with_context(|| format!("removing the old index {}", dir.display()))?;
+            }
+            dir
+        }
+    };
     let summary = index_corpus(&IndexConfig {
         corpus: collection.join("corpus"),
         index_dir: index_dir.clone(),
