@@ -1,0 +1,14 @@
+#!/usr/bin/env python3
+"""classes.py NAME RAW...: median ms per query class (the qid without its number) of latency.py's
+raw `qid<TAB>ms` files, one `name: class ms, ...` line per file."""
+import re
+import statistics
+import sys
+
+for name, path in zip(sys.argv[1::2], sys.argv[2::2]):
+    by_class = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            qid, ms = line.split("\t")
+            by_class.setdefault(re.sub(r"\d+$", "", qid), []).append(float(ms))
+    print(f"{name}: " + ", ".join(f"{c} {statistics.median(v):.1f}" for c, v in by_class.items()))
