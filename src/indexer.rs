@@ -512,7 +512,6 @@ fn read_manifest(open: &OpenIndex) -> anyhow::Result<HashMap<String, (u64, u64)>
         .reload_policy(tantivy::ReloadPolicy::Manual)
         .try_into()?;
     let searcher = reader.searcher();
-    let mut key = String::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let sizes = fast.u64("size")?;
@@ -520,15 +519,24 @@ fn read_manifest(open: &OpenIndex) -> anyhow::Result<HashMap<String, (u64, u64)>
         let Some(paths) = fast.str("path")? else {
             continue;
         };
+        // Read the path dictionary once, in order: looking each path up by its ordinal
+        // decompresses a dictionary block per article, which dominated no-change re-indexing.
+        let mut keys: Vec<String> = Vec::with_capacity(paths.num_terms());
+        let mut stream = paths.dictionary().stream()?;
+        while stream.advance() {
+            keys.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
         for doc in segment.doc_ids_alive() {
             let (Some(size), Some(modified)) = (sizes.first(doc), modified.first(doc)) else {
                 continue;
             };
-            let Some(ord) = paths.ords().first(doc) else {
+            let Some(key) = paths
+                .ords()
+                .first(doc)
+                .and_then(|ord| keys.get(ord as usize))
+            else {
                 continue;
             };
-            key.clear();
-            paths.ord_to_str(ord, &mut key)?;
             manifest.insert(key.clone(), (size, modified));
         }
     }
