@@ -256,6 +256,13 @@ impl Engine {
         query: &dyn Query,
         limit: usize,
     ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+        // One article-id column per segment, opened once rather than once per passage.
+        let articles = self
+            .searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().u64("article"))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         let mut depth = limit.saturating_mul(4).max(16);
         loop {
             let passages = self
@@ -265,7 +272,7 @@ impl Engine {
             let mut seen = HashMap::new();
             let mut best = Vec::new();
             for (score, address) in passages {
-                let article = self.article_of(address)?;
+                let article = articles[address.segment_ord as usize].first(address.doc_id);
                 if seen.insert(article, ()).is_none() {
                     best.push((score, address));
                     if best.len() == limit {
