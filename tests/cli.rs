@@ -902,3 +902,47 @@ fn search_builds_the_default_index_from_corpus_when_missing() {
     let hits = parse_hits(&out);
     assert!(hits.iter().any(|h| h.path.ends_with(TURKEY)));
 }
+
+#[test]
+fn compounds_meet_in_a_corpus_that_never_hyphenates() {
+    let fixture = Fixture::new();
+    let wire = fixture.path("wire");
+    fs::create_dir(&wire).unwrap();
+    let articles = [
+        (
+            "joined.txt",
+            "Truce Holds\n\nThe ceasefire held overnight in the valley.\n",
+        ),
+        (
+            "spaced.txt",
+            "Guns Fall Quiet\n\nBoth armies agreed to a cease fire at dawn.\n",
+        ),
+        (
+            "apart.txt",
+            "Orders Given\n\nThey were told to cease all movement and hold fire.\n",
+        ),
+        (
+            "therapy.txt",
+            "Clinic Opens\n\nThe therapist met the rapist's victims.\n",
+        ),
+    ];
+    for (name, text) in articles {
+        fs::write(wire.join(name), text).unwrap();
+    }
+    let out = fixture.run(&["index", "wire", "--index", "idx"]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+
+    for query in ["ceasefire", "\"cease fire\"", "cease-fire"] {
+        let (code, hits) = fixture.search_json(&[query]);
+        assert_eq!(code, 0, "{query}");
+        assert_eq!(
+            files(&hits),
+            BTreeSet::from(["joined.txt", "spaced.txt"]),
+            "{query}: both spellings, never the words apart"
+        );
+    }
+    // An ordinary word is not split around a stop word: `therapist` is not `the rapist`.
+    let (_, hits) = fixture.search_json(&["therapist"]);
+    let marked: Vec<&str> = hits.iter().flat_map(|h| h.highlighted()).collect();
+    assert_eq!(marked, ["therapist"], "{hits:?}");
+}
