@@ -85,7 +85,7 @@ pub fn find_dateline(paragraph: &str) -> Option<(&str, usize)> {
     // Reuters flags some priority items with a run of asterisks before the dateline
     // (`****LONDON, March 5 --`); they are markup, not part of the place name.
     let start = paragraph.len() - paragraph.trim_start_matches('*').len();
-    let window_end = floor_char_boundary(paragraph, start + MAX_DATELINE_BYTES + 5);
+    let window_end = paragraph.floor_char_boundary(start + MAX_DATELINE_BYTES + 5);
     let window = &paragraph[start..window_end];
     // The earliest separator: a dateline never contains one itself.
     let (at, separator) = SEPARATORS
@@ -106,16 +106,6 @@ fn bare_dash_separator(window: &str) -> Option<(usize, &'static str)> {
         .iter()
         .filter_map(|sep| window.find(sep).map(|at| (at, *sep)))
         .min()
-}
-
-fn floor_char_boundary(text: &str, mut at: usize) -> usize {
-    if at >= text.len() {
-        return text.len();
-    }
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// Checks the text before a separator: `PLACE[, REGION…][, DATE][ (AGENCY)]`.

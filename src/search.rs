@@ -10,7 +10,7 @@
 //! index's own vocabulary, so they work for any compound; halves that are stop words are never
 //! taken (`therapist` is not `the rapist`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use tantivy::collector::TopDocs;
@@ -269,11 +269,11 @@ impl Engine {
                 .searcher
                 .search(query, &TopDocs::with_limit(depth).order_by_score())?;
             let exhausted = passages.len() < depth;
-            let mut seen = HashMap::new();
+            let mut seen = HashSet::new();
             let mut best = Vec::new();
             for (score, address) in passages {
                 let article = articles[address.segment_ord as usize].first(address.doc_id);
-                if seen.insert(article, ()).is_none() {
+                if seen.insert(article) {
                     best.push((score, address));
                     if best.len() == limit {
                         return Ok(best);
@@ -560,7 +560,7 @@ impl Engine {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, boost) in self.fields_for(field) {
             let candidates =
-                self.terms_with_prefix(field, &prefix[..floor_boundary(&prefix, shortest)]);
+                self.terms_with_prefix(field, &prefix[..prefix.floor_char_boundary(shortest)]);
             for term in candidates
                 .into_iter()
                 .filter(|t| t.starts_with(&prefix) || prefix.starts_with(t.as_str()))
@@ -666,13 +666,6 @@ fn push_unique(spellings: &mut Vec<Vec<String>>, spelling: Vec<String>) {
     if !spellings.contains(&spelling) {
         spellings.push(spelling);
     }
-}
-
-fn floor_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
@@ -800,17 +793,14 @@ pub fn window(text: &str, highlights: &[(usize, usize)], max_bytes: usize) -> (u
         }
     }
     // Some context before the first highlighted word.
-    let mut start = floor_boundary(text, best.1.saturating_sub(max_bytes / 5));
+    let mut start = text.floor_char_boundary(best.1.saturating_sub(max_bytes / 5));
     if start > 0 {
         start = text[..start]
             .char_indices()
             .rfind(|(_, c)| c.is_whitespace())
             .map_or(0, |(at, c)| at + c.len_utf8());
     }
-    let mut end = (start + max_bytes).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let mut end = text.floor_char_boundary(start + max_bytes);
     if end < text.len() {
         end = text[..end]
             .rfind(char::is_whitespace)

@@ -62,7 +62,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         index_dir: index_dir.clone(),
         extensions: DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect(),
         progress: super::progress_wanted(),
-        memory_budget: 200 * 1024 * 1024,
+        memory_budget: super::index::MEMORY_BUDGET_MB * 1024 * 1024,
     })?;
     super::index::report(&summary);
 

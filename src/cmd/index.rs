@@ -12,7 +12,7 @@ use super::{DEFAULT_CORPUS, index_dir, progress_wanted};
 
 /// Default indexing memory budget: enough for fast segment building, well under the 400 MB
 /// the process may use in all.
-const MEMORY_BUDGET_MB: usize = 200;
+pub const MEMORY_BUDGET_MB: usize = 200;
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "\

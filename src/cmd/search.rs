@@ -77,7 +77,7 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
             corpus: PathBuf::from(DEFAULT_CORPUS),
             index: None,
             extensions: Vec::new(),
-            memory: 200,
+            memory: index::MEMORY_BUDGET_MB,
         };
         index::run(&build)?;
     }
