@@ -7,7 +7,7 @@
 //! becomes visible at one `commit()`, so a killed run leaves the last committed state intact
 //! and the next run picks up from it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -291,10 +291,10 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         skipped: walk.skipped,
         ..Summary::default()
     };
-    let mut present: HashMap<&str, ()> = HashMap::with_capacity(walk.files.len());
+    let mut present: HashSet<&str> = HashSet::with_capacity(walk.files.len());
     let mut to_index: Vec<&ArticleFile> = Vec::new();
     for file in &walk.files {
-        present.insert(&file.key, ());
+        present.insert(&file.key);
         match known.get(&file.key) {
             Some(&(size, modified)) if size == file.size && modified == file.modified_ns => {
                 summary.unchanged += 1;
@@ -304,7 +304,7 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     }
     let vanished: Vec<&String> = known
         .keys()
-        .filter(|key| !present.contains_key(key.as_str()))
+        .filter(|key| !present.contains(key.as_str()))
         .collect();
     if to_index.is_empty() && vanished.is_empty() {
         summary.seconds = started.elapsed().as_secs_f64();
@@ -321,6 +321,13 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
                 ),
                 other => anyhow::Error::new(other).context("opening the index for writing"),
             })?;
+    // A killed run may have left files of its uncommitted work (a `.del` bitset named by the
+    // same opstamp this run will reach), which would make this run's commit fail: drop every
+    // file the last commit does not use before writing.
+    writer
+        .garbage_collect_files()
+        .wait()
+        .context("removing files left by an interrupted run")?;
     let result = write_changes(
         &mut writer,
         &open.fields,
