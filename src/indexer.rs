@@ -293,13 +293,18 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     };
     let mut present: HashSet<&str> = HashSet::with_capacity(walk.files.len());
     let mut to_index: Vec<&ArticleFile> = Vec::new();
+    let mut changed: HashSet<&str> = HashSet::new();
     for file in &walk.files {
         present.insert(&file.key);
         match known.get(&file.key) {
             Some(&(size, modified)) if size == file.size && modified == file.modified_ns => {
                 summary.unchanged += 1;
             }
-            _ => to_index.push(file),
+            Some(_) => {
+                changed.insert(&file.key);
+                to_index.push(file);
+            }
+            None => to_index.push(file),
         }
     }
     let vanished: Vec<&String> = known
@@ -332,6 +337,7 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         &mut writer,
         &open.fields,
         &to_index,
+        &changed,
         &vanished,
         config,
         &mut summary,
@@ -368,11 +374,15 @@ fn share_read_permission(dir: &Path) {
     }
 }
 
-/// Deletes vanished articles and (re-)adds changed ones, committing every so often.
+/// Deletes vanished articles and (re-)adds new and changed ones, committing every so often.
+/// Only `changed` files (committed before, with another size or time) have passages to
+/// delete: a delete costs memory until the next commit (tantivy keeps a scoring weight for
+/// each), so a first build of 300,000 files issuing one per file grew by hundreds of MB.
 fn write_changes(
     writer: &mut IndexWriter,
     fields: &Fields,
     to_index: &[&ArticleFile],
+    changed: &HashSet<&str>,
     vanished: &[&String],
     config: &IndexConfig,
     summary: &mut Summary,
@@ -392,17 +402,22 @@ fn write_changes(
             bar.inc(file.size);
             summary.bytes += file.size;
             since_commit += file.size;
+            let committed = changed.contains(file.key.as_str());
             match article {
                 Ok(article) => {
-                    // Delete-then-add: idempotent, so a re-run after a crash never duplicates.
-                    writer.delete_term(Term::from_field_text(fields.path, &file.key));
+                    // Delete-then-add against the last commit, which the manifest reflects
+                    // exactly (a file's passages are all added between two commits), so a
+                    // re-run after a crash never duplicates.
+                    if committed {
+                        writer.delete_term(Term::from_field_text(fields.path, &file.key));
+                    }
                     summary.passages += add_article(writer, fields, file, &article)?;
                     summary.indexed += 1;
                 }
                 Err(unusable) => {
                     // An article that is now empty or binary is gone: its old passages go too.
                     // One that could not be read keeps them until it can be.
-                    if unusable.content_gone {
+                    if unusable.content_gone && committed {
                         writer.delete_term(Term::from_field_text(fields.path, &file.key));
                     }
                     summary.skipped.push(Skipped {
