@@ -129,13 +129,10 @@ impl Engine {
             query::parse(request.query, request.syntax, &fields).ok_or(SearchError::EmptyQuery)?;
         let node = drop_stop_words(node);
         let mut patterns = Vec::new();
-        let mut query = self.build(&node, None, &mut patterns);
+        let query = flatten(self.build(&node, None, &mut patterns));
         let keywords = keywords(&node);
-        if keywords.len() >= 2 {
-            query = self.with_proximity(query, &keywords);
-        }
-        let hits = if keywords.len() >= FEEDBACK_MIN_WORDS {
-            self.rank_with_feedback(query.as_ref(), request, keywords.len())?
+        let hits = if keywords.len() >= 2 {
+            self.rank_and_rerank(query.as_ref(), request, &keywords)?
         } else {
             self.rank(query.as_ref(), request.articles, request.limit)?
         };
@@ -160,24 +157,27 @@ impl Engine {
 
     /// Proximity: passages where consecutive query words stand within a few words of each
     /// other earn a bonus (each such pair scores as a sloppy phrase).
-    fn with_proximity(&mut self, query: Box<dyn Query>, keywords: &[&str]) -> Box<dyn Query> {
+    fn proximity_query(&mut self, keywords: &[&str]) -> Option<Box<dyn Query>> {
         let terms: Vec<String> = keywords
             .iter()
             .flat_map(|keyword| self.analyzer.words(keyword))
             .filter(|word| !is_stop_word(&word.word))
             .map(|word| word.term)
             .collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
-        for pair in terms.windows(2).filter(|pair| pair[0] != pair[1]) {
-            let body = self.open.fields.body;
-            let mut phrase = PhraseQuery::new(vec![
-                Term::from_field_text(body, &pair[0]),
-                Term::from_field_text(body, &pair[1]),
-            ]);
-            phrase.set_slop(PROXIMITY_SLOP);
-            clauses.push((Occur::Should, boosted(Box::new(phrase), PROXIMITY_BOOST)));
-        }
-        Box::new(BooleanQuery::new(clauses))
+        let body = self.open.fields.body;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .windows(2)
+            .filter(|pair| pair[0] != pair[1])
+            .map(|pair| {
+                let mut phrase = PhraseQuery::new(vec![
+                    Term::from_field_text(body, &pair[0]),
+                    Term::from_field_text(body, &pair[1]),
+                ]);
+                phrase.set_slop(PROXIMITY_SLOP);
+                (Occur::Should, boosted(Box::new(phrase), PROXIMITY_BOOST))
+            })
+            .collect();
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 
     /// Pseudo-relevance feedback (RM3): the terms that weigh most in the first pass's best
@@ -219,39 +219,43 @@ impl Engine {
         Ok(terms)
     }
 
-    /// Ranks with pseudo-relevance feedback, as a second look at the first pass's best
-    /// passages rather than a second search: the first pass collects `RERANK_DEPTH` (at least
-    /// the limit, times ten) candidates, its best results choose the expansion terms, and each
-    /// candidate's score gains the expansion's score. Since the original query stays required,
-    /// feedback only reorders what it matched; scoring the expansion's frequent terms over
-    /// every passage was most of a long query's time.
-    fn rank_with_feedback(
+    /// Ranks a keyword query of several words in two steps. The words alone pick at least
+    /// `RERANK_DEPTH` (and ten times the limit) candidates, a flat union of terms that tantivy
+    /// answers with block-max WAND; then each candidate gains its proximity bonus and, for
+    /// `FEEDBACK_MIN_WORDS` words or more, its pseudo-relevance feedback score (RM3), whose
+    /// terms come from the best candidates. Both only ever add to passages the words match,
+    /// so a second look at the candidates gives the ranking a whole search would, without
+    /// scoring phrases and frequent expansion terms over every passage.
+    fn rank_and_rerank(
         &mut self,
         query: &dyn Query,
         request: &Request,
-        query_words: usize,
+        keywords: &[&str],
     ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
         let depth = request.limit.saturating_mul(10).max(RERANK_DEPTH);
-        let candidates = self
+        let mut candidates = self
             .searcher
             .search(query, &TopDocs::with_limit(depth).order_by_score())?;
+        if let Some(proximity) = self.proximity_query(keywords) {
+            self.add_scores(&mut candidates, proximity.as_ref())?;
+        }
         let articles = self.article_columns()?;
-        let feedback_docs = if request.articles {
-            first_per_article(&candidates, &articles, FEEDBACK_DOCS)
-        } else {
-            candidates.iter().take(FEEDBACK_DOCS).copied().collect()
-        };
-        let expansion = self.feedback_terms(&feedback_docs)?;
-        let mut reranked = candidates;
-        if let Some(expansion) = self.expansion_query(&expansion, query_words) {
-            self.add_scores(&mut reranked, expansion.as_ref())?;
-            reranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        if keywords.len() >= FEEDBACK_MIN_WORDS {
+            let feedback_docs = if request.articles {
+                first_per_article(&candidates, &articles, FEEDBACK_DOCS)
+            } else {
+                candidates.iter().take(FEEDBACK_DOCS).copied().collect()
+            };
+            let expansion = self.feedback_terms(&feedback_docs)?;
+            if let Some(expansion) = self.expansion_query(&expansion, keywords.len()) {
+                self.add_scores(&mut candidates, expansion.as_ref())?;
+            }
         }
         Ok(if request.articles {
-            first_per_article(&reranked, &articles, request.limit)
+            first_per_article(&candidates, &articles, request.limit)
         } else {
-            reranked.truncate(request.limit);
-            reranked
+            candidates.truncate(request.limit);
+            candidates
         })
     }
 
@@ -287,8 +291,8 @@ impl Engine {
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// Adds `query`'s score to each passage's, visiting each segment's passages in doc order
-    /// so the scorer only seeks forward.
+    /// Adds `query`'s score to each passage's and sorts them again, best first; visits each
+    /// segment's passages in doc order so the scorer only seeks forward.
     fn add_scores(
         &self,
         passages: &mut [(f32, DocAddress)],
@@ -313,6 +317,7 @@ impl Engine {
                 }
             }
         }
+        passages.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         Ok(())
     }
 
@@ -520,18 +525,12 @@ impl Engine {
             .map(|(field, boost)| {
                 let alternatives: Vec<(Occur, Box<dyn Query>)> = spellings
                     .iter()
-                    .map(|terms| (Occur::Should, terms_query(field, terms)))
+                    .map(|terms| (Occur::Should, boosted(terms_query(field, terms), boost)))
                     .collect();
-                let query: Box<dyn Query> = if alternatives.len() == 1 {
-                    alternatives
-                        .into_iter()
-                        .next()
-                        .map(|(_, q)| q)
-                        .unwrap_or_else(|| Box::new(EmptyQuery))
-                } else {
-                    Box::new(BooleanQuery::new(alternatives))
-                };
-                (Occur::Should, boosted(query, boost))
+                (
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>,
+                )
             })
             .collect::<Vec<_>>();
         Box::new(BooleanQuery::new(per_field))
@@ -703,6 +702,38 @@ fn terms_query(field: Field, terms: &[String]) -> Box<dyn Query> {
     } else {
         Box::new(PhraseQuery::new(terms))
     }
+}
+
+/// A union of unions as one union, all the way down: the same matches and scores (a union
+/// scores the sum of its matching clauses), and a flat union of terms is what tantivy can
+/// answer with block-max WAND, skipping blocks of passages that cannot reach the top.
+fn flatten(query: Box<dyn Query>) -> Box<dyn Query> {
+    let Some(union) = query.downcast_ref::<BooleanQuery>().filter(|q| is_union(q)) else {
+        return query;
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (_, child) in union.clauses() {
+        let child = flatten(child.box_clone());
+        match child.downcast_ref::<BooleanQuery>() {
+            Some(inner) if is_union(inner) => clauses.extend(
+                inner
+                    .clauses()
+                    .iter()
+                    .map(|(occur, query)| (*occur, query.box_clone())),
+            ),
+            _ => clauses.push((Occur::Should, child)),
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Whether a boolean query is a plain union: only optional clauses, any one enough.
+fn is_union(query: &BooleanQuery) -> bool {
+    query.get_minimum_number_should_match() <= 1
+        && query
+            .clauses()
+            .iter()
+            .all(|(occur, _)| *occur == Occur::Should)
 }
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -886,4 +917,51 @@ pub fn window(text: &str, highlights: &[(usize, usize)], max_bytes: usize) -> (u
             .unwrap_or(end);
     }
     (start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Schema, TEXT};
+
+    fn term(field: Field, text: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+
+    fn clause_count(query: &dyn Query) -> Option<usize> {
+        query
+            .downcast_ref::<BooleanQuery>()
+            .map(|q| q.clauses().len())
+    }
+
+    #[test]
+    fn nested_unions_become_one_and_other_shapes_stay() {
+        let field = Schema::builder().add_text_field("body", TEXT);
+        let nested = BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, boosted(term(field, "a"), 2.0)),
+                    (Occur::Should, term(field, "b")),
+                ])),
+            ),
+            (Occur::Should, term(field, "c")),
+        ]);
+        assert_eq!(clause_count(flatten(Box::new(nested)).as_ref()), Some(3));
+
+        let required = BooleanQuery::new(vec![
+            (Occur::Must, term(field, "a")),
+            (
+                Occur::Should,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, term(field, "b")),
+                    (Occur::Should, term(field, "c")),
+                ])),
+            ),
+        ]);
+        assert_eq!(clause_count(flatten(Box::new(required)).as_ref()), Some(2));
+    }
 }
