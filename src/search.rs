@@ -157,7 +157,7 @@ impl Engine {
 
     /// Proximity: passages where consecutive query words stand within a few words of each
     /// other earn a bonus (each such pair scores as a sloppy phrase).
-    fn proximity_query(&mut self, keywords: &[&str]) -> Option<Box<dyn Query>> {
+    fn proximity_queries(&mut self, keywords: &[&str]) -> Vec<Box<dyn Query>> {
         let terms: Vec<String> = keywords
             .iter()
             .flat_map(|keyword| self.analyzer.words(keyword))
@@ -165,7 +165,7 @@ impl Engine {
             .map(|word| word.term)
             .collect();
         let body = self.open.fields.body;
-        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        terms
             .windows(2)
             .filter(|pair| pair[0] != pair[1])
             .map(|pair| {
@@ -174,10 +174,9 @@ impl Engine {
                     Term::from_field_text(body, &pair[1]),
                 ]);
                 phrase.set_slop(PROXIMITY_SLOP);
-                (Occur::Should, boosted(Box::new(phrase), PROXIMITY_BOOST))
+                boosted(Box::new(phrase), PROXIMITY_BOOST)
             })
-            .collect();
-        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+            .collect()
     }
 
     /// Pseudo-relevance feedback (RM3): the terms that weigh most in the first pass's best
@@ -236,9 +235,8 @@ impl Engine {
         let mut candidates = self
             .searcher
             .search(query, &TopDocs::with_limit(depth).order_by_score())?;
-        if let Some(proximity) = self.proximity_query(keywords) {
-            self.add_scores(&mut candidates, proximity.as_ref())?;
-        }
+        let proximity = self.proximity_queries(keywords);
+        self.add_scores(&mut candidates, &proximity)?;
         let articles = self.article_columns()?;
         if keywords.len() >= FEEDBACK_MIN_WORDS {
             let feedback_docs = if request.articles {
@@ -247,9 +245,8 @@ impl Engine {
                 candidates.iter().take(FEEDBACK_DOCS).copied().collect()
             };
             let expansion = self.feedback_terms(&feedback_docs)?;
-            if let Some(expansion) = self.expansion_query(&expansion, keywords.len()) {
-                self.add_scores(&mut candidates, expansion.as_ref())?;
-            }
+            let expansion = self.expansion_queries(&expansion, keywords.len());
+            self.add_scores(&mut candidates, &expansion)?;
         }
         Ok(if request.articles {
             first_per_article(&candidates, &articles, request.limit)
@@ -259,61 +256,62 @@ impl Engine {
         })
     }
 
-    /// The feedback terms as one query whose score is added to the original's: the original
+    /// The feedback terms as queries whose scores are added to the original's: the original
     /// keeps `FEEDBACK_ORIGINAL_WEIGHT` of the weight, each of its words counting 1, and the
     /// feedback terms share the rest in proportion to their weights.
-    fn expansion_query(
+    fn expansion_queries(
         &self,
         expansion: &[(String, f32)],
         query_words: usize,
-    ) -> Option<Box<dyn Query>> {
+    ) -> Vec<Box<dyn Query>> {
         let total: f32 = expansion.iter().map(|(_, weight)| weight).sum();
         if total <= 0.0 {
-            return None;
+            return Vec::new();
         }
         let scale = query_words as f32 * (1.0 - FEEDBACK_ORIGINAL_WEIGHT)
             / FEEDBACK_ORIGINAL_WEIGHT
             / total;
         let fields = &self.open.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut queries = Vec::new();
         for (term, weight) in expansion {
             for (field, boost) in [(fields.body, 1.0), (fields.title, TITLE_BOOST)] {
                 let query = TermQuery::new(
                     Term::from_field_text(field, term),
                     IndexRecordOption::WithFreqs,
                 );
-                clauses.push((
-                    Occur::Should,
-                    boosted(Box::new(query), boost * weight * scale),
-                ));
+                queries.push(boosted(Box::new(query), boost * weight * scale));
             }
         }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        queries
     }
 
-    /// Adds `query`'s score to each passage's and sorts them again, best first; visits each
-    /// segment's passages in doc order so the scorer only seeks forward.
+    /// Adds the scores of `queries` to each passage's (as a union of them would score) and
+    /// sorts the passages again, best first. Each query's scorer visits a segment's passages
+    /// in doc order, so it only seeks forward; a union's scorer would refill its whole window
+    /// at every seek.
     fn add_scores(
         &self,
         passages: &mut [(f32, DocAddress)],
-        query: &dyn Query,
+        queries: &[Box<dyn Query>],
     ) -> tantivy::Result<()> {
-        let weight = query.weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
         let mut order: Vec<usize> = (0..passages.len()).collect();
         order.sort_by_key(|&i| passages[i].1);
-        let mut current: Option<(u32, Box<dyn Scorer>)> = None;
-        for i in order {
-            let address = passages[i].1;
-            if current.as_ref().map(|(segment, _)| *segment) != Some(address.segment_ord) {
-                let segment = self.searcher.segment_reader(address.segment_ord);
-                current = Some((address.segment_ord, weight.scorer(segment, 1.0)?));
-            }
-            if let Some((_, scorer)) = current.as_mut() {
-                if scorer.doc() < address.doc_id {
-                    scorer.seek(address.doc_id);
+        for query in queries {
+            let weight = query.weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
+            let mut current: Option<(u32, Box<dyn Scorer>)> = None;
+            for &i in &order {
+                let address = passages[i].1;
+                if current.as_ref().map(|(segment, _)| *segment) != Some(address.segment_ord) {
+                    let segment = self.searcher.segment_reader(address.segment_ord);
+                    current = Some((address.segment_ord, weight.scorer(segment, 1.0)?));
                 }
-                if scorer.doc() == address.doc_id {
-                    passages[i].0 += scorer.score();
+                if let Some((_, scorer)) = current.as_mut() {
+                    if scorer.doc() < address.doc_id {
+                        scorer.seek(address.doc_id);
+                    }
+                    if scorer.doc() == address.doc_id {
+                        passages[i].0 += scorer.score();
+                    }
                 }
             }
         }
