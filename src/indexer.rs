@@ -24,13 +24,13 @@ use crate::analysis::{ANALYZER, stemming_analyzer};
 use crate::article::{self, Article};
 use crate::corpus::{self, ArticleFile, Skipped};
 use crate::readonly::ReadOnlyDirectory;
-use crate::schema::{Fields, article_id};
+use crate::schema::Fields;
 
 /// The marker file that says a folder holds a newsdex index.
 pub const MARKER: &str = "newsdex.json";
 
 /// Bumped whenever the schema or analysis changes in a way old indexes cannot serve.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// What the marker records.
 #[derive(Debug, Serialize, Deserialize)]
@@ -281,7 +281,10 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         .with_context(|| format!("cannot open corpus folder {}", config.corpus.display()))?;
     let walk = corpus::walk(&config.corpus, &config.extensions)?;
     let open = open_or_create(&config.index_dir, &corpus_root)?;
-    let known = read_manifest(&open).map_err(|err| OpenError::Damaged {
+    let Manifest {
+        files: known,
+        next_article,
+    } = read_manifest(&open).map_err(|err| OpenError::Damaged {
         dir: shown(&config.index_dir),
         cause: format!("{err:#}"),
     })?;
@@ -292,8 +295,10 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         ..Summary::default()
     };
     let mut present: HashSet<&str> = HashSet::with_capacity(walk.files.len());
-    let mut to_index: Vec<&ArticleFile> = Vec::new();
-    let mut changed: HashSet<&str> = HashSet::new();
+    let mut changes = Changes {
+        next_article,
+        ..Changes::default()
+    };
     for file in &walk.files {
         present.insert(&file.key);
         match known.get(&file.key) {
@@ -301,17 +306,17 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
                 summary.unchanged += 1;
             }
             Some(_) => {
-                changed.insert(&file.key);
-                to_index.push(file);
+                changes.replaced.insert(&file.key);
+                changes.to_index.push(file);
             }
-            None => to_index.push(file),
+            None => changes.to_index.push(file),
         }
     }
-    let vanished: Vec<&String> = known
+    changes.vanished = known
         .keys()
         .filter(|key| !present.contains(key.as_str()))
         .collect();
-    if to_index.is_empty() && vanished.is_empty() {
+    if changes.to_index.is_empty() && changes.vanished.is_empty() {
         summary.seconds = started.elapsed().as_secs_f64();
         return Ok(summary);
     }
@@ -333,15 +338,7 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         .garbage_collect_files()
         .wait()
         .context("removing files left by an interrupted run")?;
-    let result = write_changes(
-        &mut writer,
-        &open.fields,
-        &to_index,
-        &changed,
-        &vanished,
-        config,
-        &mut summary,
-    );
+    let result = write_changes(&mut writer, &open.fields, &changes, config, &mut summary);
     if let Err(err) = result {
         let _ = writer.rollback();
         return Err(err);
@@ -351,7 +348,7 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         .wait_merging_threads()
         .context("finishing segment merges")?;
     share_read_permission(&config.index_dir);
-    summary.removed = vanished.len();
+    summary.removed = changes.vanished.len();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -374,19 +371,36 @@ fn share_read_permission(dir: &Path) {
     }
 }
 
+/// What a run must change in the index.
+#[derive(Default)]
+struct Changes<'a> {
+    /// New and changed files, to read and add.
+    to_index: Vec<&'a ArticleFile>,
+    /// Keys of the changed ones, whose committed passages must go. Only these get a delete:
+    /// a delete costs memory until the next commit (tantivy keeps a scoring weight for each),
+    /// so a first build of 300,000 files issuing one per file grew by hundreds of MB.
+    replaced: HashSet<&'a str>,
+    /// Keys of committed articles whose files are gone.
+    vanished: Vec<&'a String>,
+    /// The id the next added article gets.
+    next_article: u64,
+}
+
 /// Deletes vanished articles and (re-)adds new and changed ones, committing every so often.
-/// Only `changed` files (committed before, with another size or time) have passages to
-/// delete: a delete costs memory until the next commit (tantivy keeps a scoring weight for
-/// each), so a first build of 300,000 files issuing one per file grew by hundreds of MB.
 fn write_changes(
     writer: &mut IndexWriter,
     fields: &Fields,
-    to_index: &[&ArticleFile],
-    changed: &HashSet<&str>,
-    vanished: &[&String],
+    changes: &Changes,
     config: &IndexConfig,
     summary: &mut Summary,
 ) -> anyhow::Result<()> {
+    let Changes {
+        to_index,
+        replaced,
+        vanished,
+        next_article,
+    } = changes;
+    let mut next_article = *next_article;
     for key in vanished {
         writer.delete_term(Term::from_field_text(fields.path, key));
     }
@@ -402,16 +416,12 @@ fn write_changes(
             bar.inc(file.size);
             summary.bytes += file.size;
             since_commit += file.size;
-            let committed = changed.contains(file.key.as_str());
+            let committed = replaced.contains(file.key.as_str());
             match article {
                 Ok(article) => {
-                    // Delete-then-add against the last commit, which the manifest reflects
-                    // exactly (a file's passages are all added between two commits), so a
-                    // re-run after a crash never duplicates.
-                    if committed {
-                        writer.delete_term(Term::from_field_text(fields.path, &file.key));
-                    }
-                    summary.passages += add_article(writer, fields, file, &article)?;
+                    summary.passages +=
+                        add_article(writer, fields, next_article, file, &article, committed)?;
+                    next_article += 1;
                     summary.indexed += 1;
                 }
                 Err(unusable) => {
@@ -492,25 +502,32 @@ fn read_article(file: &ArticleFile) -> Result<Article, Unusable> {
     Ok(article::parse(&text))
 }
 
-/// Adds one document per passage; returns how many.
+/// Adds one document per passage, after deleting the article's committed passages when
+/// `replace`; returns how many. Delete-then-add against the last commit, which the manifest
+/// reflects exactly, so a re-run after a crash never duplicates. Passages go to the writer
+/// one by one: a batch per article kept ten thousand articles queued in tantivy's pipeline,
+/// and 150 MB more memory.
 fn add_article(
     writer: &IndexWriter,
     fields: &Fields,
+    article_id: u64,
     file: &ArticleFile,
     article: &Article,
+    replace: bool,
 ) -> anyhow::Result<usize> {
-    let article_id = article_id(&file.key);
+    if replace {
+        writer.delete_term(Term::from_field_text(fields.path, &file.key));
+    }
     for (i, paragraph) in article.paragraphs.iter().enumerate() {
         let mut document = doc!(
             fields.path => file.key.as_str(),
-            fields.title => article.title.as_str(),
-            fields.dateline => article.dateline.as_str(),
             fields.body => paragraph.as_str(),
             fields.paragraph => (i + 1) as u64,
             fields.article => article_id,
         );
         if i == 0 {
-            document.add_u64(fields.first_of, article_id);
+            document.add_text(fields.title, &article.title);
+            document.add_text(fields.dateline, &article.dateline);
             document.add_text(fields.stored_title, &article.title);
             document.add_text(fields.stored_dateline, &article.dateline);
             document.add_u64(fields.size, file.size);
@@ -521,10 +538,21 @@ fn add_article(
     Ok(article.paragraphs.len())
 }
 
-/// The committed files: key → (size, modification time), read from the first passages' fast
-/// fields without touching stored text.
-fn read_manifest(open: &OpenIndex) -> anyhow::Result<HashMap<String, (u64, u64)>> {
-    let mut manifest = HashMap::new();
+/// What the last commit holds, as incremental indexing needs it.
+struct Manifest {
+    /// Committed files: key → (size, modification time).
+    files: HashMap<String, (u64, u64)>,
+    /// An article id no committed passage uses: ids are handed out in indexing order, so the
+    /// per-passage id column packs into a few bits (a hash of the path took 64 per passage).
+    next_article: u64,
+}
+
+/// Reads the manifest from the first passages' fast fields, without touching stored text.
+fn read_manifest(open: &OpenIndex) -> anyhow::Result<Manifest> {
+    let mut manifest = Manifest {
+        files: HashMap::new(),
+        next_article: 0,
+    };
     if open.index.searchable_segment_metas()?.is_empty() {
         return Ok(manifest);
     }
@@ -536,6 +564,12 @@ fn read_manifest(open: &OpenIndex) -> anyhow::Result<HashMap<String, (u64, u64)>
     let searcher = reader.searcher();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
+        let articles = fast.u64("article")?;
+        if segment.max_doc() > 0 {
+            manifest.next_article = manifest
+                .next_article
+                .max(articles.max_value().saturating_add(1));
+        }
         let sizes = fast.u64("size")?;
         let modified = fast.u64("modified")?;
         let Some(paths) = fast.str("path")? else {
@@ -559,7 +593,7 @@ fn read_manifest(open: &OpenIndex) -> anyhow::Result<HashMap<String, (u64, u64)>
             else {
                 continue;
             };
-            manifest.insert(key.clone(), (size, modified));
+            manifest.files.insert(key.clone(), (size, modified));
         }
     }
     Ok(manifest)

@@ -13,7 +13,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use tantivy::DocSet;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
 use tantivy::query::{
@@ -22,6 +21,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Term, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
+use tantivy::{DocSet, TERMINATED};
 
 use crate::analysis::{Analyzer, Word, is_stop_word};
 use crate::indexer::{self, Access, OpenError, OpenIndex};
@@ -349,12 +349,6 @@ impl Engine {
         }
     }
 
-    fn article_of(&self, address: DocAddress) -> tantivy::Result<u64> {
-        let segment = self.searcher.segment_reader(address.segment_ord);
-        let column = segment.fast_fields().u64("article")?;
-        Ok(column.first(address.doc_id).unwrap_or(u64::MAX))
-    }
-
     fn hit(
         &mut self,
         score: f32,
@@ -363,27 +357,27 @@ impl Engine {
     ) -> Result<Hit, SearchError> {
         let document: TantivyDocument = self.searcher.doc(address)?;
         let fields = self.open.fields.clone();
-        let paragraph = document
-            .get_first(fields.paragraph)
-            .and_then(|value| value.as_u64())
-            .unwrap_or(1);
+        let paragraph = self.paragraph_of(address)?;
+        let key = self.key_of(address)?;
         let text = stored_text(&document, fields.body);
-        let (title, dateline) = if paragraph == 1 {
-            (
+        let (title, dateline) = match self.first_passage(address, paragraph, &key)? {
+            Some(first) if first == address => (
                 stored_text(&document, fields.stored_title),
                 stored_text(&document, fields.stored_dateline),
-            )
-        } else {
-            let first: TantivyDocument = self.searcher.doc(self.first_passage(address)?)?;
-            (
-                stored_text(&first, fields.stored_title),
-                stored_text(&first, fields.stored_dateline),
-            )
+            ),
+            Some(first) => {
+                let first: TantivyDocument = self.searcher.doc(first)?;
+                (
+                    stored_text(&first, fields.stored_title),
+                    stored_text(&first, fields.stored_dateline),
+                )
+            }
+            None => (String::new(), String::new()),
         };
         let highlights = self.highlights(&text, patterns);
         Ok(Hit {
             score,
-            path: display_path(self.open.corpus.as_deref(), &self.key_of(address)?),
+            path: display_path(self.open.corpus.as_deref(), &key),
             paragraph,
             title,
             dateline,
@@ -404,17 +398,42 @@ impl Engine {
         Ok(key)
     }
 
-    /// The first passage of a passage's article, which stores the article's fields.
-    fn first_passage(&self, address: DocAddress) -> tantivy::Result<DocAddress> {
-        let article = self.article_of(address)?;
-        let query = TermQuery::new(
-            Term::from_field_u64(self.open.fields.first_of, article),
-            IndexRecordOption::Basic,
-        );
-        let found = self
-            .searcher
-            .search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        Ok(found.first().map_or(address, |(_, first)| *first))
+    /// The 1-based paragraph number of a passage, from the fast field.
+    fn paragraph_of(&self, address: DocAddress) -> tantivy::Result<u64> {
+        let segment = self.searcher.segment_reader(address.segment_ord);
+        let column = segment.fast_fields().u64("paragraph")?;
+        Ok(column.first(address.doc_id).unwrap_or(1).max(1))
+    }
+
+    /// The first passage of a passage's article, which stores the article's fields: the
+    /// live passage with paragraph number 1 among the few the article's path term lists.
+    fn first_passage(
+        &self,
+        address: DocAddress,
+        paragraph: u64,
+        key: &str,
+    ) -> tantivy::Result<Option<DocAddress>> {
+        if paragraph == 1 {
+            return Ok(Some(address));
+        }
+        let term = Term::from_field_text(self.open.fields.path, key);
+        for (segment_ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let Some(mut postings) = segment
+                .inverted_index(self.open.fields.path)?
+                .read_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            let paragraphs = segment.fast_fields().u64("paragraph")?;
+            while postings.doc() != TERMINATED {
+                let doc = postings.doc();
+                if !segment.is_deleted(doc) && paragraphs.first(doc) == Some(1) {
+                    return Ok(Some(DocAddress::new(segment_ord as u32, doc)));
+                }
+                postings.advance();
+            }
+        }
+        Ok(None)
     }
 
     /// Byte ranges of `text` where a pattern of the query matches.

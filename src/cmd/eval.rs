@@ -12,7 +12,6 @@ use newsdex::corpus::DEFAULT_EXTENSIONS;
 use newsdex::eval::{RUN_DEPTH, Ranking, evaluate, read_qrels, read_queries, trec_run};
 use newsdex::indexer::{self, IndexConfig, index_corpus};
 use newsdex::query::Syntax;
-use newsdex::schema::article_id;
 use newsdex::search::{Engine, Request, SearchError};
 
 #[derive(Debug, Args)]
@@ -104,6 +103,13 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A stable 64-bit hash (FNV-1a) that names a collection's cache folder.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// A per-collection index folder outside the collection, so read-only collections work and
 /// repeated runs reuse the index.
 fn default_index(collection: &Path) -> PathBuf {
@@ -111,7 +117,7 @@ fn default_index(collection: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let key = article_id(&collection.to_string_lossy());
+    let key = fnv1a(&collection.to_string_lossy());
     std::env::temp_dir()
         .join("newsdex-eval")
         .join(format!("{name}-{key:016x}"))
