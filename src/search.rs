@@ -10,11 +10,12 @@
 //! index's own vocabulary, so they work for any compound; halves that are stop words are never
 //! taken (`therapist` is not `the rapist`).
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use tantivy::collector::TopDocs;
-use tantivy::columnar::Column;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery, Query, Scorer,
     TermQuery,
@@ -84,8 +85,20 @@ pub enum SearchError {
 /// An opened index, ready to answer queries.
 pub struct Engine {
     open: OpenIndex,
+    /// Per segment, the fast columns ranking and hits read, each opened on first use: opening
+    /// a column decodes its block index, which cost more than the search itself (2,000 page
+    /// faults for a rare word on the 1 GB index) when it was done for every hit.
+    columns: Vec<SegmentColumns>,
     searcher: Searcher,
     analyzer: Analyzer,
+}
+
+/// The fast columns of one segment that ranking and hits read, each opened on first use.
+#[derive(Default)]
+struct SegmentColumns {
+    article: OnceCell<Column<u64>>,
+    paragraph: OnceCell<Column<u64>>,
+    path: OnceCell<Option<StrColumn>>,
 }
 
 /// A word sequence the passage text is searched for when highlighting.
@@ -116,6 +129,11 @@ impl Engine {
             return Err(OpenError::Empty(dir.display().to_string()).into());
         }
         Ok(Engine {
+            columns: searcher
+                .segment_readers()
+                .iter()
+                .map(|_| SegmentColumns::default())
+                .collect(),
             open,
             searcher,
             analyzer: Analyzer::default(),
@@ -319,13 +337,51 @@ impl Engine {
         Ok(())
     }
 
-    /// Each segment's article-id column, opened once rather than once per passage.
+    /// A segment's u64 fast column `name`, opened the first time it is needed.
+    fn u64_column<'a>(
+        &'a self,
+        segment_ord: u32,
+        name: &str,
+        cell: impl Fn(&SegmentColumns) -> &OnceCell<Column<u64>>,
+    ) -> tantivy::Result<&'a Column<u64>> {
+        let cell = cell(&self.columns[segment_ord as usize]);
+        if let Some(column) = cell.get() {
+            return Ok(column);
+        }
+        let column = self
+            .searcher
+            .segment_reader(segment_ord)
+            .fast_fields()
+            .u64(name)?;
+        Ok(cell.get_or_init(|| column))
+    }
+
+    fn paragraph_column(&self, segment_ord: u32) -> tantivy::Result<&Column<u64>> {
+        self.u64_column(segment_ord, "paragraph", |columns| &columns.paragraph)
+    }
+
+    /// Each segment's article-id column.
     fn article_columns(&self) -> tantivy::Result<Vec<Column<u64>>> {
-        self.searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| segment.fast_fields().u64("article"))
+        (0..self.columns.len() as u32)
+            .map(|segment_ord| {
+                self.u64_column(segment_ord, "article", |columns| &columns.article)
+                    .cloned()
+            })
             .collect()
+    }
+
+    /// A segment's path column, opened the first time it is needed.
+    fn path_column(&self, segment_ord: u32) -> tantivy::Result<Option<&StrColumn>> {
+        let cell = &self.columns[segment_ord as usize].path;
+        if let Some(column) = cell.get() {
+            return Ok(column.as_ref());
+        }
+        let column = self
+            .searcher
+            .segment_reader(segment_ord)
+            .fast_fields()
+            .str("path")?;
+        Ok(cell.get_or_init(|| column).as_ref())
     }
 
     /// Articles ranked by their best passage: collects passages until `limit` distinct
@@ -388,9 +444,8 @@ impl Engine {
 
     /// The article key of a passage, from the fast field.
     fn key_of(&self, address: DocAddress) -> tantivy::Result<String> {
-        let segment = self.searcher.segment_reader(address.segment_ord);
         let mut key = String::new();
-        if let Some(paths) = segment.fast_fields().str("path")?
+        if let Some(paths) = self.path_column(address.segment_ord)?
             && let Some(ord) = paths.ords().first(address.doc_id)
         {
             paths.ord_to_str(ord, &mut key)?;
@@ -400,8 +455,7 @@ impl Engine {
 
     /// The 1-based paragraph number of a passage, from the fast field.
     fn paragraph_of(&self, address: DocAddress) -> tantivy::Result<u64> {
-        let segment = self.searcher.segment_reader(address.segment_ord);
-        let column = segment.fast_fields().u64("paragraph")?;
+        let column = self.paragraph_column(address.segment_ord)?;
         Ok(column.first(address.doc_id).unwrap_or(1).max(1))
     }
 
@@ -424,7 +478,7 @@ impl Engine {
             else {
                 continue;
             };
-            let paragraphs = segment.fast_fields().u64("paragraph")?;
+            let paragraphs = self.paragraph_column(segment_ord as u32)?;
             while postings.doc() != TERMINATED {
                 let doc = postings.doc();
                 if !segment.is_deleted(doc) && paragraphs.first(doc) == Some(1) {
