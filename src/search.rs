@@ -255,22 +255,27 @@ impl Engine {
             .search(query, &TopDocs::with_limit(depth).order_by_score())?;
         let proximity = self.proximity_queries(keywords);
         self.add_scores(&mut candidates, &proximity)?;
-        let articles = self.article_columns()?;
         if keywords.len() >= FEEDBACK_MIN_WORDS {
-            let feedback_docs = if request.articles {
-                first_per_article(&candidates, &articles, FEEDBACK_DOCS)
-            } else {
-                candidates.iter().take(FEEDBACK_DOCS).copied().collect()
-            };
+            let feedback_docs = self.best_of(&candidates, request.articles, FEEDBACK_DOCS)?;
             let expansion = self.feedback_terms(&feedback_docs)?;
             let expansion = self.expansion_queries(&expansion, keywords.len());
             self.add_scores(&mut candidates, &expansion)?;
         }
-        Ok(if request.articles {
-            first_per_article(&candidates, &articles, request.limit)
+        self.best_of(&candidates, request.articles, request.limit)
+    }
+
+    /// The first `limit` of ranked passages, or of their articles (each by its best passage);
+    /// the article columns are only opened when articles are asked for.
+    fn best_of(
+        &self,
+        passages: &[(f32, DocAddress)],
+        articles: bool,
+        limit: usize,
+    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+        Ok(if articles {
+            first_per_article(passages, &self.article_columns()?, limit)
         } else {
-            candidates.truncate(request.limit);
-            candidates
+            passages.iter().take(limit).copied().collect()
         })
     }
 
