@@ -1078,14 +1078,25 @@ fn copy_flat(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of the small index per kind of damage, damaged: (what was done, folder name).
+fn damaged_copies(ws: &Workspace) -> Vec<(&'static str, String)> {
+    small_index(ws);
+    damages()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (what, damage))| {
+            let copy = format!("damaged{i}");
+            copy_flat(&ws.path("idx"), &ws.path(&copy));
+            damage(&ws.path(&copy));
+            (what, copy)
+        })
+        .collect()
+}
+
 #[test]
 fn damaged_index_gives_exit_2_and_says_how_to_rebuild() {
     let ws = Workspace::new();
-    small_index(&ws);
-    for (i, (what, damage)) in damages().into_iter().enumerate() {
-        let copy = format!("damaged{i}");
-        copy_flat(&ws.path("idx"), &ws.path(&copy));
-        damage(&ws.path(&copy));
+    for (what, copy) in damaged_copies(&ws) {
         let out = ws.run(&["search", "--index", &copy, "zebra"]);
         let err = assert_one_line_error(&out);
         assert!(err.contains("rebuild"), "{what}: no way out given: {err}");
@@ -1095,11 +1106,7 @@ fn damaged_index_gives_exit_2_and_says_how_to_rebuild() {
 #[test]
 fn index_on_a_damaged_index_says_how_to_rebuild() {
     let ws = Workspace::new();
-    small_index(&ws);
-    for (i, (what, damage)) in damages().into_iter().enumerate() {
-        let copy = format!("damaged{i}");
-        copy_flat(&ws.path("idx"), &ws.path(&copy));
-        damage(&ws.path(&copy));
+    for (what, copy) in damaged_copies(&ws) {
         let out = ws.run(&["index", "c", "--index", &copy]);
         assert_no_panic(&out);
         if exit_code(&out) == 0 {
