@@ -1,0 +1,233 @@
+//! Searching, second pass: field-weighted BM25 (BM25F, Robertson, Zaragoza & Taylor 2004) for
+//! the candidates the first pass found.
+//!
+//! tantivy scores each field on its own and adds the scores, so a word in both the title and
+//! the body counts as two saturated matches, and a short title's single match scores like a
+//! body full of the word. BM25F weighs and length-normalises each field's occurrences first,
+//! sums them into one term frequency, and saturates that once: a title match still counts for
+//! several body matches, but a word cannot earn its weight twice (measured on the test
+//! collections: the README's relevance section).
+
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::Bm25Weight;
+use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::{DocAddress, DocId, DocSet, Searcher};
+
+/// BM25's usual constants (tantivy's and Lucene's).
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// A field that BM25F sums, with the weight of one of its occurrences against one in the
+/// body, and the boost the first pass gave the field (whose score BM25F replaces).
+#[derive(Debug, Clone, Copy)]
+pub struct WeightedField {
+    pub field: Field,
+    pub weight: f32,
+    pub first_pass_boost: f32,
+}
+
+/// Replaces, in each passage's score, the first pass's per-field BM25 scores of each term
+/// with the term's BM25F score over `fields`. The terms must have been scored in the first
+/// pass as one term query per field, boosted by the field's `first_pass_boost`.
+pub fn rescore(
+    searcher: &Searcher,
+    fields: &[WeightedField],
+    terms: &[String],
+    passages: &mut [(f32, DocAddress)],
+) -> tantivy::Result<()> {
+    let mut order: Vec<usize> = (0..passages.len()).collect();
+    order.sort_by_key(|&i| passages[i].1);
+    // Counted as tantivy's BM25 counts them, deleted passages included.
+    let passage_count = searcher
+        .segment_readers()
+        .iter()
+        .map(|reader| reader.max_doc() as f32)
+        .sum::<f32>()
+        .max(1.0);
+    let average_lengths = fields
+        .iter()
+        .map(|weighted| average_length(searcher, weighted.field, passage_count))
+        .collect::<tantivy::Result<Vec<f32>>>()?;
+    for text in terms {
+        let terms: Vec<Term> = fields
+            .iter()
+            .map(|weighted| Term::from_field_text(weighted.field, text))
+            .collect();
+        // Passages that hold the word in any of the fields.
+        let mut doc_freq = 0;
+        for term in &terms {
+            doc_freq = doc_freq.max(searcher.doc_freq(term)?);
+        }
+        if doc_freq == 0 {
+            continue;
+        }
+        let idf = (1.0 + (passage_count - doc_freq as f32 + 0.5) / (doc_freq as f32 + 0.5)).ln();
+        let first_pass_weights = terms
+            .iter()
+            .map(|term| Bm25Weight::for_terms(searcher, std::slice::from_ref(term)))
+            .collect::<tantivy::Result<Vec<Bm25Weight>>>()?;
+        let mut segment = None;
+        let mut postings: Vec<Option<SegmentPostings>> = Vec::new();
+        let mut norms = Vec::new();
+        for &i in &order {
+            let address = passages[i].1;
+            if segment != Some(address.segment_ord) {
+                segment = Some(address.segment_ord);
+                let reader = searcher.segment_reader(address.segment_ord);
+                postings.clear();
+                norms.clear();
+                for term in &terms {
+                    postings.push(
+                        reader
+                            .inverted_index(term.field())?
+                            .read_postings(term, IndexRecordOption::WithFreqs)?,
+                    );
+                    norms.push(reader.get_fieldnorms_reader(term.field())?);
+                }
+            }
+            let mut first_pass_score = 0.0;
+            let mut frequency = 0.0;
+            for (f, weighted) in fields.iter().enumerate() {
+                let Some(term_freq) = term_freq(&mut postings[f], address.doc_id) else {
+                    continue;
+                };
+                let norm = &norms[f];
+                first_pass_score += weighted.first_pass_boost
+                    * first_pass_weights[f].score(norm.fieldnorm_id(address.doc_id), term_freq);
+                let length = norm.fieldnorm(address.doc_id) as f32 / average_lengths[f];
+                frequency += weighted.weight * term_freq as f32 / (1.0 - B + B * length);
+            }
+            let score = idf * (K1 + 1.0) * frequency / (K1 + frequency);
+            passages[i].0 += score - first_pass_score;
+        }
+    }
+    passages.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(())
+}
+
+/// Mean length of the field over all passages, as tantivy's BM25 takes it.
+fn average_length(searcher: &Searcher, field: Field, passage_count: f32) -> tantivy::Result<f32> {
+    let mut tokens = 0;
+    for reader in searcher.segment_readers() {
+        tokens += reader.inverted_index(field)?.total_num_tokens();
+    }
+    Ok((tokens as f32 / passage_count).max(f32::MIN_POSITIVE))
+}
+
+/// How often the term occurs in `doc`, moving the postings forward to it (docs are visited
+/// in increasing order within a segment).
+fn term_freq(postings: &mut Option<SegmentPostings>, doc: DocId) -> Option<u32> {
+    let postings = postings.as_mut()?;
+    if postings.doc() < doc {
+        postings.seek(doc);
+    }
+    (postings.doc() == doc).then(|| postings.term_freq())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{Index, doc};
+
+    /// A small index of (title, body) passages, its fields, and a searcher.
+    fn index(passages: &[(&str, &str)]) -> (Searcher, Field, Field) {
+        let mut schema = Schema::builder();
+        let title = schema.add_text_field("title", TEXT);
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (t, b) in passages {
+            writer.add_document(doc!(title => *t, body => *b)).unwrap();
+        }
+        writer.commit().unwrap();
+        (index.reader().unwrap().searcher(), title, body)
+    }
+
+    /// The first pass: each field's term query, summed; every matching passage, best first.
+    fn first_pass(searcher: &Searcher, fields: &[Field], word: &str) -> Vec<(f32, DocAddress)> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = fields
+            .iter()
+            .map(|&field| {
+                let term = Term::from_field_text(field, word);
+                let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                (Occur::Should, Box::new(query) as Box<dyn Query>)
+            })
+            .collect();
+        let collector = TopDocs::with_limit(100).order_by_score();
+        searcher
+            .search(&BooleanQuery::new(clauses), &collector)
+            .unwrap()
+    }
+
+    fn field(field: Field, weight: f32) -> WeightedField {
+        WeightedField {
+            field,
+            weight,
+            first_pass_boost: 1.0,
+        }
+    }
+
+    #[test]
+    fn over_one_field_bm25f_is_bm25() {
+        let (searcher, _, body) = index(&[
+            ("", "oil prices rose"),
+            (
+                "",
+                "oil oil and more oil in a much longer passage about oil and gas",
+            ),
+            ("", "gas"),
+        ]);
+        let before = first_pass(&searcher, &[body], "oil");
+        let mut after = before.clone();
+        rescore(&searcher, &[field(body, 1.0)], &["oil".into()], &mut after).unwrap();
+        assert_eq!(after.len(), 2);
+        for ((old, old_address), (new, new_address)) in before.iter().zip(&after) {
+            assert_eq!(old_address, new_address);
+            assert!((old - new).abs() < 1e-4, "{old} became {new}");
+        }
+    }
+
+    #[test]
+    fn a_word_in_title_and_body_saturates_once() {
+        let (searcher, title, body) = index(&[
+            ("oil", "oil prices rose"),
+            ("", "oil prices rose"),
+            ("gas", "gas prices fell"),
+        ]);
+        let fields = [field(body, 1.0), field(title, 1.0)];
+        let before = first_pass(&searcher, &[body, title], "oil");
+        let mut after = before.clone();
+        rescore(&searcher, &fields, &["oil".into()], &mut after).unwrap();
+        let score_of = |passages: &[(f32, DocAddress)], doc: DocId| {
+            passages
+                .iter()
+                .find(|(_, address)| address.doc_id == doc)
+                .map(|(score, _)| *score)
+                .unwrap()
+        };
+        // Passage 0 still ranks first, but its title no longer adds a second full match.
+        assert_eq!(after[0].1.doc_id, 0);
+        assert!(score_of(&after, 0) < score_of(&before, 0));
+        assert!(score_of(&after, 0) > score_of(&after, 1));
+    }
+
+    #[test]
+    fn a_heavier_title_outranks_body_repetition() {
+        let (searcher, title, body) = index(&[
+            ("oil", "prices rose sharply today"),
+            ("", "oil and oil prices rose"),
+        ]);
+        let words = ["oil".to_string()];
+        let ranked_first = |title_weight: f32| {
+            let mut passages = first_pass(&searcher, &[body, title], "oil");
+            let fields = [field(body, 1.0), field(title, title_weight)];
+            rescore(&searcher, &fields, &words, &mut passages).unwrap();
+            passages[0].1.doc_id
+        };
+        assert_eq!(ranked_first(1.0), 1);
+        assert_eq!(ranked_first(8.0), 0);
+    }
+}
