@@ -7,9 +7,11 @@
 
 use std::fmt::Write as _;
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 /// Extensions read by default; `--ext` adds more.
@@ -56,6 +58,8 @@ pub fn walk(root: &Path, extensions: &[String]) -> anyhow::Result<Walk> {
         anyhow::bail!("corpus {} is not a folder", root.display());
     }
     let mut walk = Walk::default();
+    // Article files in walk order, before their metadata is read.
+    let mut candidates = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -90,50 +94,74 @@ pub fn walk(root: &Path, extensions: &[String]) -> anyhow::Result<Walk> {
             }
             continue;
         }
-        if !has_extension(entry.path(), extensions) {
-            continue;
+        if has_extension(entry.path(), extensions) {
+            candidates.push(entry.into_path());
         }
-        let metadata = match fs::metadata(entry.path()) {
-            Ok(metadata) => metadata,
+    }
+    // Reading a file's size and time is a path lookup per file, most of a no-change
+    // re-index; the lookups run on every core, in walk order.
+    let stats: Vec<io::Result<FileStat>> = candidates
+        .par_iter()
+        .map(|path| fs::metadata(path).map(FileStat::of))
+        .collect();
+    for (path, stat) in candidates.into_iter().zip(stats) {
+        let stat = match stat {
+            Ok(stat) => stat,
             Err(err) => {
                 walk.skipped.push(Skipped {
-                    path: display_path(entry.path()),
+                    path: display_path(&path),
                     reason: err.to_string(),
                 });
                 continue;
             }
         };
-        if metadata.is_dir() {
+        if stat.kind.is_dir() {
             continue;
         }
-        if !metadata.is_file() {
+        if !stat.kind.is_file() {
             walk.skipped.push(Skipped {
-                path: display_path(entry.path()),
+                path: display_path(&path),
                 reason: "not a regular file (FIFO, socket or device)".into(),
             });
             continue;
         }
-        if metadata.len() > MAX_FILE_BYTES {
+        if stat.size > MAX_FILE_BYTES {
             walk.skipped.push(Skipped {
-                path: display_path(entry.path()),
+                path: display_path(&path),
                 reason: format!("larger than {} MiB", MAX_FILE_BYTES >> 20),
             });
             continue;
         }
-        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let modified_ns = metadata
-            .modified()
-            .ok()
-            .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |since| since.as_nanos() as u64);
+        let key = path_key(path.strip_prefix(root).unwrap_or(&path));
         walk.files.push(ArticleFile {
-            path: entry.path().to_path_buf(),
-            key: path_key(relative),
-            size: metadata.len(),
-            modified_ns,
+            path,
+            key,
+            size: stat.size,
+            modified_ns: stat.modified_ns,
         });
     }
     Ok(walk)
+}
+
+/// What the walk keeps of a file's metadata (a few bytes instead of a whole `stat`).
+struct FileStat {
+    kind: fs::FileType,
+    size: u64,
+    modified_ns: u64,
+}
+
+impl FileStat {
+    fn of(metadata: fs::Metadata) -> FileStat {
+        FileStat {
+            kind: metadata.file_type(),
+            size: metadata.len(),
+            modified_ns: metadata
+                .modified()
+                .ok()
+                .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |since| since.as_nanos() as u64),
+        }
+    }
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
