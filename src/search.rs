@@ -11,7 +11,7 @@
 //! taken (`therapist` is not `the rapist`).
 
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use tantivy::collector::TopDocs;
@@ -305,7 +305,7 @@ impl Engine {
         limit: usize,
     ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
         Ok(if articles {
-            first_per_article(passages, &self.article_columns()?, limit)
+            rank_articles(passages, &self.article_columns()?, limit)
         } else {
             passages.iter().take(limit).copied().collect()
         })
@@ -434,7 +434,7 @@ impl Engine {
             let passages = self
                 .searcher
                 .search(query, &TopDocs::with_limit(depth).order_by_score())?;
-            let best = first_per_article(&passages, &articles, limit);
+            let best = rank_articles(&passages, &articles, limit);
             if best.len() == limit || passages.len() < depth {
                 return Ok(best);
             }
@@ -896,22 +896,38 @@ fn pattern_match(pattern: &Pattern, words: &[Word]) -> Option<usize> {
     }
 }
 
-/// The first (best) passage of each article among ranked passages, at most `limit`.
-fn first_per_article(
+/// Articles ranked from their ranked passages, at most `limit`: each by its best passage's
+/// score plus `OTHER_PASSAGES_WEIGHT` of its other passages' scores, and shown by its best
+/// passage. An article that several paragraphs match is more about the query than one with a
+/// single passing mention (Callan 1994 mixes in the whole document's score for this).
+fn rank_articles(
     passages: &[(f32, DocAddress)],
     articles: &[Column<u64>],
     limit: usize,
 ) -> Vec<(f32, DocAddress)> {
-    let mut seen = HashSet::new();
-    passages
-        .iter()
-        .filter(|(_, address)| {
-            seen.insert(articles[address.segment_ord as usize].first(address.doc_id))
-        })
-        .take(limit)
-        .copied()
-        .collect()
+    // Per article: its best passage (passages come best first) and the score it ranks by.
+    let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
+    let mut position: HashMap<u64, usize> = HashMap::new();
+    for &(score, address) in passages {
+        let article = articles[address.segment_ord as usize].first(address.doc_id);
+        match article.and_then(|article| position.get(&article)) {
+            Some(&i) => ranked[i].0 += OTHER_PASSAGES_WEIGHT * score,
+            None => {
+                if let Some(article) = article {
+                    position.insert(article, ranked.len());
+                }
+                ranked.push((score, address));
+            }
+        }
+    }
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    ranked.truncate(limit);
+    ranked
 }
+
+/// What an article's other matching passages add to its best passage's score (measured:
+/// README, "Articles").
+const OTHER_PASSAGES_WEIGHT: f32 = 0.1;
 
 /// Feedback is used for keyword queries of at least this many words (after stop words):
 /// shorter ones say exactly what they want.

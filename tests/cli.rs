@@ -854,6 +854,44 @@ fn articles_mode_gives_one_ranked_row_per_article() {
     assert_eq!(top[0].path, hits[0].path);
 }
 
+#[test]
+fn articles_mode_ranks_an_article_that_several_paragraphs_match_above_a_passing_mention() {
+    let fixture = Fixture::new();
+    let wire = fixture.path("wire");
+    fs::create_dir(&wire).unwrap();
+    let articles = [
+        (
+            "mention.txt",
+            "Port Traffic\n\nCocoa ships waited at anchor outside the port on Monday.\n\n\
+             The harbour master said the queue of container vessels grew longer each day.\n",
+        ),
+        (
+            "story.txt",
+            "Harvest Report\n\n\
+             West African cocoa farmers expect a smaller harvest this season after dry weeks.\n\n\
+             Traders said cocoa stocks held in the ports were lower than a year ago.\n\n\
+             Exporters warned that cocoa prices could rise again before the next crop.\n\n\
+             Grinders said demand for cocoa butter stayed firm in Europe and in Asia.\n\n\
+             The cocoa board will set the farm gate price for the season next month.\n",
+        ),
+    ];
+    for (name, text) in articles {
+        fs::write(wire.join(name), text).unwrap();
+    }
+    let out = fixture.run(&["index", "wire", "--index", "idx"]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+
+    // Passage by passage, the short one-line mention is the densest match...
+    let (_, passages) = fixture.search_json(&["cocoa"]);
+    assert!(passages[0].path.ends_with("mention.txt"), "{passages:?}");
+    // ...but the article about cocoa, which all five paragraphs match, is the better article.
+    let (code, articles) = fixture.search_json(&["--articles", "cocoa"]);
+    assert_eq!(code, 0);
+    let order: Vec<&str> = articles.iter().map(|h| h.path.as_str()).collect();
+    assert!(order[0].ends_with("story.txt"), "{order:?}");
+    assert_eq!(order.len(), 2);
+}
+
 // ---------------------------------------------------------------------------------------------
 // opening the index
 
