@@ -18,12 +18,15 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
 /// A field that BM25F sums, with the weight of one of its occurrences against one in the
-/// body, and the boost the first pass gave the field (whose score BM25F replaces).
+/// body, the boost the first pass gave the field (whose score BM25F replaces), and how many
+/// passages can hold it: its mean length is taken over those, so a title is compared with
+/// other titles, not with the many passages that have none.
 #[derive(Debug, Clone, Copy)]
 pub struct WeightedField {
     pub field: Field,
     pub weight: f32,
     pub first_pass_boost: f32,
+    pub holders: u64,
 }
 
 /// Replaces, in each passage's score, the first pass's per-field BM25 scores of each term
@@ -46,7 +49,7 @@ pub fn rescore(
         .max(1.0);
     let average_lengths = fields
         .iter()
-        .map(|weighted| average_length(searcher, weighted.field, passage_count))
+        .map(|weighted| average_length(searcher, weighted.field, weighted.holders))
         .collect::<tantivy::Result<Vec<f32>>>()?;
     for text in terms {
         let terms: Vec<Term> = fields
@@ -105,13 +108,13 @@ pub fn rescore(
     Ok(())
 }
 
-/// Mean length of the field over all passages, as tantivy's BM25 takes it.
-fn average_length(searcher: &Searcher, field: Field, passage_count: f32) -> tantivy::Result<f32> {
+/// Mean length of the field over the passages that can hold it.
+fn average_length(searcher: &Searcher, field: Field, holders: u64) -> tantivy::Result<f32> {
     let mut tokens = 0;
     for reader in searcher.segment_readers() {
         tokens += reader.inverted_index(field)?.total_num_tokens();
     }
-    Ok((tokens as f32 / passage_count).max(f32::MIN_POSITIVE))
+    Ok((tokens as f32 / holders.max(1) as f32).max(f32::MIN_POSITIVE))
 }
 
 /// How often the term occurs in `doc`, moving the postings forward to it (docs are visited
@@ -162,11 +165,13 @@ mod tests {
             .unwrap()
     }
 
-    fn field(field: Field, weight: f32) -> WeightedField {
+    /// A field that every passage can hold, as tantivy's BM25 assumes.
+    fn field(searcher: &Searcher, field: Field, weight: f32) -> WeightedField {
         WeightedField {
             field,
             weight,
             first_pass_boost: 1.0,
+            holders: searcher.num_docs(),
         }
     }
 
@@ -182,7 +187,13 @@ mod tests {
         ]);
         let before = first_pass(&searcher, &[body], "oil");
         let mut after = before.clone();
-        rescore(&searcher, &[field(body, 1.0)], &["oil".into()], &mut after).unwrap();
+        rescore(
+            &searcher,
+            &[field(&searcher, body, 1.0)],
+            &["oil".into()],
+            &mut after,
+        )
+        .unwrap();
         assert_eq!(after.len(), 2);
         for ((old, old_address), (new, new_address)) in before.iter().zip(&after) {
             assert_eq!(old_address, new_address);
@@ -197,7 +208,7 @@ mod tests {
             ("", "oil prices rose"),
             ("gas", "gas prices fell"),
         ]);
-        let fields = [field(body, 1.0), field(title, 1.0)];
+        let fields = [field(&searcher, body, 1.0), field(&searcher, title, 1.0)];
         let before = first_pass(&searcher, &[body, title], "oil");
         let mut after = before.clone();
         rescore(&searcher, &fields, &["oil".into()], &mut after).unwrap();
@@ -223,7 +234,10 @@ mod tests {
         let words = ["oil".to_string()];
         let ranked_first = |title_weight: f32| {
             let mut passages = first_pass(&searcher, &[body, title], "oil");
-            let fields = [field(body, 1.0), field(title, title_weight)];
+            let fields = [
+                field(&searcher, body, 1.0),
+                field(&searcher, title, title_weight),
+            ];
             rescore(&searcher, &fields, &words, &mut passages).unwrap();
             passages[0].1.doc_id
         };
