@@ -16,9 +16,10 @@ use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::schema::Term;
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{Index, IndexSettings, IndexWriter, TantivyError, doc};
+use tantivy::{DocId, Index, IndexSettings, IndexWriter, TantivyError, doc};
 
 use crate::analysis::{ANALYZER, stemming_analyzer};
 use crate::article::{self, Article};
@@ -547,6 +548,33 @@ struct Manifest {
     next_article: u64,
 }
 
+/// The first passages of a segment (the rows with a file size) with their size and time.
+/// Walks the size column's rows by rank: asking each of millions of passages whether it has
+/// a size was a tenth of a no-change re-index.
+fn first_passages<'a>(
+    sizes: &'a Column<u64>,
+    modified: &'a Column<u64>,
+    max_doc: DocId,
+) -> Box<dyn Iterator<Item = (DocId, u64, u64)> + 'a> {
+    // Both are written on every first passage and nowhere else, so equal counts mean the
+    // same rows; anything else takes the slow path.
+    let same_rows = sizes.values.num_vals() == modified.values.num_vals();
+    match &sizes.index {
+        ColumnIndex::Optional(rows) if same_rows => {
+            Box::new(rows.iter_non_null_docs().enumerate().map(|(rank, doc)| {
+                (
+                    doc,
+                    sizes.values.get_val(rank as u32),
+                    modified.values.get_val(rank as u32),
+                )
+            }))
+        }
+        _ => Box::new(
+            (0..max_doc).filter_map(|doc| Some((doc, sizes.first(doc)?, modified.first(doc)?))),
+        ),
+    }
+}
+
 /// Reads the manifest from the first passages' fast fields, without touching stored text.
 fn read_manifest(open: &OpenIndex) -> anyhow::Result<Manifest> {
     let mut manifest = Manifest {
@@ -582,15 +610,12 @@ fn read_manifest(open: &OpenIndex) -> anyhow::Result<Manifest> {
         while stream.advance() {
             keys.push(String::from_utf8_lossy(stream.key()).into_owned());
         }
-        for doc in segment.doc_ids_alive() {
-            let (Some(size), Some(modified)) = (sizes.first(doc), modified.first(doc)) else {
+        let path_ords = paths.ords();
+        for (doc, size, modified) in first_passages(&sizes, &modified, segment.max_doc()) {
+            if segment.is_deleted(doc) {
                 continue;
-            };
-            let Some(key) = paths
-                .ords()
-                .first(doc)
-                .and_then(|ord| keys.get(ord as usize))
-            else {
+            }
+            let Some(key) = path_ords.first(doc).and_then(|ord| keys.get(ord as usize)) else {
                 continue;
             };
             manifest.files.insert(key.clone(), (size, modified));
