@@ -316,8 +316,8 @@ impl Engine {
             .collect()
     }
 
-    /// The first `limit` of ranked passages, or of their articles (each by its best passage);
-    /// the article columns are only opened when articles are asked for.
+    /// The first `limit` of ranked passages, or of their articles (see `rank_articles`); the
+    /// article columns are only opened when articles are asked for.
     fn best_of(
         &self,
         passages: &[(f32, DocAddress)],
