@@ -86,7 +86,7 @@ pub fn walk(root: &Path, extensions: &[String]) -> anyhow::Result<Walk> {
             // Folder links and broken links are reported whatever their name: they may hide
             // articles. File links are reported only when they look like articles.
             let reason = symlink_refusal(entry.path(), &canonical_root);
-            if reason.is_folder_or_broken || has_extension(entry.path(), extensions) {
+            if reason.is_folder_or_broken || has_extension(entry.file_name(), extensions) {
                 walk.skipped.push(Skipped {
                     path: display_path(entry.path()),
                     reason: reason.text,
@@ -94,7 +94,7 @@ pub fn walk(root: &Path, extensions: &[String]) -> anyhow::Result<Walk> {
             }
             continue;
         }
-        if has_extension(entry.path(), extensions) {
+        if has_extension(entry.file_name(), extensions) {
             candidates.push(entry.into_path());
         }
     }
@@ -132,7 +132,7 @@ pub fn walk(root: &Path, extensions: &[String]) -> anyhow::Result<Walk> {
             });
             continue;
         }
-        let key = path_key(path.strip_prefix(root).unwrap_or(&path));
+        let key = key_below(root, &path);
         walk.files.push(ArticleFile {
             path,
             key,
@@ -168,14 +168,18 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.as_encoded_bytes().first() == Some(&b'.')
 }
 
-fn has_extension(path: &Path, extensions: &[String]) -> bool {
-    path.extension()
-        .and_then(|ext| ext.to_str())
-        .is_some_and(|ext| {
-            extensions
-                .iter()
-                .any(|wanted| wanted.eq_ignore_ascii_case(ext))
-        })
+/// Whether a file name ends in one of the extensions (any case). Works on the name's bytes:
+/// parsing paths back into components was a tenth of a no-change re-index.
+fn has_extension(name: &std::ffi::OsStr, extensions: &[String]) -> bool {
+    let name = name.as_encoded_bytes();
+    let Some(dot) = name.iter().rposition(|&byte| byte == b'.') else {
+        return false;
+    };
+    let extension = &name[dot + 1..];
+    dot > 0
+        && extensions
+            .iter()
+            .any(|wanted| wanted.as_bytes().eq_ignore_ascii_case(extension))
 }
 
 /// Why a symlink is not followed.
@@ -218,6 +222,21 @@ pub fn path_key(relative: &Path) -> String {
         escape_bytes(component.as_os_str().as_encoded_bytes(), &mut key);
     }
     key
+}
+
+/// The key of a file the walk found below `root`: the bytes after root's, as the walk joined
+/// them, escaped as in `path_key`.
+fn key_below(root: &Path, path: &Path) -> String {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    match bytes.strip_prefix(root.as_os_str().as_encoded_bytes()) {
+        Some(relative) => {
+            let start = relative.iter().take_while(|&&byte| byte == b'/').count();
+            let mut key = String::with_capacity(relative.len());
+            escape_bytes(&relative[start..], &mut key);
+            key
+        }
+        None => path_key(path.strip_prefix(root).unwrap_or(path)),
+    }
 }
 
 /// A path as shown to a user in messages: non-UTF-8 bytes escaped as in `path_key`.
@@ -346,5 +365,43 @@ mod tests {
         use std::os::unix::ffi::OsStrExt;
         let path = Path::new(std::ffi::OsStr::from_bytes(b"a\\b/c\xFFd.txt"));
         assert_eq!(path_key(path), "a\\\\b/c\\xFFd.txt");
+    }
+
+    #[test]
+    fn keys_of_walked_files_are_the_bytes_below_the_root() {
+        use std::os::unix::ffi::OsStrExt;
+        let key = |root: &str, path: &[u8]| {
+            key_below(
+                Path::new(root),
+                Path::new(std::ffi::OsStr::from_bytes(path)),
+            )
+        };
+        assert_eq!(key("corpus", b"corpus/world/a.txt"), "world/a.txt");
+        assert_eq!(key("corpus/", b"corpus/a.txt"), "a.txt");
+        assert_eq!(key(".", b"./a.txt"), "a.txt");
+        assert_eq!(key("corpus", b"corpus/ lead space.txt"), " lead space.txt");
+        assert_eq!(
+            key("corpus", b"corpus/a\\b/c\xFFd.txt"),
+            "a\\\\b/c\\xFFd.txt"
+        );
+        // The walked path agrees with the component-by-component key.
+        let walked = Path::new("corpus/x/y.txt");
+        assert_eq!(
+            key_below(Path::new("corpus"), walked),
+            path_key(walked.strip_prefix("corpus").unwrap())
+        );
+    }
+
+    #[test]
+    fn extensions_match_the_last_suffix_in_any_case() {
+        let wanted = ["txt".to_string()];
+        let has = |name: &str| has_extension(std::ffi::OsStr::new(name), &wanted);
+        assert!(has("story.txt"));
+        assert!(has("STORY.TXT"));
+        assert!(has("archive.tar.txt"));
+        assert!(!has("story.txt.bak"));
+        assert!(!has(".txt"));
+        assert!(!has("txt"));
+        assert!(!has("story."));
     }
 }
