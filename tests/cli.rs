@@ -99,6 +99,17 @@ impl Fixture {
         self.run(&["index", "corpus", "--index", "idx"])
     }
 
+    /// Writes `(name, text)` articles into a new folder `wire/` and indexes it into `idx/`.
+    fn index_articles(&self, articles: &[(&str, &str)]) {
+        let wire = self.path("wire");
+        fs::create_dir(&wire).unwrap();
+        for (name, text) in articles {
+            fs::write(wire.join(name), text).unwrap();
+        }
+        let out = self.run(&["index", "wire", "--index", "idx"]);
+        assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    }
+
     /// `newsdex search --index idx ARGS…`.
     fn search(&self, args: &[&str]) -> Output {
         let mut all = vec!["search", "--index", "idx"];
@@ -857,9 +868,7 @@ fn articles_mode_gives_one_ranked_row_per_article() {
 #[test]
 fn articles_mode_ranks_an_article_that_several_paragraphs_match_above_a_passing_mention() {
     let fixture = Fixture::new();
-    let wire = fixture.path("wire");
-    fs::create_dir(&wire).unwrap();
-    let articles = [
+    fixture.index_articles(&[
         (
             "mention.txt",
             "Port Traffic\n\nCocoa ships waited at anchor outside the port on Monday.\n\n\
@@ -874,12 +883,7 @@ fn articles_mode_ranks_an_article_that_several_paragraphs_match_above_a_passing_
              Grinders said demand for cocoa butter stayed firm in Europe and in Asia.\n\n\
              The cocoa board will set the farm gate price for the season next month.\n",
         ),
-    ];
-    for (name, text) in articles {
-        fs::write(wire.join(name), text).unwrap();
-    }
-    let out = fixture.run(&["index", "wire", "--index", "idx"]);
-    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    ]);
 
     // Passage by passage, the short one-line mention is the densest match...
     let (_, passages) = fixture.search_json(&["cocoa"]);
@@ -944,9 +948,7 @@ fn search_builds_the_default_index_from_corpus_when_missing() {
 #[test]
 fn compounds_meet_in_a_corpus_that_never_hyphenates() {
     let fixture = Fixture::new();
-    let wire = fixture.path("wire");
-    fs::create_dir(&wire).unwrap();
-    let articles = [
+    fixture.index_articles(&[
         (
             "joined.txt",
             "Truce Holds\n\nThe ceasefire held overnight in the valley.\n",
@@ -963,12 +965,7 @@ fn compounds_meet_in_a_corpus_that_never_hyphenates() {
             "therapy.txt",
             "Clinic Opens\n\nThe therapist met the rapist's victims.\n",
         ),
-    ];
-    for (name, text) in articles {
-        fs::write(wire.join(name), text).unwrap();
-    }
-    let out = fixture.run(&["index", "wire", "--index", "idx"]);
-    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    ]);
 
     for query in ["ceasefire", "\"cease fire\"", "cease-fire"] {
         let (code, hits) = fixture.search_json(&[query]);
