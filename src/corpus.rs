@@ -48,15 +48,21 @@ pub struct Walk {
     pub skipped: Vec<Skipped>,
 }
 
+/// The corpus folder's canonical path, or why `root` is not a folder that can be read.
+pub fn folder(root: &Path) -> anyhow::Result<PathBuf> {
+    let canonical = fs::canonicalize(root)
+        .map_err(|err| anyhow::anyhow!("cannot open corpus folder {}: {err}", root.display()))?;
+    if !canonical.is_dir() {
+        anyhow::bail!("corpus {} is not a folder", root.display());
+    }
+    Ok(canonical)
+}
+
 /// Walks `root` for article files. Hidden files and folders (`.git`, `.DS_Store`) and files
 /// with other extensions are not articles and are passed over silently; everything else that
 /// cannot be used is reported in `skipped`.
 pub fn walk(root: &Path, extensions: &[String]) -> anyhow::Result<Walk> {
-    let canonical_root = fs::canonicalize(root)
-        .map_err(|err| anyhow::anyhow!("cannot open corpus folder {}: {err}", root.display()))?;
-    if !canonical_root.is_dir() {
-        anyhow::bail!("corpus {} is not a folder", root.display());
-    }
+    let canonical_root = folder(root)?;
     let mut walk = Walk::default();
     // Article files in walk order, before their metadata is read.
     let mut candidates = Vec::new();

@@ -278,11 +278,9 @@ const COMMIT_EVERY_BYTES: u64 = 1024 * 1024 * 1024;
 /// Brings the index in `config.index_dir` up to date with `config.corpus`.
 pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     let started = Instant::now();
-    let corpus_root = fs::canonicalize(&config.corpus)
-        .with_context(|| format!("cannot open corpus folder {}", config.corpus.display()))?;
-    if !corpus_root.is_dir() {
-        bail!("corpus {} is not a folder", config.corpus.display());
-    }
+    // Checked before the walk and the index open run side by side: a bad corpus creates no
+    // index folder.
+    let corpus_root = corpus::folder(&config.corpus)?;
     // The walk is mostly waiting on the file system, reading the manifest mostly decoding
     // columns: side by side they overlap (a no-change re-index of 316k files: 0.80-0.86 ->
     // 0.73 s).
