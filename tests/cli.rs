@@ -896,6 +896,58 @@ fn articles_mode_ranks_an_article_that_several_paragraphs_match_above_a_passing_
     assert_eq!(order.len(), 2);
 }
 
+#[test]
+fn query_words_near_each_other_in_either_order_outrank_the_same_words_far_apart() {
+    let fixture = Fixture::new();
+    // Same title, same words, same length: only the distance between `sparse` and `matrices`
+    // differs, and in the near one they stand in the reverse of the query's order.
+    fixture.index_articles(&[
+        (
+            "far.txt",
+            "Notes\n\nSparse storage saves memory on large problems that solvers meet \
+             every day in engineering, and dense matrices waste it.\n",
+        ),
+        (
+            "near.txt",
+            "Notes\n\nLarge problems that solvers meet every day in engineering often give \
+             matrices that are sparse, and storage saves memory.\n",
+        ),
+    ]);
+
+    let (code, hits) = fixture.search_json(&["sparse matrices"]);
+    assert_eq!(code, 0);
+    let order: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
+    assert_eq!(order.len(), 2, "{order:?}");
+    assert!(order[0].ends_with("near.txt"), "{order:?}");
+    assert!(hits[0].score > hits[1].score, "{hits:?}");
+}
+
+#[test]
+fn query_words_one_apart_in_the_query_count_when_they_stand_together() {
+    let fixture = Fixture::new();
+    // The same sixteen words in two orders. Only in `together.txt` do two of the query's words
+    // stand near each other: `sparse` and `matrices`, which the query holds one word apart.
+    fixture.index_articles(&[
+        (
+            "apart.txt",
+            "Notes\n\nSparse solvers meet these problems every day storage in engineering \
+             work across many fields with matrices.\n",
+        ),
+        (
+            "together.txt",
+            "Notes\n\nSparse matrices: solvers meet these problems every day in engineering \
+             work across many fields with storage.\n",
+        ),
+    ]);
+
+    let (code, hits) = fixture.search_json(&["sparse storage matrices"]);
+    assert_eq!(code, 0);
+    let order: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
+    assert_eq!(order.len(), 2, "{order:?}");
+    assert!(order[0].ends_with("together.txt"), "{order:?}");
+    assert!(hits[0].score > hits[1].score, "{hits:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // opening the index
 
