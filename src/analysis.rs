@@ -9,6 +9,10 @@
 //! 4. fold accents to ASCII, so `Zürich` meets `zurich` and `São Paulo` meets `sao paulo`;
 //! 5. Snowball English stemming, so `talks` meets `talk`.
 //!
+//! The same chain without stemming is registered as [`WORDS_ANALYZER`], for the title's words
+//! as typed: a query word found in a title in its exact form is a surer match than one found
+//! through its stem (`computer` and `computing` share the stem `comput`).
+//!
 //! Stop words are kept in the index, so phrases such as `"state of the union"` match exactly;
 //! the query side decides when to leave them out. Compounds are not joined or split here: the
 //! query side matches `ceasefire`, `cease-fire` and `cease fire` against each other by looking
@@ -17,6 +21,7 @@
 
 use std::collections::HashMap;
 
+use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     TextAnalyzer, TokenStream,
@@ -25,11 +30,20 @@ use tantivy::tokenizer::{
 /// The name under which the analyzer is registered on the index.
 pub const ANALYZER: &str = "newsdex_english";
 
+/// The name of the unstemmed chain.
+pub const WORDS_ANALYZER: &str = "newsdex_words";
+
+/// Registers both chains on an index, which must know them before it indexes or parses.
+pub fn register(index: &Index) {
+    index.tokenizers().register(ANALYZER, stemming_analyzer());
+    index.tokenizers().register(WORDS_ANALYZER, word_analyzer());
+}
+
 /// Longest token kept, in bytes.
 const MAX_TOKEN_BYTES: usize = 40;
 
 /// The full chain, as indexed.
-pub fn stemming_analyzer() -> TextAnalyzer {
+fn stemming_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)

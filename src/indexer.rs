@@ -21,7 +21,7 @@ use tantivy::schema::Term;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{DocId, Index, IndexSettings, IndexWriter, TantivyError, doc};
 
-use crate::analysis::{ANALYZER, stemming_analyzer};
+use crate::analysis;
 use crate::article::{self, Article};
 use crate::corpus::{self, ArticleFile, Skipped};
 use crate::readonly::ReadOnlyDirectory;
@@ -31,7 +31,7 @@ use crate::schema::Fields;
 pub const MARKER: &str = "newsdex.json";
 
 /// Bumped whenever the schema or analysis changes in a way old indexes cannot serve.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// What the marker records.
 #[derive(Debug, Serialize, Deserialize)]
@@ -155,7 +155,7 @@ pub fn open(dir: &Path, access: Access) -> Result<OpenIndex, OpenError> {
     }
     .map_err(damaged)?;
     let fields = Fields::from_schema(&index.schema()).map_err(damaged)?;
-    index.tokenizers().register(ANALYZER, stemming_analyzer());
+    analysis::register(&index);
     Ok(OpenIndex {
         index,
         fields,
@@ -218,7 +218,7 @@ fn open_or_create(dir: &Path, corpus_root: &Path) -> anyhow::Result<OpenIndex> {
         dir: shown(dir),
         cause: err.to_string(),
     })?;
-    index.tokenizers().register(ANALYZER, stemming_analyzer());
+    analysis::register(&index);
     Ok(OpenIndex {
         index,
         fields,
@@ -542,6 +542,7 @@ fn add_article(
         );
         if i == 0 {
             document.add_text(fields.title, &article.title);
+            document.add_text(fields.title_words, &article.title);
             document.add_text(fields.dateline, &article.dateline);
             document.add_text(fields.stored_title, &article.title);
             document.add_text(fields.stored_dateline, &article.dateline);

@@ -8,12 +8,15 @@
 //! fast field, readable for any passage without the doc store. The file identity (size,
 //! modification time) is on the first passage only: it is the manifest incremental indexing
 //! reads.
+//!
+//! Format 4 added `title_words` and dropped the path's field norms, which nothing read (one
+//! byte a passage).
 
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::ANALYZER;
+use crate::analysis::{ANALYZER, WORDS_ANALYZER};
 
 /// Field names, as users write them in `field:word` queries.
 pub const TITLE: &str = "title";
@@ -23,12 +26,16 @@ pub const BODY: &str = "body";
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
 pub struct Fields {
-    /// The article's key: its path relative to the corpus folder (`STRING`, so one term per
+    /// The article's key: its path relative to the corpus folder (one untokenized term per
     /// article for delete-then-add re-indexing; fast, for the manifest and for hits).
     pub path: Field,
     /// The article's title and dateline, indexed on its first passage (not stored).
     pub title: Field,
     pub dateline: Field,
+    /// The title's words as typed (lower-cased and folded, not stemmed), on the first passage:
+    /// a query word found there in its exact form earns a bonus (see `search`). Frequencies
+    /// only and no length norms: it is only asked whether a word is there.
+    pub title_words: Field,
     /// The passage text (stored).
     pub body: Field,
     /// 1-based paragraph number within the article body (fast: read for every hit without the
@@ -54,9 +61,22 @@ impl Fields {
                 .set_tokenizer(ANALYZER)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
+        let key = (STRING | FAST).set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_fieldnorms(false)
+                .set_index_option(IndexRecordOption::Basic),
+        );
+        let words = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(WORDS_ANALYZER)
+                .set_fieldnorms(false)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
         let fields = Fields {
-            path: builder.add_text_field("path", STRING | FAST),
+            path: builder.add_text_field("path", key),
             title: builder.add_text_field(TITLE, text.clone()),
+            title_words: builder.add_text_field("title_words", words),
             dateline: builder.add_text_field(DATELINE, text.clone()),
             body: builder.add_text_field(BODY, text.set_stored()),
             paragraph: builder.add_u64_field("paragraph", FAST),
@@ -75,6 +95,7 @@ impl Fields {
         Ok(Fields {
             path: field("path")?,
             title: field(TITLE)?,
+            title_words: field("title_words")?,
             dateline: field(DATELINE)?,
             body: field(BODY)?,
             paragraph: field("paragraph")?,

@@ -948,6 +948,29 @@ fn query_words_one_apart_in_the_query_count_when_they_stand_together() {
     assert!(hits[0].score > hits[1].score, "{hits:?}");
 }
 
+#[test]
+fn a_title_with_the_query_word_as_typed_outranks_one_with_only_its_stem() {
+    let fixture = Fixture::new();
+    // `computer` and `computing` are both `comput` once stemmed: only the exact form differs.
+    fixture.index_articles(&[
+        (
+            "computing.txt",
+            "Computing Prices\n\nPrices of parts fell again this year, dealers said.\n",
+        ),
+        (
+            "computer.txt",
+            "Computer Prices\n\nPrices of parts fell again this year, dealers said.\n",
+        ),
+    ]);
+
+    let (code, hits) = fixture.search_json(&["computer"]);
+    assert_eq!(code, 0);
+    let order: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
+    assert_eq!(order.len(), 2, "{order:?}");
+    assert!(order[0].ends_with("computer.txt"), "{order:?}");
+    assert!(hits[0].score > hits[1].score, "{hits:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // opening the index
 
