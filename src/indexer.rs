@@ -24,6 +24,7 @@ use tantivy::{DocId, Index, IndexSettings, IndexWriter, TantivyError, doc};
 use crate::analysis;
 use crate::article::{self, Article};
 use crate::corpus::{self, ArticleFile, Skipped};
+use crate::pread::PreadDirectory;
 use crate::readonly::ReadOnlyDirectory;
 use crate::schema::Fields;
 
@@ -195,23 +196,23 @@ fn open_or_create(dir: &Path, corpus_root: &Path) -> anyhow::Result<OpenIndex> {
             corpus: Some(corpus_root.to_path_buf()),
         },
     )?;
+    let directory = PreadDirectory::open(dir)
+        .with_context(|| format!("opening index folder {}", dir.display()))?;
     let index = if dir.join("meta.json").exists() {
-        Index::open_in_dir(dir).map_err(|err| OpenError::Damaged {
+        Index::open(directory).map_err(|err| OpenError::Damaged {
             dir: shown(dir),
             cause: err.to_string(),
         })?
     } else {
         let (schema, _) = Fields::schema();
-        Index::builder()
-            .schema(schema)
-            .settings(IndexSettings {
-                docstore_compression: Compressor::Zstd(ZstdCompressor {
-                    compression_level: Some(9),
-                }),
-                docstore_blocksize: 131072,
-                ..IndexSettings::default()
-            })
-            .create_in_dir(dir)
+        let settings = IndexSettings {
+            docstore_compression: Compressor::Zstd(ZstdCompressor {
+                compression_level: Some(9),
+            }),
+            docstore_blocksize: 131072,
+            ..IndexSettings::default()
+        };
+        Index::create(directory, schema, settings)
             .with_context(|| format!("creating index in {}", dir.display()))?
     };
     let fields = Fields::from_schema(&index.schema()).map_err(|err| OpenError::Damaged {
