@@ -270,7 +270,7 @@ impl Summary {
 }
 
 /// Files read and handed to the writer at a time: bounds the memory held by parsed articles.
-const BATCH_BYTES: u64 = 16 * 1024 * 1024;
+const BATCH_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Bytes indexed between intermediate commits, so a killed run of a big corpus keeps most of
 /// its work.
