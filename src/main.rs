@@ -40,6 +40,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    return_large_blocks_to_the_system();
     let cli = Cli::parse();
     let colour = cli.color.enabled();
     cmd::install_panic_hook();
@@ -58,6 +59,19 @@ fn main() -> ExitCode {
             eprintln!("newsdex: {panic} (please report it)");
             ExitCode::from(2)
         }
+    }
+}
+
+/// glibc keeps freed blocks for reuse, raising its threshold for handing big ones straight
+/// back up to 32 MB: indexing frees a segment's 1 MB arena pages and a merge's large reads
+/// only for glibc to hold on to them. Blocks of 512 KB and more are mapped and unmapped
+/// instead, which brought peak RSS while indexing the 1 GB bench corpus from 492 to 374 MB
+/// (README, performance).
+fn return_large_blocks_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 512 * 1024);
     }
 }
 
