@@ -896,79 +896,61 @@ fn articles_mode_ranks_an_article_that_several_paragraphs_match_above_a_passing_
     assert_eq!(order.len(), 2);
 }
 
-#[test]
-fn query_words_near_each_other_in_either_order_outrank_the_same_words_far_apart() {
+/// Indexes two articles and checks that `query` ranks `winner` first, with a higher score
+/// than the other: for articles alike but for the one signal under test, so that a tie
+/// would mean the signal is gone.
+fn assert_outranks(articles: &[(&str, &str); 2], query: &str, winner: &str) {
     let fixture = Fixture::new();
-    // Same title, same words, same length: only the distance between `sparse` and `matrices`
-    // differs, and in the near one they stand in the reverse of the query's order.
-    fixture.index_articles(&[
-        (
-            "far.txt",
-            "Notes\n\nSparse storage saves memory on large problems that solvers meet \
-             every day in engineering, and dense matrices waste it.\n",
-        ),
-        (
-            "near.txt",
-            "Notes\n\nLarge problems that solvers meet every day in engineering often give \
-             matrices that are sparse, and storage saves memory.\n",
-        ),
-    ]);
-
-    let (code, hits) = fixture.search_json(&["sparse matrices"]);
+    fixture.index_articles(articles);
+    let (code, hits) = fixture.search_json(&[query]);
     assert_eq!(code, 0);
     let order: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
     assert_eq!(order.len(), 2, "{order:?}");
-    assert!(order[0].ends_with("near.txt"), "{order:?}");
+    assert!(order[0].ends_with(winner), "{order:?}");
     assert!(hits[0].score > hits[1].score, "{hits:?}");
+}
+
+#[test]
+fn query_words_near_each_other_in_either_order_outrank_the_same_words_far_apart() {
+    // Same title, same words, same length: only the distance between `sparse` and `matrices`
+    // differs, and in the near one they stand in the reverse of the query's order.
+    let far = "Notes\n\nSparse storage saves memory on large problems that solvers meet \
+               every day in engineering, and dense matrices waste it.\n";
+    let near = "Notes\n\nLarge problems that solvers meet every day in engineering often give \
+                matrices that are sparse, and storage saves memory.\n";
+    assert_outranks(
+        &[("far.txt", far), ("near.txt", near)],
+        "sparse matrices",
+        "near.txt",
+    );
 }
 
 #[test]
 fn query_words_one_apart_in_the_query_count_when_they_stand_together() {
-    let fixture = Fixture::new();
     // The same sixteen words in two orders. Only in `together.txt` do two of the query's words
     // stand near each other: `sparse` and `matrices`, which the query holds one word apart.
-    fixture.index_articles(&[
-        (
-            "apart.txt",
-            "Notes\n\nSparse solvers meet these problems every day storage in engineering \
-             work across many fields with matrices.\n",
-        ),
-        (
-            "together.txt",
-            "Notes\n\nSparse matrices: solvers meet these problems every day in engineering \
-             work across many fields with storage.\n",
-        ),
-    ]);
-
-    let (code, hits) = fixture.search_json(&["sparse storage matrices"]);
-    assert_eq!(code, 0);
-    let order: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
-    assert_eq!(order.len(), 2, "{order:?}");
-    assert!(order[0].ends_with("together.txt"), "{order:?}");
-    assert!(hits[0].score > hits[1].score, "{hits:?}");
+    let apart = "Notes\n\nSparse solvers meet these problems every day storage in engineering \
+                 work across many fields with matrices.\n";
+    let together = "Notes\n\nSparse matrices: solvers meet these problems every day in \
+                    engineering work across many fields with storage.\n";
+    assert_outranks(
+        &[("apart.txt", apart), ("together.txt", together)],
+        "sparse storage matrices",
+        "together.txt",
+    );
 }
 
 #[test]
 fn a_title_with_the_query_word_as_typed_outranks_one_with_only_its_stem() {
-    let fixture = Fixture::new();
     // `computer` and `computing` are both `comput` once stemmed: only the exact form differs.
-    fixture.index_articles(&[
-        (
-            "computing.txt",
-            "Computing Prices\n\nPrices of parts fell again this year, dealers said.\n",
-        ),
-        (
-            "computer.txt",
-            "Computer Prices\n\nPrices of parts fell again this year, dealers said.\n",
-        ),
-    ]);
-
-    let (code, hits) = fixture.search_json(&["computer"]);
-    assert_eq!(code, 0);
-    let order: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
-    assert_eq!(order.len(), 2, "{order:?}");
-    assert!(order[0].ends_with("computer.txt"), "{order:?}");
-    assert!(hits[0].score > hits[1].score, "{hits:?}");
+    let body = "Prices of parts fell again this year, dealers said.";
+    let computing = format!("Computing Prices\n\n{body}\n");
+    let computer = format!("Computer Prices\n\n{body}\n");
+    assert_outranks(
+        &[("computing.txt", &computing), ("computer.txt", &computer)],
+        "computer",
+        "computer.txt",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
