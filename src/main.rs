@@ -65,7 +65,7 @@ fn main() -> ExitCode {
 /// glibc keeps freed blocks for reuse, raising its threshold for handing big ones straight
 /// back up to 32 MB: indexing frees a segment's 1 MB arena pages and a merge's large reads
 /// only for glibc to hold on to them. Blocks of 512 KB and more are mapped and unmapped
-/// instead, which brought peak RSS while indexing the 1 GB bench corpus from 492 to 374 MB
+/// instead, which brought peak RSS while indexing the 1 GB bench corpus from 492 to 374-390 MB
 /// (README, performance).
 fn return_large_blocks_to_the_system() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
