@@ -183,19 +183,18 @@ impl Engine {
     /// bonus. Each pair of words next to each other in the query scores as a sloppy phrase,
     /// and so, at half the weight, does each pair one word apart (as in Metzler and Croft's
     /// dependence model): in a prose query the words that belong together are not always
-    /// adjacent ("sparse symmetric matrices").
-    fn proximity_queries(&mut self, keywords: &[&str]) -> Vec<Box<dyn Query>> {
-        let terms: Vec<String> = keywords
+    /// adjacent ("sparse symmetric matrices"). `content_words` are the query's words without
+    /// its stop words, analysed once for every rerank signal.
+    fn proximity_queries(&self, content_words: &[&Word]) -> Vec<Box<dyn Query>> {
+        let terms: Vec<&str> = content_words
             .iter()
-            .flat_map(|keyword| self.analyzer.words(keyword))
-            .filter(|word| !is_stop_word(&word.word))
-            .map(|word| word.term)
+            .map(|word| word.term.as_str())
             .collect();
         let body = self.open.fields.body;
-        let adjacent = terms.windows(2).map(|w| (&w[0], &w[1], PROXIMITY_BOOST));
+        let adjacent = terms.windows(2).map(|w| (w[0], w[1], PROXIMITY_BOOST));
         let one_apart = terms
             .windows(3)
-            .map(|w| (&w[0], &w[2], PROXIMITY_BOOST / 2.0));
+            .map(|w| (w[0], w[2], PROXIMITY_BOOST / 2.0));
         adjacent
             .chain(one_apart)
             .filter(|(first, second, _)| first != second)
@@ -215,12 +214,10 @@ impl Engine {
     /// `computing` and `compute` are all `comput`), and a title that uses the very word asked
     /// for is the surer match; in the body the same signal measured less and would double the
     /// postings (README, relevance).
-    fn exact_title_queries(&mut self, keywords: &[&str]) -> Vec<Box<dyn Query>> {
+    fn exact_title_queries(&self, content_words: &[&Word]) -> Vec<Box<dyn Query>> {
         let title_words = self.open.fields.title_words;
-        keywords
+        content_words
             .iter()
-            .flat_map(|keyword| self.analyzer.words(keyword))
-            .filter(|word| !is_stop_word(&word.word))
             .map(|word| {
                 let term = Term::from_field_text(title_words, &word.word);
                 let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
@@ -302,12 +299,24 @@ impl Engine {
                 holders: articles,
             },
         ];
-        let terms = self.single_terms(keywords);
-        bm25f::rescore(&self.searcher, &fields, &terms, &mut candidates)?;
-        let proximity = self.proximity_queries(keywords);
-        self.add_scores(&mut candidates, &proximity)?;
-        let exact_title = self.exact_title_queries(keywords);
-        self.add_scores(&mut candidates, &exact_title)?;
+        let words: Vec<Vec<Word>> = keywords
+            .iter()
+            .map(|keyword| self.analyzer.words(keyword))
+            .collect();
+        bm25f::rescore(
+            &self.searcher,
+            &fields,
+            &single_terms(&words),
+            &mut candidates,
+        )?;
+        let content_words: Vec<&Word> = words
+            .iter()
+            .flatten()
+            .filter(|word| !is_stop_word(&word.word))
+            .collect();
+        let mut bonuses = self.proximity_queries(&content_words);
+        bonuses.extend(self.exact_title_queries(&content_words));
+        self.add_scores(&mut candidates, &bonuses)?;
         if keywords.len() >= FEEDBACK_MIN_WORDS {
             let feedback_docs = self.best_of(&candidates, request.articles, FEEDBACK_DOCS)?;
             let expansion = self.feedback_terms(&feedback_docs)?;
@@ -331,18 +340,6 @@ impl Engine {
             };
         }
         Ok((passages, articles))
-    }
-
-    /// The keywords that are one index term each (as often as they occur in the query): the
-    /// first pass scored each as one term query per field, which BM25F replaces.
-    fn single_terms(&mut self, keywords: &[&str]) -> Vec<String> {
-        keywords
-            .iter()
-            .filter_map(|keyword| match self.analyzer.words(keyword).as_slice() {
-                [word] => Some(word.term.clone()),
-                _ => None,
-            })
-            .collect()
     }
 
     /// The first `limit` of ranked passages, or of their articles (see `rank_articles`); the
@@ -996,6 +993,18 @@ const PROXIMITY_SLOP: u32 = 5;
 /// Weight of a query word's exact form in a title, against 1 for the word through BM25F
 /// (measured: README, relevance).
 const EXACT_TITLE_BOOST: f32 = 0.3;
+
+/// The index terms of the keywords that are one term each (as often as they occur in the
+/// query): the first pass scored each as one term query per field, which BM25F replaces.
+fn single_terms(words: &[Vec<Word>]) -> Vec<String> {
+    words
+        .iter()
+        .filter_map(|analysed| match analysed.as_slice() {
+            [word] => Some(word.term.clone()),
+            _ => None,
+        })
+        .collect()
+}
 
 /// The bare words of a keyword query (only bare words, OR'd); empty when the query has
 /// phrases, fields, operators or prefixes, which are taken literally.
