@@ -370,6 +370,33 @@ fn changed_article_replaces_its_old_passages() {
     assert_eq!(paragraphs.len(), after.len(), "duplicate paragraphs");
 }
 
+/// Segments in the index's `meta.json`.
+fn segment_count(index: &Path) -> usize {
+    let meta: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(index.join("meta.json")).unwrap()).unwrap();
+    meta["segments"].as_array().unwrap().len()
+}
+
+#[test]
+fn many_small_updates_do_not_pile_up_segments() {
+    let fixture = Fixture::indexed();
+    for i in 0..10 {
+        fs::write(
+            fixture.corpus().join(format!("update-{i}.txt")),
+            format!("Update {i}\n\nOSLO -- Plinthwort number{i} was sighted.\n"),
+        )
+        .unwrap();
+        let out = fixture.index();
+        assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    }
+    // Each run adds a segment; segments of like size are merged by eights.
+    let segments = segment_count(&fixture.path("idx"));
+    assert!(segments < 8, "{segments} segments after ten small runs");
+    let (code, hits) = fixture.search_json(&["plinthwort"]);
+    assert_eq!(code, 0);
+    assert_eq!(hits.len(), 10, "{hits:?}");
+}
+
 #[test]
 fn deleted_article_passages_vanish() {
     let fixture = Fixture::indexed();
