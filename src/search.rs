@@ -728,7 +728,8 @@ impl Engine {
         spellings
     }
 
-    /// Ways to read `word` as two words the index holds, the most common halves first.
+    /// Ways to read `word` as two words the index holds next to each other, the most common
+    /// halves first.
     fn compound_splits(&mut self, word: &str) -> Vec<(String, String)> {
         let chars: Vec<(usize, char)> = word.char_indices().collect();
         if chars.len() < 2 * MIN_COMPOUND_PART || !word.chars().all(char::is_alphabetic) {
@@ -747,7 +748,43 @@ impl Engine {
             }
         }
         splits.sort_by_key(|split| std::cmp::Reverse(split.0));
-        splits.into_iter().take(2).map(|(_, l, r)| (l, r)).collect()
+        let mut found = Vec::new();
+        for (_, left, right) in splits {
+            if found.len() == 2 {
+                break;
+            }
+            // A failure to read the index keeps the split: the search itself meets it and
+            // reports it.
+            if self.phrase_occurs(&left, &right).unwrap_or(true) {
+                found.push((left, right));
+            }
+        }
+        found
+    }
+
+    /// Whether the phrase `left right` occurs in a live passage, in any field a query searches
+    /// by default. A split whose phrase occurs nowhere can match nothing, and leaving it out
+    /// keeps the first pass a plain union of terms, which tantivy answers with block-max WAND
+    /// (`prices` is no longer also searched as `pri ces`). On the 300 MB bench index the query
+    /// mix p50 went from 5.6 to 5.4 ms (4.9 with no splits at all: each check costs 0.03-0.3 ms).
+    fn phrase_occurs(&self, left: &str, right: &str) -> tantivy::Result<bool> {
+        for (field, _) in self.default_fields() {
+            let phrase = PhraseQuery::new(vec![
+                Term::from_field_text(field, left),
+                Term::from_field_text(field, right),
+            ]);
+            let weight = phrase.weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
+            for segment in self.searcher.segment_readers() {
+                let mut scorer = weight.scorer(segment, 1.0)?;
+                while scorer.doc() != TERMINATED {
+                    if !segment.is_deleted(scorer.doc()) {
+                        return Ok(true);
+                    }
+                    scorer.advance();
+                }
+            }
+        }
+        Ok(false)
     }
 
     fn doc_freq(&self, term: &str) -> u64 {
