@@ -299,7 +299,13 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         },
     );
     let walk = walk?;
-    let (open, known) = opened?;
+    let (
+        open,
+        Manifest {
+            files: known,
+            next_article,
+        },
+    ) = opened?;
 
     let mut summary = Summary {
         files: walk.files.len(),
@@ -307,7 +313,10 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         ..Summary::default()
     };
     let mut present: HashSet<&str> = HashSet::with_capacity(walk.files.len());
-    let mut changes = Changes::default();
+    let mut changes = Changes {
+        next_article,
+        ..Changes::default()
+    };
     for file in &walk.files {
         present.insert(&file.key);
         match known.get(&file.key) {
@@ -460,6 +469,8 @@ struct Changes<'a> {
     replaced: HashSet<&'a str>,
     /// Keys of committed articles whose files are gone.
     vanished: Vec<&'a String>,
+    /// The id the next added article gets.
+    next_article: u64,
 }
 
 /// Deletes vanished articles and (re-)adds new and changed ones, committing every so often.
@@ -474,7 +485,9 @@ fn write_changes(
         to_index,
         replaced,
         vanished,
+        next_article,
     } = changes;
+    let mut next_article = *next_article;
     for key in vanished {
         writer.delete_term(Term::from_field_text(fields.path, key));
     }
@@ -493,7 +506,9 @@ fn write_changes(
             let committed = replaced.contains(file.key.as_str());
             match article {
                 Ok(article) => {
-                    summary.passages += add_article(writer, fields, file, &article, committed)?;
+                    summary.passages +=
+                        add_article(writer, fields, next_article, file, &article, committed)?;
+                    next_article += 1;
                     summary.indexed += 1;
                 }
                 Err(unusable) => {
@@ -582,6 +597,7 @@ fn read_article(file: &ArticleFile) -> Result<Article, Unusable> {
 fn add_article(
     writer: &IndexWriter,
     fields: &Fields,
+    article_id: u64,
     file: &ArticleFile,
     article: &Article,
     replace: bool,
@@ -594,6 +610,7 @@ fn add_article(
             fields.path => file.key.as_str(),
             fields.body => paragraph.as_str(),
             fields.paragraph => (i + 1) as u64,
+            fields.article => article_id,
         );
         if i == 0 {
             document.add_text(fields.title, &article.title);
@@ -609,9 +626,14 @@ fn add_article(
     Ok(article.paragraphs.len())
 }
 
-/// What the last commit holds, as incremental indexing needs it: the committed files, by key,
-/// with their size and modification time.
-type Manifest = HashMap<String, (u64, u64)>;
+/// What the last commit holds, as incremental indexing needs it.
+struct Manifest {
+    /// Committed files: key → (size, modification time).
+    files: HashMap<String, (u64, u64)>,
+    /// An article id no committed passage uses: ids are handed out in indexing order, so the
+    /// per-passage id column packs into a few bits (a hash of the path took 64 per passage).
+    next_article: u64,
+}
 
 /// The first passages of a segment (the rows with a file size) with their size and time.
 /// Walks the size column's rows by rank: asking each of millions of passages whether it has
@@ -642,7 +664,10 @@ fn first_passages<'a>(
 
 /// Reads the manifest from the first passages' fast fields, without touching stored text.
 fn read_manifest(open: &OpenIndex) -> anyhow::Result<Manifest> {
-    let mut manifest = Manifest::new();
+    let mut manifest = Manifest {
+        files: HashMap::new(),
+        next_article: 0,
+    };
     if open.index.searchable_segment_metas()?.is_empty() {
         return Ok(manifest);
     }
@@ -654,6 +679,12 @@ fn read_manifest(open: &OpenIndex) -> anyhow::Result<Manifest> {
     let searcher = reader.searcher();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
+        let articles = fast.u64("article")?;
+        if segment.max_doc() > 0 {
+            manifest.next_article = manifest
+                .next_article
+                .max(articles.max_value().saturating_add(1));
+        }
         let sizes = fast.u64("size")?;
         let modified = fast.u64("modified")?;
         let Some(paths) = fast.str("path")? else {
@@ -674,7 +705,7 @@ fn read_manifest(open: &OpenIndex) -> anyhow::Result<Manifest> {
             let Some(key) = path_ords.first(doc).and_then(|ord| keys.get(ord as usize)) else {
                 continue;
             };
-            manifest.insert(key.clone(), (size, modified));
+            manifest.files.insert(key.clone(), (size, modified));
         }
     }
     Ok(manifest)

@@ -103,6 +103,7 @@ pub struct Engine {
 /// The fast columns of one segment that ranking and hits read, each opened on first use.
 #[derive(Default)]
 struct SegmentColumns {
+    article: OnceCell<Column<u64>>,
     paragraph: OnceCell<Column<u64>>,
     path: OnceCell<Option<StrColumn>>,
 }
@@ -444,14 +445,12 @@ impl Engine {
         self.u64_column(segment_ord, "paragraph", |columns| &columns.paragraph)
     }
 
-    /// Each segment's column of path ordinals, which name a passage's article within its
-    /// segment (an article's live passages are all in one segment: they are added together).
-    fn article_columns(&self) -> tantivy::Result<Vec<Option<Column<u64>>>> {
+    /// Each segment's article-id column.
+    fn article_columns(&self) -> tantivy::Result<Vec<Column<u64>>> {
         (0..self.columns.len() as u32)
             .map(|segment_ord| {
-                Ok(self
-                    .path_column(segment_ord)?
-                    .map(|paths| paths.ords().clone()))
+                self.u64_column(segment_ord, "article", |columns| &columns.article)
+                    .cloned()
             })
             .collect()
     }
@@ -1021,17 +1020,14 @@ fn pattern_match(pattern: &Pattern, words: &[Word]) -> Option<usize> {
 /// single passing mention (Callan 1994 mixes in the whole document's score for this).
 fn rank_articles(
     passages: &[(f32, DocAddress)],
-    articles: &[Option<Column<u64>>],
+    articles: &[Column<u64>],
     limit: usize,
 ) -> Vec<(f32, DocAddress)> {
     // Per article: its best passage (passages come best first) and the score it ranks by.
     let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
-    let mut position: HashMap<(u32, u64), usize> = HashMap::new();
+    let mut position: HashMap<u64, usize> = HashMap::new();
     for &(score, address) in passages {
-        let article = articles[address.segment_ord as usize]
-            .as_ref()
-            .and_then(|ords| ords.first(address.doc_id))
-            .map(|ord| (address.segment_ord, ord));
+        let article = articles[address.segment_ord as usize].first(address.doc_id);
         match article.and_then(|article| position.get(&article)) {
             Some(&i) => ranked[i].0 += OTHER_PASSAGES_WEIGHT * score,
             None => {
