@@ -80,7 +80,7 @@ indexed() {
   rec "$1" index_s "$WALL"
   rec "$1" mbps "$(ratio "$text_bytes" "$(awk -v w="$WALL" 'BEGIN { print w * 1e6 }')" %.1f)"
   rec "$1" rss_mb "$RSS"
-  rec "$1" ratio "$(ratio "$(du -sb "$2" | cut -f1)" "$text_bytes" %.2f)"
+  rec "$1" ratio "$(ratio "$(du -sb "$2" | cut -f1)" "$text_bytes" %.3f)"
   rec "$1" load "$3"
   say "$1: indexed in $WALL s, peak RSS $RSS MB"
 }
