@@ -136,7 +136,9 @@ fn is_dateline(candidate: &str) -> bool {
     let mut places = places.to_vec();
     // The last part is a date (`…, March 26`), a place, or a place with its date and no comma
     // between them (`JOHANNESBURG March 13`, `ANGLETON, Tex. March 3`).
-    let date_part = is_date(last);
+    // A lone word is the place even where it reads as a month (`JAN (AP) --`): a date needs a
+    // place before it or a day beside it.
+    let date_part = is_date(last) && (parts.len() > 1 || is_month_day(last));
     let has_date = if date_part {
         true
     } else if let Some(place) = place_before_date(last) {
@@ -387,6 +389,8 @@ mod tests {
                 "sioux falls, april 7",
             ),
             ("st paul, april 7 -- slaughter cattle", "st paul, april 7"),
+            // A lone word is the place, even one that reads as a month (found by proptest).
+            ("JAN (AP) -- Aa aaa", "JAN (AP)"),
             // Only the day, as in some Reuters tables.
             ("APRIL 7 -- 1000 hrs cdt", "APRIL 7"),
             ("April 7 -- Gulf export prices", "April 7"),
@@ -427,6 +431,7 @@ mod tests {
             "omaha, nebraska, april 7 -- prices rose",
             // A date alone is a month and a day, not the start of a sentence.
             "March 3 was a long day -- and a longer night.",
+            "1987 -- a year of records.",
             // `the` may open a region, never a city; the rest must still be a place.
             "ROME, the capital -- talks resumed.",
             "the Netherlands -- which voted no -- waited.",
