@@ -1058,7 +1058,7 @@ const FEEDBACK_ORIGINAL_WEIGHT: f32 = 0.7;
 /// Fewest first-pass candidates the rerank reorders (ten per result asked for, if more).
 /// For 10 results, 300 scored nDCG@10 within 0.001 of 1000 on the four classic collections
 /// and higher on Reuters topics (.621 against .614), while every rerank signal costs in
-/// proportion to the candidates (README, performance).
+/// proportion to the candidates (README, ranking).
 const RERANK_DEPTH: usize = 300;
 /// Proximity bonus: weight of a pair of adjacent query words found within `PROXIMITY_SLOP`
 /// (tantivy's slop: the second word up to 6 words after the first or 4 before it; measured:
