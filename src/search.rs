@@ -275,14 +275,33 @@ impl Engine {
     /// feedback score (RM3) whose terms come from the best candidates. Phrases and frequent
     /// expansion terms are thus scored on the candidates only, never over every passage; a
     /// passage outside the candidates could only surface if BM25F raised it from below rank
-    /// `RERANK_DEPTH`.
+    /// `RERANK_DEPTH`. When articles are asked for and the candidates hold fewer than the
+    /// limit (articles with many matching passages), the candidates are widened fourfold, as
+    /// `best_passage_per_article` does.
     fn rank_and_rerank(
         &mut self,
         query: &dyn Query,
         request: &Request,
         keywords: &[&str],
     ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-        let depth = request.limit.saturating_mul(10).max(RERANK_DEPTH);
+        let mut depth = request.limit.saturating_mul(10).max(RERANK_DEPTH);
+        loop {
+            let (ranked, candidates) = self.rerank(query, request, keywords, depth)?;
+            if ranked.len() >= request.limit || candidates < depth {
+                return Ok(ranked);
+            }
+            depth = depth.saturating_mul(4);
+        }
+    }
+
+    /// `rank_and_rerank` at one depth: the ranked results, and how many candidates there were.
+    fn rerank(
+        &mut self,
+        query: &dyn Query,
+        request: &Request,
+        keywords: &[&str],
+        depth: usize,
+    ) -> tantivy::Result<(Vec<(f32, DocAddress)>, usize)> {
         let mut candidates = self
             .searcher
             .search(query, &TopDocs::with_limit(depth).order_by_score())?;
@@ -325,7 +344,8 @@ impl Engine {
             let expansion = self.expansion_queries(&expansion, keywords.len());
             self.add_scores(&mut candidates, &expansion)?;
         }
-        self.best_of(&candidates, request.articles, request.limit)
+        let ranked = self.best_of(&candidates, request.articles, request.limit)?;
+        Ok((ranked, candidates.len()))
     }
 
     /// Passages and articles in the index, deleted ones included (as BM25's statistics count

@@ -398,6 +398,34 @@ fn many_small_updates_do_not_pile_up_segments() {
 }
 
 #[test]
+fn articles_fill_the_limit_even_when_each_has_many_matching_passages() {
+    // Forty articles of thirty passages that all match alike: the first 400 candidates hold
+    // only fourteen articles.
+    let articles: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            let passages: Vec<String> = (0..30)
+                .map(|p| format!("A quokka was seen at site {p}."))
+                .collect();
+            (
+                format!("report-{i:02}.txt"),
+                format!("Report {i}\n\n{}\n", passages.join("\n\n")),
+            )
+        })
+        .collect();
+    let named: Vec<(&str, &str)> = articles
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    let fixture = Fixture::new();
+    fixture.index_articles(&named);
+    let out = fixture.search(&["--json", "--articles", "--limit", "40", "quokka"]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    let hits = parse_hits(&out);
+    assert_eq!(hits.len(), 40);
+    assert_eq!(files(&hits).len(), 40, "an article listed twice");
+}
+
+#[test]
 fn deleted_article_passages_vanish() {
     let fixture = Fixture::indexed();
     assert_eq!(fixture.search_json(&["cavusoglu"]).0, 0);
