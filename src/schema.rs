@@ -61,11 +61,12 @@ impl Fields {
     /// The schema every newsdex index is built with.
     pub fn schema() -> (Schema, Fields) {
         let mut builder = Schema::builder();
-        let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(ANALYZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
+        let stemmed = TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let text = TextOptions::default().set_indexing_options(stemmed.clone());
+        // The dateline: as text, without length norms.
+        let short_text = TextOptions::default().set_indexing_options(stemmed.set_fieldnorms(false));
         let key = (STRING | FAST).set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer("raw")
@@ -77,12 +78,6 @@ impl Fields {
                 .set_tokenizer(WORDS_ANALYZER)
                 .set_fieldnorms(false)
                 .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let short_text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(ANALYZER)
-                .set_fieldnorms(false)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         let fields = Fields {
             path: builder.add_text_field("path", key),
