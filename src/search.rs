@@ -276,30 +276,30 @@ impl Engine {
     /// expansion terms are thus scored on the candidates only, never over every passage; a
     /// passage outside the candidates could only surface if BM25F raised it from below rank
     /// `RERANK_DEPTH`. When articles are asked for and the candidates hold fewer than the
-    /// limit (articles with many matching passages), the candidates are widened fourfold, as
-    /// `best_passage_per_article` does.
+    /// limit, the candidates are widened (see `widening`).
     fn rank_and_rerank(
         &mut self,
         query: &dyn Query,
         request: &Request,
         keywords: &[&str],
     ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-        let mut depth = request.limit.saturating_mul(10).max(RERANK_DEPTH);
-        loop {
-            let (ranked, candidates) = self.rerank(query, request, keywords, depth)?;
-            if ranked.len() >= request.limit || candidates < depth {
-                return Ok(ranked);
-            }
-            depth = depth.saturating_mul(4);
-        }
+        let words: Vec<Vec<Word>> = keywords
+            .iter()
+            .map(|keyword| self.analyzer.words(keyword))
+            .collect();
+        let depth = request.limit.saturating_mul(10).max(RERANK_DEPTH);
+        widening(depth, request.limit, |depth| {
+            self.rerank(query, request, &words, depth)
+        })
     }
 
-    /// `rank_and_rerank` at one depth: the ranked results, and how many candidates there were.
+    /// `rank_and_rerank` at one depth, for the analysed keywords: the ranked results, and how
+    /// many candidates there were.
     fn rerank(
         &mut self,
         query: &dyn Query,
         request: &Request,
-        keywords: &[&str],
+        words: &[Vec<Word>],
         depth: usize,
     ) -> tantivy::Result<(Vec<(f32, DocAddress)>, usize)> {
         let mut candidates = self
@@ -320,14 +320,10 @@ impl Engine {
                 holders: articles,
             },
         ];
-        let words: Vec<Vec<Word>> = keywords
-            .iter()
-            .map(|keyword| self.analyzer.words(keyword))
-            .collect();
         bm25f::rescore(
             &self.searcher,
             &fields,
-            &single_terms(&words),
+            &single_terms(words),
             &mut candidates,
         )?;
         let content_words: Vec<&Word> = words
@@ -338,10 +334,10 @@ impl Engine {
         let mut bonuses = self.proximity_queries(&content_words);
         bonuses.extend(self.exact_title_queries(&content_words));
         self.add_scores(&mut candidates, &bonuses)?;
-        if keywords.len() >= FEEDBACK_MIN_WORDS {
+        if words.len() >= FEEDBACK_MIN_WORDS {
             let feedback_docs = self.best_of(&candidates, request.articles, FEEDBACK_DOCS)?;
             let expansion = self.feedback_terms(&feedback_docs)?;
-            let expansion = self.expansion_queries(&expansion, keywords.len());
+            let expansion = self.expansion_queries(&expansion, words.len());
             self.add_scores(&mut candidates, &expansion)?;
         }
         let ranked = self.best_of(&candidates, request.articles, request.limit)?;
@@ -497,17 +493,12 @@ impl Engine {
         limit: usize,
     ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
         let articles = self.article_columns()?;
-        let mut depth = limit.saturating_mul(4).max(16);
-        loop {
+        widening(limit.saturating_mul(4).max(16), limit, |depth| {
             let passages = self
                 .searcher
                 .search(query, &TopDocs::with_limit(depth).order_by_score())?;
-            let best = rank_articles(&passages, &articles, limit);
-            if best.len() == limit || passages.len() < depth {
-                return Ok(best);
-            }
-            depth = depth.saturating_mul(4);
-        }
+            Ok((rank_articles(&passages, &articles, limit), passages.len()))
+        })
     }
 
     /// The ranked passages as hits: text, article fields, highlights. The stored documents
@@ -883,6 +874,23 @@ impl Engine {
             }
         }
         terms
+    }
+}
+
+/// Ranks with `rank(depth)`, which returns its results and how many passages it drew on, at
+/// fourfold depths until the results fill `limit` or the passages run out: articles with many
+/// matching passages can fill a pass with fewer articles than asked for.
+fn widening(
+    mut depth: usize,
+    limit: usize,
+    mut rank: impl FnMut(usize) -> tantivy::Result<(Vec<(f32, DocAddress)>, usize)>,
+) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    loop {
+        let (ranked, passages) = rank(depth)?;
+        if ranked.len() >= limit || passages < depth {
+            return Ok(ranked);
+        }
+        depth = depth.saturating_mul(4);
     }
 }
 
