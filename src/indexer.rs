@@ -7,14 +7,16 @@
 //! becomes visible at one `commit()`, so a killed run leaves the last committed state intact
 //! and the next run picks up from it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::index::SegmentId;
@@ -281,59 +283,55 @@ const COMMIT_EVERY_BYTES: u64 = 1024 * 1024 * 1024;
 /// Brings the index in `config.index_dir` up to date with `config.corpus`.
 pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     let started = Instant::now();
-    // Checked before the walk and the index open run side by side: a bad corpus creates no
-    // index folder.
+    // Checked before the index is opened: a bad corpus creates no index folder.
     let corpus_root = corpus::folder(&config.corpus)?;
-    // The walk is mostly waiting on the file system, reading the manifest mostly decoding
-    // columns: side by side they overlap (a no-change re-index of 316k files: 0.80-0.86 ->
-    // 0.73 s).
-    let (walk, opened) = rayon::join(
-        || corpus::walk(&config.corpus, &config.extensions),
-        || -> anyhow::Result<(OpenIndex, Manifest)> {
-            let open = open_or_create(&config.index_dir, &corpus_root)?;
-            let manifest = read_manifest(&open).map_err(|err| OpenError::Damaged {
-                dir: shown(&config.index_dir),
-                cause: format!("{err:#}"),
-            })?;
-            Ok((open, manifest))
-        },
-    );
-    let walk = walk?;
-    let (
-        open,
-        Manifest {
-            files: known,
-            next_article,
-        },
-    ) = opened?;
+    let open = open_or_create(&config.index_dir, &corpus_root)?;
+    let Manifest {
+        files: known,
+        next_article,
+    } = read_manifest(&open).map_err(|err| OpenError::Damaged {
+        dir: shown(&config.index_dir),
+        cause: format!("{err:#}"),
+    })?;
+    // The walk compares each file as it finds it, so only new and changed ones are held.
+    let unchanged = |key: &str, size: u64, modified: u64| match known.get(key) {
+        Some(committed) => {
+            committed.seen.store(true, Ordering::Relaxed);
+            committed.size == size && committed.modified == modified
+        }
+        None => false,
+    };
+    let walk = corpus::walk(&config.corpus, &config.extensions, &unchanged)?;
 
     let mut summary = Summary {
-        files: walk.files.len(),
+        files: walk.files.len() + walk.unchanged,
+        unchanged: walk.unchanged,
         skipped: walk.skipped,
         ..Summary::default()
     };
-    let mut present: HashSet<&str> = HashSet::with_capacity(walk.files.len());
-    let mut changes = Changes {
+    let changes = Changes {
+        replaced: walk
+            .files
+            .iter()
+            .filter(|file| known.contains_key(file.key.as_str()))
+            .map(|file| file.key.as_str())
+            .collect(),
+        to_index: walk.files.iter().collect(),
+        // A file in a folder that could not be listed is not known to be gone: it keeps its
+        // passages until the folder can be read again.
+        vanished: known
+            .iter()
+            .filter(|(key, committed)| {
+                !committed.seen.load(Ordering::Relaxed)
+                    && !walk
+                        .unlisted_folders
+                        .iter()
+                        .any(|folder| is_below(key, folder))
+            })
+            .map(|(key, _)| &**key)
+            .collect(),
         next_article,
-        ..Changes::default()
     };
-    for file in &walk.files {
-        present.insert(&file.key);
-        match known.get(&file.key) {
-            Some(&(size, modified)) if size == file.size && modified == file.modified_ns => {
-                summary.unchanged += 1;
-            }
-            Some(_) => {
-                changes.replaced.insert(&file.key);
-                changes.to_index.push(file);
-            }
-            None => changes.to_index.push(file),
-        }
-    }
-    changes.vanished = known
-        .keys()
-        .filter(|key| !present.contains(key.as_str()))
-        .collect();
     if changes.to_index.is_empty() && changes.vanished.is_empty() {
         summary.seconds = started.elapsed().as_secs_f64();
         return Ok(summary);
@@ -476,9 +474,9 @@ struct Changes<'a> {
     /// Keys of the changed ones, whose committed passages must go. Only these get a delete:
     /// a delete costs memory until the next commit (tantivy keeps a scoring weight for each),
     /// so a first build of 300,000 files issuing one per file grew by hundreds of MB.
-    replaced: HashSet<&'a str>,
+    replaced: FxHashSet<&'a str>,
     /// Keys of committed articles whose files are gone.
-    vanished: Vec<&'a String>,
+    vanished: Vec<&'a str>,
     /// The id the next added article gets.
     next_article: u64,
 }
@@ -636,10 +634,29 @@ fn add_article(
     Ok(article.paragraphs.len())
 }
 
+/// Whether `key` lies below the folder whose key is `folder` (`""`: the corpus folder).
+fn is_below(key: &str, folder: &str) -> bool {
+    folder.is_empty()
+        || key
+            .strip_prefix(folder)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// A committed file, as the walk compares it.
+struct Committed {
+    size: u64,
+    modified: u64,
+    /// The walk found the file (changed or not); set from the walk's threads.
+    seen: AtomicBool,
+}
+
+/// A committed file and its key.
+type CommittedFile = (Box<str>, Committed);
+
 /// What the last commit holds, as incremental indexing needs it.
 struct Manifest {
-    /// Committed files: key → (size, modification time).
-    files: HashMap<String, (u64, u64)>,
+    /// Committed files by key.
+    files: FxHashMap<Box<str>, Committed>,
     /// An article id no committed passage uses: ids are handed out in indexing order, so the
     /// per-passage id column packs into a few bits (a hash of the path took 64 per passage).
     next_article: u64,
@@ -672,14 +689,14 @@ fn first_passages<'a>(
     }
 }
 
-/// Reads the manifest from the first passages' fast fields, without touching stored text.
+/// Reads the manifest from the first passages' fast fields, without touching stored text,
+/// a segment per core.
 fn read_manifest(open: &OpenIndex) -> anyhow::Result<Manifest> {
-    let mut manifest = Manifest {
-        files: HashMap::new(),
-        next_article: 0,
-    };
     if open.index.searchable_segment_metas()?.is_empty() {
-        return Ok(manifest);
+        return Ok(Manifest {
+            files: FxHashMap::default(),
+            next_article: 0,
+        });
     }
     let reader = open
         .index
@@ -687,38 +704,70 @@ fn read_manifest(open: &OpenIndex) -> anyhow::Result<Manifest> {
         .reload_policy(tantivy::ReloadPolicy::Manual)
         .try_into()?;
     let searcher = reader.searcher();
-    for segment in searcher.segment_readers() {
-        let fast = segment.fast_fields();
-        let articles = fast.u64("article")?;
-        if segment.max_doc() > 0 {
-            manifest.next_article = manifest
-                .next_article
-                .max(articles.max_value().saturating_add(1));
-        }
-        let sizes = fast.u64("size")?;
-        let modified = fast.u64("modified")?;
-        let Some(paths) = fast.str("path")? else {
-            continue;
-        };
-        // Read the path dictionary once, in order: looking each path up by its ordinal
-        // decompresses a dictionary block per article, which dominated no-change re-indexing.
-        let mut keys: Vec<String> = Vec::with_capacity(paths.num_terms());
-        let mut stream = paths.dictionary().stream()?;
-        while stream.advance() {
-            keys.push(String::from_utf8_lossy(stream.key()).into_owned());
-        }
-        let path_ords = paths.ords();
-        for (doc, size, modified) in first_passages(&sizes, &modified, segment.max_doc()) {
-            if segment.is_deleted(doc) {
-                continue;
-            }
-            let Some(key) = path_ords.first(doc).and_then(|ord| keys.get(ord as usize)) else {
-                continue;
-            };
-            manifest.files.insert(key.clone(), (size, modified));
-        }
+    let segments = searcher
+        .segment_readers()
+        .par_iter()
+        .map(segment_manifest)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut files = FxHashMap::default();
+    files.reserve(segments.iter().map(|(committed, _)| committed.len()).sum());
+    let mut next_article = 0;
+    for (committed, segment_next_article) in segments {
+        files.extend(committed);
+        next_article = next_article.max(segment_next_article);
     }
-    Ok(manifest)
+    Ok(Manifest {
+        files,
+        next_article,
+    })
+}
+
+/// One segment's committed files (those whose first passage is live in it) and the id after
+/// its highest article id.
+fn segment_manifest(segment: &tantivy::SegmentReader) -> anyhow::Result<(Vec<CommittedFile>, u64)> {
+    let fast = segment.fast_fields();
+    let articles = fast.u64("article")?;
+    let next_article = if segment.max_doc() > 0 {
+        articles.max_value().saturating_add(1)
+    } else {
+        0
+    };
+    let sizes = fast.u64("size")?;
+    let modified = fast.u64("modified")?;
+    let Some(paths) = fast.str("path")? else {
+        return Ok((Vec::new(), next_article));
+    };
+    // First passages by their path's ordinal, then the path dictionary read once, in order,
+    // alongside: looking each path up by ordinal decompresses a dictionary block per article,
+    // and holding the whole dictionary took as much memory as the manifest itself.
+    let path_ords = paths.ords();
+    let mut by_ord: Vec<(u64, u64, u64)> = first_passages(&sizes, &modified, segment.max_doc())
+        .filter(|&(doc, _, _)| !segment.is_deleted(doc))
+        .filter_map(|(doc, size, modified)| Some((path_ords.first(doc)?, size, modified)))
+        .collect();
+    by_ord.sort_unstable_by_key(|&(ord, _, _)| ord);
+    let mut committed = Vec::with_capacity(by_ord.len());
+    let mut stream = paths.dictionary().stream()?;
+    let mut ord = 0u64;
+    let mut has_term = stream.advance();
+    for (wanted, size, modified) in by_ord {
+        while has_term && ord < wanted {
+            has_term = stream.advance();
+            ord += 1;
+        }
+        if !has_term {
+            break;
+        }
+        committed.push((
+            String::from_utf8_lossy(stream.key()).into(),
+            Committed {
+                size,
+                modified,
+                seen: AtomicBool::new(false),
+            },
+        ));
+    }
+    Ok((committed, next_article))
 }
 
 #[cfg(test)]
@@ -734,7 +783,7 @@ mod tests {
 
     /// Passages in each group, largest group first.
     fn group_sizes(input: &[(SegmentId, u64)], groups: &[Vec<SegmentId>]) -> Vec<u64> {
-        let passages: HashMap<SegmentId, u64> = input.iter().copied().collect();
+        let passages: std::collections::HashMap<SegmentId, u64> = input.iter().copied().collect();
         let mut sizes: Vec<u64> = groups
             .iter()
             .map(|group| group.iter().map(|id| passages[id]).sum())
