@@ -8,6 +8,7 @@
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::fs;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -206,11 +207,7 @@ impl Walker<'_> {
                 format!("larger than {} MiB", MAX_FILE_BYTES >> 20),
             );
         }
-        let modified_ns = metadata
-            .modified()
-            .ok()
-            .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |since| since.as_nanos() as u64);
+        let modified_ns = modified_ns(&metadata);
         let key = child_key(folder_key, name);
         let mut walk = walk;
         if (self.unchanged)(&key, size, modified_ns) {
@@ -286,6 +283,63 @@ fn child_key(folder_key: &str, name: &OsStr) -> String {
     }
     escape_bytes(name, &mut key);
     key
+}
+
+/// A file's modification time in nanoseconds since the epoch (0 when unknown).
+fn modified_ns(metadata: &fs::Metadata) -> u64 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |since| since.as_nanos() as u64)
+}
+
+/// The path of the file whose key is `key` below `root`: `child_key` undone. `None` for a key
+/// the walk cannot have made (empty, `.` or `..` parts, a stray `\`): a crafted index must
+/// not lead outside the corpus folder.
+pub fn key_path(root: &Path, key: &str) -> Option<PathBuf> {
+    let mut bytes = Vec::with_capacity(key.len());
+    let mut rest = key.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        rest = tail;
+        if byte != b'\\' {
+            bytes.push(byte);
+            continue;
+        }
+        match rest {
+            [b'\\', tail @ ..] => {
+                bytes.push(b'\\');
+                rest = tail;
+            }
+            [b'x', high, low, tail @ ..] => {
+                let digit = |byte: u8| char::from(byte).to_digit(16);
+                bytes.push((digit(*high)? * 16 + digit(*low)?) as u8);
+                rest = tail;
+            }
+            _ => return None,
+        }
+    }
+    if bytes
+        .split(|&byte| byte == b'/')
+        .any(|part| part.is_empty() || part == b"." || part == b"..")
+    {
+        return None;
+    }
+    Some(root.join(OsStr::from_bytes(&bytes)))
+}
+
+/// The text of the file at `path` if it is still the one indexed (a regular file of that
+/// size and modification time), decoded as indexing decodes it; `None` otherwise.
+pub fn read_unchanged(path: &Path, size: u64, modified: u64) -> Option<String> {
+    let metadata = fs::symlink_metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() != size || modified_ns(&metadata) != modified {
+        return None;
+    }
+    let bytes = fs::read(path).ok()?;
+    if bytes.len() as u64 != size {
+        return None;
+    }
+    decode(&bytes).ok()
 }
 
 /// A path as shown to a user in messages: non-UTF-8 bytes escaped as in `path_key`.
@@ -411,7 +465,6 @@ mod tests {
 
     #[test]
     fn keys_are_the_escaped_names_below_the_corpus_folder() {
-        use std::os::unix::ffi::OsStrExt;
         let key = |folder: &str, name: &[u8]| child_key(folder, OsStr::from_bytes(name));
         assert_eq!(key("", b"a.txt"), "a.txt");
         assert_eq!(key("world", b"a.txt"), "world/a.txt");
@@ -420,6 +473,33 @@ mod tests {
             "world/europe/ lead space.txt"
         );
         assert_eq!(key("a\\\\b", b"c\xFFd\\.txt"), "a\\\\b/c\\xFFd\\\\.txt");
+    }
+
+    #[test]
+    fn key_paths_undo_the_escaping_and_refuse_keys_the_walk_cannot_make() {
+        let names: [&[u8]; 4] = [b"a.txt", b" lead space.txt", b"c\xFFd\\.txt", b"x\\x41"];
+        for name in names {
+            let key = child_key("world/europe", OsStr::from_bytes(name));
+            let mut expected = PathBuf::from("/corpus/world/europe");
+            expected.push(OsStr::from_bytes(name));
+            assert_eq!(
+                key_path(Path::new("/corpus"), &key),
+                Some(expected),
+                "{key}"
+            );
+        }
+        for key in [
+            "",
+            "/etc/passwd",
+            "../secret.txt",
+            "a/../../b",
+            "a//b",
+            "./a",
+            "a\\",
+            "a\\xZZ",
+        ] {
+            assert_eq!(key_path(Path::new("/corpus"), key), None, "{key}");
+        }
     }
 
     #[test]

@@ -26,7 +26,9 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
 use tantivy::{DocSet, TERMINATED};
 
 use crate::analysis::{Analyzer, Word, is_stop_word};
+use crate::article::{self, Article};
 use crate::bm25f::{self, WeightedField};
+use crate::corpus;
 use crate::indexer::{self, Access, OpenError, OpenIndex};
 use crate::query::{self, Node, Syntax};
 use crate::schema::{BODY, DATELINE, TITLE};
@@ -106,6 +108,18 @@ struct SegmentColumns {
     article: OnceCell<Column<u64>>,
     paragraph: OnceCell<Column<u64>>,
     path: OnceCell<Option<StrColumn>>,
+    size: OnceCell<Column<u64>>,
+    modified: OnceCell<Column<u64>>,
+}
+
+/// A passage's text and its article's fields.
+struct PassageText {
+    key: String,
+    /// 1-based paragraph number within the article body.
+    paragraph: u64,
+    title: String,
+    dateline: String,
+    text: String,
 }
 
 /// A word sequence the passage text is searched for when highlighting.
@@ -241,18 +255,16 @@ impl Engine {
             .iter()
             .map(|(score, _)| (score - top).exp())
             .sum();
-        let mut addresses: Vec<DocAddress> =
-            first_pass.iter().map(|&(_, address)| address).collect();
-        let documents = read_documents(&self.searcher, &mut addresses)?;
+        let addresses: Vec<DocAddress> = first_pass.iter().map(|&(_, address)| address).collect();
+        let passages = self.passage_texts(&addresses)?;
         let mut weights: HashMap<String, f32> = HashMap::new();
-        for &(score, address) in first_pass {
-            let document = &documents[&address];
+        for (&(score, _), passage) in first_pass.iter().zip(&passages) {
+            // An article's first passage carries its title.
             let mut words = Vec::new();
-            for field in [self.open.fields.stored_title, self.open.fields.body] {
-                if let Some(text) = document.get_first(field).and_then(|v| v.as_str()) {
-                    words.extend(self.analyzer.words(text));
-                }
+            if passage.paragraph == 1 {
+                words.extend(self.analyzer.words(&passage.title));
             }
+            words.extend(self.analyzer.words(&passage.text));
             let result_weight = (score - top).exp() / softmax_total;
             let share = result_weight / words.len().max(1) as f32;
             for word in words {
@@ -501,49 +513,114 @@ impl Engine {
         })
     }
 
-    /// The ranked passages as hits: text, article fields, highlights. The stored documents
-    /// they need (each passage, and its article's first passage) are read first, together.
+    /// The ranked passages as hits: text, article fields, highlights.
     fn hits(
         &mut self,
         ranked: &[(f32, DocAddress)],
         patterns: &[Pattern],
     ) -> Result<Vec<Hit>, SearchError> {
-        let mut located = Vec::with_capacity(ranked.len());
-        for &(score, address) in ranked {
-            let paragraph = self.paragraph_of(address)?;
-            let key = self.key_of(address)?;
-            let first = self.first_passage(address, paragraph, &key)?;
-            located.push((score, address, paragraph, key, first));
-        }
-        let mut needed: Vec<DocAddress> = located
-            .iter()
-            .flat_map(|(_, address, _, _, first)| [Some(*address), *first])
-            .flatten()
-            .collect();
-        let documents = read_documents(&self.searcher, &mut needed)?;
-        let fields = self.open.fields.clone();
-        let mut hits = Vec::with_capacity(located.len());
-        for (score, address, paragraph, key, first) in located {
-            let text = stored_text(&documents[&address], fields.body);
-            let (title, dateline) = match first {
-                Some(first) => (
-                    stored_text(&documents[&first], fields.stored_title),
-                    stored_text(&documents[&first], fields.stored_dateline),
-                ),
-                None => (String::new(), String::new()),
-            };
-            let highlights = self.highlights(&text, patterns);
+        let addresses: Vec<DocAddress> = ranked.iter().map(|&(_, address)| address).collect();
+        let passages = self.passage_texts(&addresses)?;
+        let mut hits = Vec::with_capacity(passages.len());
+        for (&(score, _), passage) in ranked.iter().zip(passages) {
+            let highlights = self.highlights(&passage.text, patterns);
             hits.push(Hit {
                 score,
-                path: display_path(self.open.corpus.as_deref(), &key),
-                paragraph,
-                title,
-                dateline,
-                text,
+                path: display_path(self.open.corpus.as_deref(), &passage.key),
+                paragraph: passage.paragraph,
+                title: passage.title,
+                dateline: passage.dateline,
+                text: passage.text,
                 highlights,
             });
         }
         Ok(hits)
+    }
+
+    /// The passages at `addresses`, in order, with their articles' title and dateline. A
+    /// passage is taken from its article file when the file is still the one indexed (the
+    /// size and time its first passage records), parsed as indexing parsed it: reading and
+    /// parsing a few KB costs far less than decompressing the 128 KB doc-store block that
+    /// holds the passage, and its first passage's block, which was most of a search (README,
+    /// performance). Passages whose file is gone or changed come from the doc store, which
+    /// holds them as indexed.
+    fn passage_texts(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<PassageText>> {
+        let mut located = Vec::with_capacity(addresses.len());
+        for &address in addresses {
+            let paragraph = self.paragraph_of(address)?;
+            let key = self.key_of(address)?;
+            let first = self.first_passage(address, paragraph, &key)?;
+            located.push((address, paragraph, key, first));
+        }
+        // Each article file read once, however many of its passages are asked for.
+        let mut articles: HashMap<String, Option<Article>> = HashMap::new();
+        for (_, _, key, first) in &located {
+            if let Some(first) = first
+                && !articles.contains_key(key)
+            {
+                let article = self.unchanged_article(key, *first)?;
+                articles.insert(key.clone(), article);
+            }
+        }
+        let from_file = |paragraph: u64, key: &str| -> Option<PassageText> {
+            let article = articles.get(key)?.as_ref()?;
+            let text = article.paragraphs.get(paragraph as usize - 1)?;
+            Some(PassageText {
+                key: key.to_string(),
+                paragraph,
+                title: article.title.clone(),
+                dateline: article.dateline.clone(),
+                text: text.clone(),
+            })
+        };
+        let mut needed: Vec<DocAddress> = located
+            .iter()
+            .filter(|(_, paragraph, key, _)| from_file(*paragraph, key).is_none())
+            .flat_map(|(address, _, _, first)| [Some(*address), *first])
+            .flatten()
+            .collect();
+        let documents = read_documents(&self.searcher, &mut needed)?;
+        let fields = &self.open.fields;
+        Ok(located
+            .into_iter()
+            .map(|(address, paragraph, key, first)| {
+                from_file(paragraph, &key).unwrap_or_else(|| {
+                    let article_field = |field| {
+                        first
+                            .map(|first| stored_text(&documents[&first], field))
+                            .unwrap_or_default()
+                    };
+                    PassageText {
+                        title: article_field(fields.stored_title),
+                        dateline: article_field(fields.stored_dateline),
+                        text: stored_text(&documents[&address], fields.body),
+                        key,
+                        paragraph,
+                    }
+                })
+            })
+            .collect())
+    }
+
+    /// The article whose first passage is at `first`, parsed from its file if the file is
+    /// still the one indexed.
+    fn unchanged_article(&self, key: &str, first: DocAddress) -> tantivy::Result<Option<Article>> {
+        let Some(corpus) = self.open.corpus.as_deref() else {
+            return Ok(None);
+        };
+        let column = |name, cell: fn(&SegmentColumns) -> &OnceCell<Column<u64>>| {
+            self.u64_column(first.segment_ord, name, cell)
+                .map(|column| column.first(first.doc_id))
+        };
+        let (Some(size), Some(modified)) = (
+            column("size", |columns| &columns.size)?,
+            column("modified", |columns| &columns.modified)?,
+        ) else {
+            return Ok(None);
+        };
+        Ok(corpus::key_path(corpus, key)
+            .and_then(|path| corpus::read_unchanged(&path, size, modified))
+            .map(|text| article::parse(&text)))
     }
 
     /// The article key of a passage, from the fast field.
@@ -902,6 +979,10 @@ fn read_documents(
     searcher: &Searcher,
     addresses: &mut Vec<DocAddress>,
 ) -> tantivy::Result<HashMap<DocAddress, TantivyDocument>> {
+    if addresses.is_empty() {
+        // Asking rayon for its thread count would start its threads for nothing.
+        return Ok(HashMap::new());
+    }
     addresses.sort();
     addresses.dedup();
     let run = addresses

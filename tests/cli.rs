@@ -38,7 +38,7 @@ const BRUSH_FIRE: &str = "brush-fire-near-albany-prompts-outdoor-burning-ban.txt
 const COLOMBIA: &str = OPEN[0];
 
 /// One line of `--json` output; unknown or missing fields fail the parse.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Hit {
     rank: usize,
@@ -368,6 +368,36 @@ fn changed_article_replaces_its_old_passages() {
     );
     let paragraphs: HashSet<u64> = after.iter().map(|h| h.paragraph).collect();
     assert_eq!(paragraphs.len(), after.len(), "duplicate paragraphs");
+}
+
+/// Hits are read from the article files when they are still the ones indexed, from the index
+/// otherwise: a file changed (or gone) since the last `index` run shows the passage as it was
+/// indexed, which is the text the query matched.
+#[test]
+fn a_file_changed_or_gone_since_indexing_shows_its_passages_as_indexed() {
+    let fixture = Fixture::indexed();
+    let (code, before) = fixture.search_json(&["cavusoglu"]);
+    assert_eq!(code, 0);
+    let path = fixture.corpus().join(TURKEY);
+    let text = fs::read_to_string(&path).unwrap();
+    // Same size, so only the modification time tells; then a different size.
+    let same_size = text
+        .replace("Cavusoglu", "Qavusoglu")
+        .replace("ANKARA", "BERLIN");
+    let longer = text.replace("Cavusoglu", "Zephyrquillan");
+    for changed_text in [same_size, longer] {
+        fs::write(&path, changed_text).unwrap();
+        let (code, changed) = fixture.search_json(&["cavusoglu"]);
+        assert_eq!(code, 0);
+        assert_eq!(changed, before);
+        assert!(changed.iter().all(|hit| hit.text.contains("Cavusoglu")));
+        assert!(changed.iter().all(|hit| hit.dateline.starts_with("ANKARA")));
+    }
+
+    fs::remove_file(&path).unwrap();
+    let (code, gone) = fixture.search_json(&["cavusoglu"]);
+    assert_eq!(code, 0);
+    assert_eq!(gone, before);
 }
 
 /// Segments in the index's `meta.json`.
