@@ -10,11 +10,12 @@
 //! index's own vocabulary, so they work for any compound; halves that are stop words are never
 //! taken (`therapist` is not `the rapist`).
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
+use tantivy::collector::Collector;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::{Column, ColumnIndex, StrColumn};
 use tantivy::query::{
@@ -22,7 +23,7 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Term, Value};
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, SegmentReader};
 use tantivy::{DocSet, TERMINATED};
 
 use crate::analysis::{Analyzer, Word, is_stop_word};
@@ -100,19 +101,22 @@ pub struct Engine {
     columns: Vec<SegmentColumns>,
     searcher: Searcher,
     analyzer: Analyzer,
+    /// The passages this search has read, by address: the feedback's and the hits' overlap.
+    passages: HashMap<DocAddress, PassageText>,
 }
 
 /// The fast columns of one segment that ranking and hits read, each opened on first use.
 #[derive(Default)]
 struct SegmentColumns {
-    article: OnceCell<Column<u64>>,
-    paragraph: OnceCell<Column<u64>>,
-    path: OnceCell<Option<StrColumn>>,
-    size: OnceCell<Column<u64>>,
-    modified: OnceCell<Column<u64>>,
+    article: OnceLock<Column<u64>>,
+    paragraph: OnceLock<Column<u64>>,
+    path: OnceLock<Option<StrColumn>>,
+    size: OnceLock<Column<u64>>,
+    modified: OnceLock<Column<u64>>,
 }
 
 /// A passage's text and its article's fields.
+#[derive(Clone)]
 struct PassageText {
     key: String,
     /// 1-based paragraph number within the article body.
@@ -158,11 +162,13 @@ impl Engine {
             open,
             searcher,
             analyzer: Analyzer::default(),
+            passages: HashMap::new(),
         })
     }
 
     /// Runs a query and returns its best passages (or articles), best first.
     pub fn search(&mut self, request: &Request) -> Result<Vec<Hit>, SearchError> {
+        self.passages.clear();
         let fields = [TITLE, DATELINE, BODY];
         let node =
             query::parse(request.query, request.syntax, &fields).ok_or(SearchError::EmptyQuery)?;
@@ -187,9 +193,26 @@ impl Engine {
         if articles {
             self.best_passage_per_article(query, limit)
         } else {
-            self.searcher
-                .search(query, &TopDocs::with_limit(limit).order_by_score())
+            self.top_passages(query, limit)
         }
+    }
+
+    /// The `limit` best passages for `query`, best first, the segments searched on two
+    /// threads: the index is built in two segments of about equal size, and the first pass
+    /// over common words was most of a search.
+    fn top_passages(
+        &self,
+        query: &dyn Query,
+        limit: usize,
+    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+        let collector = TopDocs::with_limit(limit).order_by_score();
+        let weight = query.weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
+        let segments: Vec<(u32, &SegmentReader)> =
+            (0u32..).zip(self.searcher.segment_readers()).collect();
+        let per_segment = on_two_threads(&segments, |&(ord, segment)| {
+            collector.collect_segment(weight.as_ref(), ord, segment)
+        });
+        collector.merge_fruits(per_segment.into_iter().collect::<tantivy::Result<_>>()?)
     }
 
     /// Proximity: passages where query words stand within a few words of each other earn a
@@ -314,9 +337,7 @@ impl Engine {
         words: &[Vec<Word>],
         depth: usize,
     ) -> tantivy::Result<(Vec<(f32, DocAddress)>, usize)> {
-        let mut candidates = self
-            .searcher
-            .search(query, &TopDocs::with_limit(depth).order_by_score())?;
+        let mut candidates = self.top_passages(query, depth)?;
         let (passages, articles) = self.passage_and_article_counts()?;
         let fields = [
             WeightedField {
@@ -455,7 +476,7 @@ impl Engine {
         &'a self,
         segment_ord: u32,
         name: &str,
-        cell: impl Fn(&SegmentColumns) -> &OnceCell<Column<u64>>,
+        cell: impl Fn(&SegmentColumns) -> &OnceLock<Column<u64>>,
     ) -> tantivy::Result<&'a Column<u64>> {
         let cell = cell(&self.columns[segment_ord as usize]);
         if let Some(column) = cell.get() {
@@ -506,9 +527,7 @@ impl Engine {
     ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
         let articles = self.article_columns()?;
         widening(limit.saturating_mul(4).max(16), limit, |depth| {
-            let passages = self
-                .searcher
-                .search(query, &TopDocs::with_limit(depth).order_by_score())?;
+            let passages = self.top_passages(query, depth)?;
             Ok((rank_articles(&passages, &articles, limit), passages.len()))
         })
     }
@@ -537,33 +556,66 @@ impl Engine {
         Ok(hits)
     }
 
-    /// The passages at `addresses`, in order, with their articles' title and dateline. A
-    /// passage is taken from its article file when the file is still the one indexed (the
-    /// size and time its first passage records), parsed as indexing parsed it: reading and
-    /// parsing a few KB costs far less than decompressing the 128 KB doc-store block that
-    /// holds the passage, and its first passage's block, which was most of a search (README,
-    /// performance). Passages whose file is gone or changed come from the doc store, which
-    /// holds them as indexed.
-    fn passage_texts(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<PassageText>> {
-        let mut located = Vec::with_capacity(addresses.len());
-        for &address in addresses {
+    /// The passages at `addresses`, in order, with their articles' title and dateline, each
+    /// read once a search.
+    fn passage_texts(&mut self, addresses: &[DocAddress]) -> tantivy::Result<Vec<PassageText>> {
+        let mut unread: Vec<DocAddress> = addresses
+            .iter()
+            .filter(|address| !self.passages.contains_key(address))
+            .copied()
+            .collect();
+        unread.sort();
+        unread.dedup();
+        let read = self.read_passages(&unread)?;
+        self.passages.extend(unread.into_iter().zip(read));
+        Ok(addresses
+            .iter()
+            .map(|address| self.passages[address].clone())
+            .collect())
+    }
+
+    /// The passages at `addresses` (sorted), in order. A passage is taken from its article
+    /// file when the file is still the one indexed (the size and time its first passage
+    /// records), parsed as indexing parsed it: reading and parsing a few KB costs far less than
+    /// decompressing the 128 KB doc-store block that holds the passage, and its first
+    /// passage's block, which was most of a search (README, performance). Passages whose file
+    /// is gone or changed come from the doc store, which holds them as indexed. Passages are
+    /// located, and files read, on two threads: each run of addresses is mostly one segment,
+    /// whose columns its thread opens.
+    fn read_passages(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<PassageText>> {
+        let located = on_two_threads(addresses, |&address| {
             let paragraph = self.paragraph_of(address)?;
             let key = self.key_of(address)?;
             let first = self.first_passage(address, paragraph, &key)?;
-            located.push((address, paragraph, key, first));
-        }
-        // Each article file read once, however many of its passages are asked for.
-        let mut articles: HashMap<String, Option<Article>> = HashMap::new();
+            Ok((address, paragraph, key, first))
+        })
+        .into_iter()
+        .collect::<tantivy::Result<Vec<_>>>()?;
+        // Each article file read once, however many of its passages are asked for, the
+        // files read on two threads.
+        let mut stamped: Vec<(&str, (u64, u64))> = Vec::new();
         for (_, _, key, first) in &located {
             if let Some(first) = first
-                && !articles.contains_key(key)
+                && !stamped.iter().any(|(seen, _)| seen == key)
+                && let Some(stamp) = self.file_stamp(*first)?
             {
-                let article = self.unchanged_article(key, *first)?;
-                articles.insert(key.clone(), article);
+                stamped.push((key, stamp));
             }
         }
+        let corpus = self.open.corpus.as_deref();
+        let parsed = on_two_threads(&stamped, |&(key, (size, modified))| {
+            corpus
+                .and_then(|corpus| corpus::key_path(corpus, key))
+                .and_then(|path| corpus::read_unchanged(&path, size, modified))
+                .map(|text| article::parse(&text))
+        });
+        let articles: HashMap<&str, Article> = stamped
+            .iter()
+            .zip(parsed)
+            .filter_map(|(&(key, _), article)| Some((key, article?)))
+            .collect();
         let from_file = |paragraph: u64, key: &str| -> Option<PassageText> {
-            let article = articles.get(key)?.as_ref()?;
+            let article = articles.get(key)?;
             let text = article.paragraphs.get(paragraph as usize - 1)?;
             Some(PassageText {
                 key: key.to_string(),
@@ -573,18 +625,24 @@ impl Engine {
                 text: text.clone(),
             })
         };
+        let from_files: Vec<Option<PassageText>> = located
+            .iter()
+            .map(|(_, paragraph, key, _)| from_file(*paragraph, key))
+            .collect();
         let mut needed: Vec<DocAddress> = located
             .iter()
-            .filter(|(_, paragraph, key, _)| from_file(*paragraph, key).is_none())
-            .flat_map(|(address, _, _, first)| [Some(*address), *first])
+            .zip(&from_files)
+            .filter(|(_, from_file)| from_file.is_none())
+            .flat_map(|((address, _, _, first), _)| [Some(*address), *first])
             .flatten()
             .collect();
         let documents = read_documents(&self.searcher, &mut needed)?;
         let fields = &self.open.fields;
         Ok(located
-            .into_iter()
-            .map(|(address, paragraph, key, first)| {
-                from_file(paragraph, &key).unwrap_or_else(|| {
+            .iter()
+            .zip(from_files)
+            .map(|((address, paragraph, key, first), from_file)| {
+                from_file.unwrap_or_else(|| {
                     let article_field = |field| {
                         first
                             .map(|first| stored_text(&documents[&first], field))
@@ -593,34 +651,22 @@ impl Engine {
                     PassageText {
                         title: article_field(fields.stored_title),
                         dateline: article_field(fields.stored_dateline),
-                        text: stored_text(&documents[&address], fields.body),
-                        key,
-                        paragraph,
+                        text: stored_text(&documents[address], fields.body),
+                        key: key.clone(),
+                        paragraph: *paragraph,
                     }
                 })
             })
             .collect())
     }
 
-    /// The article whose first passage is at `first`, parsed from its file if the file is
-    /// still the one indexed.
-    fn unchanged_article(&self, key: &str, first: DocAddress) -> tantivy::Result<Option<Article>> {
-        let Some(corpus) = self.open.corpus.as_deref() else {
-            return Ok(None);
-        };
-        let column = |name, cell: fn(&SegmentColumns) -> &OnceCell<Column<u64>>| {
-            self.u64_column(first.segment_ord, name, cell)
-                .map(|column| column.first(first.doc_id))
-        };
-        let (Some(size), Some(modified)) = (
-            column("size", |columns| &columns.size)?,
-            column("modified", |columns| &columns.modified)?,
-        ) else {
-            return Ok(None);
-        };
-        Ok(corpus::key_path(corpus, key)
-            .and_then(|path| corpus::read_unchanged(&path, size, modified))
-            .map(|text| article::parse(&text)))
+    /// The size and modification time an article's first passage records of its file, which
+    /// say whether the file is still the one indexed.
+    fn file_stamp(&self, first: DocAddress) -> tantivy::Result<Option<(u64, u64)>> {
+        let size = self.u64_column(first.segment_ord, "size", |columns| &columns.size)?;
+        let modified =
+            self.u64_column(first.segment_ord, "modified", |columns| &columns.modified)?;
+        Ok(size.first(first.doc_id).zip(modified.first(first.doc_id)))
     }
 
     /// The article key of a passage, from the fast field.
@@ -969,6 +1015,25 @@ fn widening(
         }
         depth = depth.saturating_mul(4);
     }
+}
+
+/// `work` on each of `items`, in order, the items split in two runs and the second run on a
+/// thread of its own. A search is a few milliseconds: one thread started for it costs less
+/// than a thread pool (rayon's took 0.4 ms a search to start and stop).
+fn on_two_threads<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() < 2 {
+        return items.iter().map(&work).collect();
+    }
+    let (first, second) = items.split_at(items.len().div_ceil(2));
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| second.iter().map(&work).collect::<Vec<R>>());
+        let mut results: Vec<R> = first.iter().map(&work).collect();
+        match other.join() {
+            Ok(rest) => results.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        results
+    })
 }
 
 /// The stored documents at `addresses` (sorted and deduplicated in place), read by one thread
