@@ -36,7 +36,7 @@ use crate::schema::Fields;
 pub const MARKER: &str = "newsdex.json";
 
 /// Bumped whenever the schema or analysis changes in a way old indexes cannot serve.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// What the marker records.
 #[derive(Debug, Serialize, Deserialize)]
