@@ -126,6 +126,18 @@ struct PassageText {
     text: String,
 }
 
+/// A passage read from its article file, or what reading it from the doc store takes.
+enum Read {
+    FromFile(PassageText),
+    Stored {
+        address: DocAddress,
+        /// The article's first passage, which stores its title and dateline.
+        first: Option<DocAddress>,
+        key: String,
+        paragraph: u64,
+    },
+}
+
 /// A word sequence the passage text is searched for when highlighting.
 #[derive(Debug, Clone, PartialEq)]
 enum Pattern {
@@ -209,8 +221,10 @@ impl Engine {
         let weight = query.weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
         let segments: Vec<(u32, &SegmentReader)> =
             (0u32..).zip(self.searcher.segment_readers()).collect();
-        let per_segment = on_two_threads(&segments, |&(ord, segment)| {
-            collector.collect_segment(weight.as_ref(), ord, segment)
+        let per_segment = on_two_threads(&segments, |run| {
+            run.iter()
+                .map(|&(ord, segment)| collector.collect_segment(weight.as_ref(), ord, segment))
+                .collect()
         });
         collector.merge_fruits(per_segment.into_iter().collect::<tantivy::Result<_>>()?)
     }
@@ -583,66 +597,30 @@ impl Engine {
     /// located, and files read, on two threads: each run of addresses is mostly one segment,
     /// whose columns its thread opens.
     fn read_passages(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<PassageText>> {
-        let located = on_two_threads(addresses, |&address| {
-            let paragraph = self.paragraph_of(address)?;
-            let key = self.key_of(address)?;
-            let first = self.first_passage(address, paragraph, &key)?;
-            Ok((address, paragraph, key, first))
-        })
-        .into_iter()
-        .collect::<tantivy::Result<Vec<_>>>()?;
-        // Each article file read once, however many of its passages are asked for, the
-        // files read on two threads.
-        let mut stamped: Vec<(&str, (u64, u64))> = Vec::new();
-        for (_, _, key, first) in &located {
-            if let Some(first) = first
-                && !stamped.iter().any(|(seen, _)| seen == key)
-                && let Some(stamp) = self.file_stamp(*first)?
-            {
-                stamped.push((key, stamp));
-            }
-        }
-        let corpus = self.open.corpus.as_deref();
-        let parsed = on_two_threads(&stamped, |&(key, (size, modified))| {
-            corpus
-                .and_then(|corpus| corpus::key_path(corpus, key))
-                .and_then(|path| corpus::read_unchanged(&path, size, modified))
-                .map(|text| article::parse(&text))
-        });
-        let articles: HashMap<&str, Article> = stamped
+        let read = on_two_threads(addresses, |run| self.read_from_files(run))
+            .into_iter()
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut needed: Vec<DocAddress> = read
             .iter()
-            .zip(parsed)
-            .filter_map(|(&(key, _), article)| Some((key, article?)))
-            .collect();
-        let from_file = |paragraph: u64, key: &str| -> Option<PassageText> {
-            let article = articles.get(key)?;
-            let text = article.paragraphs.get(paragraph as usize - 1)?;
-            Some(PassageText {
-                key: key.to_string(),
-                paragraph,
-                title: article.title.clone(),
-                dateline: article.dateline.clone(),
-                text: text.clone(),
+            .filter_map(|read| match read {
+                Read::FromFile(_) => None,
+                Read::Stored { address, first, .. } => Some([Some(*address), *first]),
             })
-        };
-        let from_files: Vec<Option<PassageText>> = located
-            .iter()
-            .map(|(_, paragraph, key, _)| from_file(*paragraph, key))
-            .collect();
-        let mut needed: Vec<DocAddress> = located
-            .iter()
-            .zip(&from_files)
-            .filter(|(_, from_file)| from_file.is_none())
-            .flat_map(|((address, _, _, first), _)| [Some(*address), *first])
+            .flatten()
             .flatten()
             .collect();
         let documents = read_documents(&self.searcher, &mut needed)?;
         let fields = &self.open.fields;
-        Ok(located
-            .iter()
-            .zip(from_files)
-            .map(|((address, paragraph, key, first), from_file)| {
-                from_file.unwrap_or_else(|| {
+        Ok(read
+            .into_iter()
+            .map(|read| match read {
+                Read::FromFile(passage) => passage,
+                Read::Stored {
+                    address,
+                    first,
+                    key,
+                    paragraph,
+                } => {
                     let article_field = |field| {
                         first
                             .map(|first| stored_text(&documents[&first], field))
@@ -651,22 +629,69 @@ impl Engine {
                     PassageText {
                         title: article_field(fields.stored_title),
                         dateline: article_field(fields.stored_dateline),
-                        text: stored_text(&documents[address], fields.body),
-                        key: key.clone(),
-                        paragraph: *paragraph,
+                        text: stored_text(&documents[&address], fields.body),
+                        key,
+                        paragraph,
                     }
-                })
+                }
             })
             .collect())
     }
 
-    /// The size and modification time an article's first passage records of its file, which
-    /// say whether the file is still the one indexed.
-    fn file_stamp(&self, first: DocAddress) -> tantivy::Result<Option<(u64, u64)>> {
+    /// Each passage of `run` from its article file where that is still the one indexed (each
+    /// file read once), or where to find it in the doc store.
+    fn read_from_files(&self, run: &[DocAddress]) -> Vec<tantivy::Result<Read>> {
+        let mut articles: HashMap<String, Option<Article>> = HashMap::new();
+        run.iter()
+            .map(|&address| {
+                let paragraph = self.paragraph_of(address)?;
+                let key = self.key_of(address)?;
+                let first = self.first_passage(address, paragraph, &key)?;
+                if !articles.contains_key(&key) {
+                    let article = match first {
+                        Some(first) => self.unchanged_article(&key, first)?,
+                        None => None,
+                    };
+                    articles.insert(key.clone(), article);
+                }
+                let from_file = articles[&key].as_ref().and_then(|article| {
+                    Some((article.paragraphs.get(paragraph as usize - 1)?, article))
+                });
+                Ok(match from_file {
+                    Some((text, article)) => Read::FromFile(PassageText {
+                        text: text.clone(),
+                        title: article.title.clone(),
+                        dateline: article.dateline.clone(),
+                        key,
+                        paragraph,
+                    }),
+                    None => Read::Stored {
+                        address,
+                        first,
+                        key,
+                        paragraph,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// The article whose first passage is at `first`, parsed from its file if the file is
+    /// still the one indexed (the size and modification time the first passage records).
+    fn unchanged_article(&self, key: &str, first: DocAddress) -> tantivy::Result<Option<Article>> {
+        let Some(corpus) = self.open.corpus.as_deref() else {
+            return Ok(None);
+        };
         let size = self.u64_column(first.segment_ord, "size", |columns| &columns.size)?;
         let modified =
             self.u64_column(first.segment_ord, "modified", |columns| &columns.modified)?;
-        Ok(size.first(first.doc_id).zip(modified.first(first.doc_id)))
+        let (Some(size), Some(modified)) = (size.first(first.doc_id), modified.first(first.doc_id))
+        else {
+            return Ok(None);
+        };
+        Ok(corpus::key_path(corpus, key)
+            .and_then(|path| corpus::read_unchanged(&path, size, modified))
+            .map(|text| article::parse(&text)))
     }
 
     /// The article key of a passage, from the fast field.
@@ -1017,17 +1042,17 @@ fn widening(
     }
 }
 
-/// `work` on each of `items`, in order, the items split in two runs and the second run on a
-/// thread of its own. A search is a few milliseconds: one thread started for it costs less
-/// than a thread pool (rayon's took 0.4 ms a search to start and stop).
-fn on_two_threads<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// `work` on `items` split in two runs, the second run on a thread of its own; the results
+/// in order. A search is a few milliseconds: a thread started for it costs less than a thread
+/// pool (rayon's took 0.4 ms a search to start and stop).
+fn on_two_threads<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
     if items.len() < 2 {
-        return items.iter().map(&work).collect();
+        return work(items);
     }
     let (first, second) = items.split_at(items.len().div_ceil(2));
     std::thread::scope(|scope| {
-        let other = scope.spawn(|| second.iter().map(&work).collect::<Vec<R>>());
-        let mut results: Vec<R> = first.iter().map(&work).collect();
+        let other = scope.spawn(|| work(second));
+        let mut results = work(first);
         match other.join() {
             Ok(rest) => results.extend(rest),
             Err(panic) => std::panic::resume_unwind(panic),
