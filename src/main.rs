@@ -42,9 +42,6 @@ enum Command {
 fn main() -> ExitCode {
     return_large_blocks_to_the_system();
     let cli = Cli::parse();
-    if matches!(cli.command, Command::Search(_)) {
-        share_one_heap();
-    }
     let colour = cli.color.enabled();
     cmd::install_panic_hook();
     let result = cmd::catch_panic(|| match &cli.command {
@@ -75,17 +72,6 @@ fn return_large_blocks_to_the_system() {
     // SAFETY: mallopt only sets an allocator parameter; called before any thread starts.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 512 * 1024);
-    }
-}
-
-/// A search starts one helper thread at a time, for a few hundred microseconds each. glibc
-/// would give each its own heap, reserving and trimming 128 MB of address space and faulting
-/// in fresh pages; with one heap for all, a thread starts like a function call.
-fn share_one_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; called before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 

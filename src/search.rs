@@ -10,12 +10,11 @@
 //! index's own vocabulary, so they work for any compound; halves that are stop words are never
 //! taken (`therapist` is not `the rapist`).
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use rayon::prelude::*;
-use tantivy::collector::Collector;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::{Column, ColumnIndex, StrColumn};
 use tantivy::query::{
@@ -23,7 +22,7 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Term, Value};
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, SegmentReader};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
 use tantivy::{DocSet, TERMINATED};
 
 use crate::analysis::{Analyzer, Word, is_stop_word};
@@ -108,11 +107,11 @@ pub struct Engine {
 /// The fast columns of one segment that ranking and hits read, each opened on first use.
 #[derive(Default)]
 struct SegmentColumns {
-    article: OnceLock<Column<u64>>,
-    paragraph: OnceLock<Column<u64>>,
-    path: OnceLock<Option<StrColumn>>,
-    size: OnceLock<Column<u64>>,
-    modified: OnceLock<Column<u64>>,
+    article: OnceCell<Column<u64>>,
+    paragraph: OnceCell<Column<u64>>,
+    path: OnceCell<Option<StrColumn>>,
+    size: OnceCell<Column<u64>>,
+    modified: OnceCell<Column<u64>>,
 }
 
 /// A passage's text and its article's fields.
@@ -209,24 +208,14 @@ impl Engine {
         }
     }
 
-    /// The `limit` best passages for `query`, best first, the segments searched on two
-    /// threads: the index is built in two segments of about equal size, and the first pass
-    /// over common words was most of a search.
+    /// The `limit` best passages for `query`, best first.
     fn top_passages(
         &self,
         query: &dyn Query,
         limit: usize,
     ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-        let collector = TopDocs::with_limit(limit).order_by_score();
-        let weight = query.weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
-        let segments: Vec<(u32, &SegmentReader)> =
-            (0u32..).zip(self.searcher.segment_readers()).collect();
-        let per_segment = on_two_threads(&segments, |run| {
-            run.iter()
-                .map(|&(ord, segment)| collector.collect_segment(weight.as_ref(), ord, segment))
-                .collect()
-        });
-        collector.merge_fruits(per_segment.into_iter().collect::<tantivy::Result<_>>()?)
+        self.searcher
+            .search(query, &TopDocs::with_limit(limit).order_by_score())
     }
 
     /// Proximity: passages where query words stand within a few words of each other earn a
@@ -490,7 +479,7 @@ impl Engine {
         &'a self,
         segment_ord: u32,
         name: &str,
-        cell: impl Fn(&SegmentColumns) -> &OnceLock<Column<u64>>,
+        cell: impl Fn(&SegmentColumns) -> &OnceCell<Column<u64>>,
     ) -> tantivy::Result<&'a Column<u64>> {
         let cell = cell(&self.columns[segment_ord as usize]);
         if let Some(column) = cell.get() {
@@ -593,13 +582,11 @@ impl Engine {
     /// records), parsed as indexing parsed it: reading and parsing a few KB costs far less than
     /// decompressing the 128 KB doc-store block that holds the passage, and its first
     /// passage's block, which was most of a search (README, performance). Passages whose file
-    /// is gone or changed come from the doc store, which holds them as indexed. Passages are
-    /// located, and files read, on two threads: each run of addresses is mostly one segment,
-    /// whose columns its thread opens.
+    /// is gone or changed come from the doc store, which holds them as indexed. All on this
+    /// thread: starting a thread for the first pass or for the hits cost more than it saved
+    /// (query mix p50 3.7 ms without, 4.1 ms with, on the 300 MB bench index).
     fn read_passages(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<PassageText>> {
-        let read = on_two_threads(addresses, |run| self.read_from_files(run))
-            .into_iter()
-            .collect::<tantivy::Result<Vec<_>>>()?;
+        let read = self.read_from_files(addresses)?;
         let mut needed: Vec<DocAddress> = read
             .iter()
             .filter_map(|read| match read {
@@ -638,11 +625,12 @@ impl Engine {
             .collect())
     }
 
-    /// Each passage of `run` from its article file where that is still the one indexed (each
-    /// file read once), or where to find it in the doc store.
-    fn read_from_files(&self, run: &[DocAddress]) -> Vec<tantivy::Result<Read>> {
+    /// Each passage at `addresses` from its article file where that is still the one indexed
+    /// (each file read once), or where to find it in the doc store.
+    fn read_from_files(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<Read>> {
         let mut articles: HashMap<String, Option<Article>> = HashMap::new();
-        run.iter()
+        addresses
+            .iter()
             .map(|&address| {
                 let paragraph = self.paragraph_of(address)?;
                 let key = self.key_of(address)?;
@@ -1040,25 +1028,6 @@ fn widening(
         }
         depth = depth.saturating_mul(4);
     }
-}
-
-/// `work` on `items` split in two runs, the second run on a thread of its own; the results
-/// in order. A search is a few milliseconds: a thread started for it costs less than a thread
-/// pool (rayon's took 0.4 ms a search to start and stop).
-fn on_two_threads<T: Sync, R: Send>(items: &[T], work: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
-    if items.len() < 2 {
-        return work(items);
-    }
-    let (first, second) = items.split_at(items.len().div_ceil(2));
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| work(second));
-        let mut results = work(first);
-        match other.join() {
-            Ok(rest) => results.extend(rest),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        results
-    })
 }
 
 /// The stored documents at `addresses` (sorted and deduplicated in place), read by one thread
