@@ -339,7 +339,7 @@ pub fn read_unchanged(path: &Path, size: u64, modified: u64) -> Option<String> {
     if bytes.len() as u64 != size {
         return None;
     }
-    decode(&bytes).ok()
+    decode(bytes).ok()
 }
 
 /// A path as shown to a user in messages: non-UTF-8 bytes escaped as in `path_key`.
@@ -378,7 +378,17 @@ const BINARY_CONTROL_PERCENT: usize = 5;
 /// Decodes a file's bytes to text. A BOM says UTF-8 or UTF-16; otherwise valid UTF-8 is taken
 /// as is and anything else as Windows-1252 (a superset of Latin-1's printable range). Stray
 /// NUL and control characters are dropped, never a reason to refuse the file.
-pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+pub fn decode(bytes: Vec<u8>) -> Result<String, DecodeError> {
+    // Plain UTF-8 with no control characters and no BOM, nearly every article, keeps its
+    // buffer. (A UTF-16 BOM is never valid UTF-8.)
+    let bytes = if may_hold_controls(&bytes) || bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(text) => return Ok(text),
+            Err(not_utf8) => not_utf8.into_bytes(),
+        }
+    };
     let text = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         String::from_utf8_lossy(rest).into_owned()
     } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
@@ -387,17 +397,15 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
         } else {
             encoding_rs::UTF_16BE
         };
-        encoding.decode_with_bom_removal(bytes).0.into_owned()
+        encoding.decode_with_bom_removal(&bytes).0.into_owned()
     } else {
-        if !may_hold_controls(bytes)
-            && let Ok(text) = std::str::from_utf8(bytes)
-        {
-            return Ok(text.to_owned());
-        }
-        check_not_binary(bytes)?;
-        match std::str::from_utf8(bytes) {
-            Ok(text) => text.to_owned(),
-            Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+        check_not_binary(&bytes)?;
+        match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(not_utf8) => encoding_rs::WINDOWS_1252
+                .decode(not_utf8.as_bytes())
+                .0
+                .into_owned(),
         }
     };
     Ok(strip_controls(text))
@@ -405,8 +413,9 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
 
 /// Whether `bytes` may hold a character `strip_controls` drops (a C0 control but tab and line
 /// ends, DEL, or a C1 control in UTF-8: 0xC2 then 0x80-0x9F). Nearly every article holds none,
-/// and is then taken as it is after one pass: counting controls, validating and scanning for
-/// them again was a tenth of a search once hits came from the article files.
+/// and is then taken as it is, in its own buffer, after one pass: counting controls, validating,
+/// copying and scanning for them again was a tenth of a search once hits came from the
+/// article files.
 fn may_hold_controls(bytes: &[u8]) -> bool {
     bytes.iter().enumerate().any(|(i, &byte)| {
         (byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r'))
@@ -467,7 +476,7 @@ mod tests {
             (b"caf\xC3\xA9 \xC2\xA3 5", "caf\u{e9} \u{a3} 5"),
         ];
         for (bytes, expected) in cases {
-            assert_eq!(decode(bytes).unwrap(), expected);
+            assert_eq!(decode(bytes.to_vec()).unwrap(), expected);
         }
     }
 
@@ -476,7 +485,7 @@ mod tests {
         let mut bytes = b"A good article about talks in Geneva that goes on.".to_vec();
         bytes.insert(10, 0);
         assert_eq!(
-            decode(&bytes).unwrap(),
+            decode(bytes).unwrap(),
             "A good article about talks in Geneva that goes on."
         );
     }
@@ -484,8 +493,8 @@ mod tests {
     #[test]
     fn binary_is_refused() {
         let png: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
-        assert!(matches!(decode(&png), Err(DecodeError::Binary { .. })));
-        assert!(decode(&[0u8; 100]).is_err());
+        assert!(matches!(decode(png), Err(DecodeError::Binary { .. })));
+        assert!(decode(vec![0u8; 100]).is_err());
     }
 
     #[test]

@@ -590,7 +590,7 @@ fn read_article(file: &ArticleFile) -> Result<Article, Unusable> {
         reason,
         content_gone: true,
     };
-    let text = corpus::decode(&bytes).map_err(|err| gone(err.to_string()))?;
+    let text = corpus::decode(bytes).map_err(|err| gone(err.to_string()))?;
     if text.trim().is_empty() {
         return Err(gone("empty file".into()));
     }

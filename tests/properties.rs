@@ -146,7 +146,7 @@ proptest! {
 
     #[test]
     fn any_bytes_decode_or_are_binary(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
-        if let Ok(text) = corpus::decode(&bytes) {
+        if let Ok(text) = corpus::decode(bytes) {
             prop_assert!(!text.contains('\0'));
         }
     }

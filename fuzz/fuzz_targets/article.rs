@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
-    if let Ok(text) = newsdex::corpus::decode(bytes) {
+    if let Ok(text) = newsdex::corpus::decode(bytes.to_vec()) {
         let article = newsdex::article::parse(&text);
         assert!(!article.paragraphs.is_empty());
     }
