@@ -580,8 +580,8 @@ impl Engine {
     /// The passages at `addresses` (sorted), in order. A passage is taken from its article
     /// file when the file is still the one indexed (the size and time its first passage
     /// records), parsed as indexing parsed it: reading and parsing a few KB costs far less than
-    /// decompressing the 128 KB doc-store block that holds the passage, and its first
-    /// passage's block, which was most of a search (README, performance). Passages whose file
+    /// decompressing the doc-store block that holds the passage, and its first passage's
+    /// block, which was most of a search (README, performance). Passages whose file
     /// is gone or changed come from the doc store, which holds them as indexed. All on this
     /// thread: starting a thread for the first pass or for the hits cost more than it saved
     /// (query mix p50 3.7 ms without, 4.1 ms with, on the 300 MB bench index).
@@ -1031,8 +1031,8 @@ fn widening(
 }
 
 /// The stored documents at `addresses` (sorted and deduplicated in place), read by one thread
-/// per core: decompressing a 128 KB doc-store block is most of what a hit costs (0.17 ms of
-/// 0.28). Each thread reads a run of neighbouring addresses, so passages that share a block
+/// per core: decompressing a doc-store block is most of what such a hit costs (0.17 ms of
+/// 0.28 with 128 KB blocks). Each thread reads a run of neighbouring addresses, so passages that share a block
 /// are mostly decompressed once, by the same thread.
 fn read_documents(
     searcher: &Searcher,
