@@ -89,6 +89,9 @@ indexed() {
 latency() {
   local engine=$1 queries=$2 p50 p95 failed
   shift 2
+  # An index just built leaves hundreds of MB to write back; every engine is timed after it is
+  # on disk, not while the kernel writes it.
+  sync
   read -r p50 p95 failed < <(python3 "$HERE/latency.py" "$queries" "$work/$engine.lat" "$@" 2>> "$work/latency.log")
   rec "$engine" p50 "$p50"
   rec "$engine" p95 "$p95"
