@@ -798,6 +798,16 @@ mod tests {
     }
 
     #[test]
+    fn a_key_is_below_its_folders_and_not_below_names_that_only_start_the_same() {
+        assert!(is_below("world/a.txt", ""));
+        assert!(is_below("world/a.txt", "world"));
+        assert!(is_below("world/europe/a.txt", "world"));
+        assert!(!is_below("worldwide/a.txt", "world"));
+        assert!(!is_below("world", "world"));
+        assert!(!is_below("a.txt", "world"));
+    }
+
+    #[test]
     fn small_runs_and_runs_of_two_segments_merge_nothing_and_three_become_two() {
         assert!(merge_groups(Vec::new()).is_empty());
         assert!(merge_groups(segments(&[400_000])).is_empty());
