@@ -16,6 +16,9 @@
 #    with the argv that the peers' `oneshot` scripts build. The oneshot scripts themselves
 #    (bash + tr per query; newsdex behind the equivalent bench/oneshot-newsdex) are timed too
 #    and printed as a note, with the wrapper's own cost (floor);
+#  - the same searches once more, newsdex, sqlite3 and quest taking turns query by query
+#    (bench/interleaved.py), printed as a note: one after the other, each engine keeps its own
+#    index hot in the CPU caches and meets the machine at its own moment;
 #  - phrases: median of `rg -l -i -F "two words" CORPUS` against
 #    `newsdex search '"two words"'` over 20 two-word phrases from article bodies.
 #
@@ -84,6 +87,9 @@ indexed() {
   rec "$1" load "$3"
   say "$1: indexed in $WALL s, peak RSS $RSS MB"
 }
+
+# sqlite3's top-10 query, `{}` standing for the query's words.
+FTS5_TOP10="SELECT docid, -bm25(docs) FROM docs WHERE docs MATCH '{}' ORDER BY bm25(docs) LIMIT 10"
 
 # latency ENGINE QUERIES CMD...: one process per query; records p50 and p95 (or the failure).
 latency() {
@@ -158,7 +164,6 @@ for size in $SIZES; do
   else
     rec newsdex note "newsdex: index failed: $(tail -n 1 "$work/newsdex-index.log")"
   fi
-  rm -rf "$work/copy"
 
   # Peers: index, then search latency for those whose own CLI answers top-10 queries.
   for p in $PEERS; do
@@ -187,15 +192,35 @@ for size in $SIZES; do
     # oneshot scripts themselves (stdin, bash, tr) go to a note.
     case $p in
       sqlite-fts5)
-        latency "$engine" "$work/queries/fts5.tsv" sqlite3 -readonly "$pidx/fts.db" \
-          "SELECT docid, -bm25(docs) FROM docs WHERE docs MATCH '{}' ORDER BY bm25(docs) LIMIT 10"
+        latency "$engine" "$work/queries/fts5.tsv" sqlite3 -readonly "$pidx/fts.db" "$FTS5_TOP10"
         latency "$engine-oneshot" "$work/queries/words.tsv" "$PEER_DIR/$p/oneshot" "$pidx" ;;
       xapian)
         latency "$engine" "$work/queries/words.tsv" quest -d "$pidx" -m 10 -s english -o or -w bm25 '{}'
         latency "$engine-oneshot" "$work/queries/words.tsv" "$PEER_DIR/$p/oneshot" "$pidx" ;;
     esac
-    [ -n "${KEEP_INDEXES:-}" ] || rm -rf "$pidx"
+    # The engines that answer searches keep their index for the turns below.
+    case $p in
+      sqlite-fts5 | xapian) ;;
+      *) [ -n "${KEEP_INDEXES:-}" ] || rm -rf "$pidx" ;;
+    esac
   done
+
+  # The same queries once more, the engines taking turns query by query. One after the
+  # other, each engine keeps its own index hot in the CPU caches and meets the machine at its
+  # own moment; taking turns gives them the same conditions. newsdex still has its corpus
+  # (the copy, as the re-index runs left it), from which it reads its hits.
+  turns=()
+  [ -d "$idx" ] && turns+=(newsdex "$work/queries/newsdex.tsv" "$NEWSDEX_BIN" --color never search --index "$idx" --limit 10 '{}' ::)
+  [ -d "$work/sqlite-fts5.idx" ] && turns+=(sqlite-fts5 "$work/queries/fts5.tsv" sqlite3 -readonly "$work/sqlite-fts5.idx/fts.db" "$FTS5_TOP10" ::)
+  [ -d "$work/xapian.idx" ] && turns+=(xapian "$work/queries/words.tsv" quest -d "$work/xapian.idx" -m 10 -s english -o or -w bm25 '{}' ::)
+  if [ ${#turns[@]} -gt 0 ]; then
+    sync
+    line=$(python3 "$HERE/interleaved.py" "$work/turns" "${turns[@]:0:${#turns[@]}-1}" 2>> "$work/latency.log" |
+      awk '{ printf "%s%s %s/%s", (NR > 1 ? ", " : ""), $1, $2, $3 }')
+    rec turns note "taking turns query by query (bench/interleaved.py), p50/p95 ms: $line"
+  fi
+  rm -rf "$work/copy"
+  [ -n "${KEEP_INDEXES:-}" ] || rm -rf "$work/sqlite-fts5.idx" "$work/xapian.idx"
 
   # The phrase columns sit in the newsdex and ripgrep rows; the oneshot runs become a note.
   awk -F'\t' -v OFS='\t' '
