@@ -155,29 +155,34 @@ impl Walker<'_> {
             if is_hidden(&name) {
                 continue;
             }
-            if entry.file_type().is_ok_and(|file_type| file_type.is_dir()) {
-                subfolders.push((entry.path(), child_key(key, &name)));
-            } else {
-                others.push((name, entry));
+            match entry.file_type() {
+                Ok(file_type) if file_type.is_dir() => {
+                    subfolders.push((entry.path(), child_key(key, &name)));
+                }
+                Ok(file_type) => others.push((name, entry, file_type)),
+                Err(err) => walk = walk.skip(&entry.path(), err.to_string()),
             }
         }
         others.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         subfolders.sort_unstable_by(|a, b| a.1.cmp(&b.1));
         let found = others
             .into_par_iter()
-            .fold(Walk::default, |walk, (name, entry)| {
-                self.entry(walk, key, &name, &entry)
+            .fold(Walk::default, |walk, (name, entry, file_type)| {
+                self.entry(walk, key, &name, &entry, file_type)
             })
             .reduce(Walk::default, Walk::append);
         (walk.append(found), subfolders)
     }
 
     /// Adds one entry of a folder, anything but a subfolder, to `walk`.
-    fn entry(&self, walk: Walk, folder_key: &str, name: &OsStr, entry: &fs::DirEntry) -> Walk {
-        let file_type = match entry.file_type() {
-            Ok(file_type) => file_type,
-            Err(err) => return walk.skip(&entry.path(), err.to_string()),
-        };
+    fn entry(
+        &self,
+        walk: Walk,
+        folder_key: &str,
+        name: &OsStr,
+        entry: &fs::DirEntry,
+        file_type: fs::FileType,
+    ) -> Walk {
         let is_article = has_extension(name, self.extensions);
         if file_type.is_symlink() {
             // Folder links and broken links are reported whatever their name: they may hide
