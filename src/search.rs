@@ -626,23 +626,27 @@ impl Engine {
     }
 
     /// Each passage at `addresses` from its article file where that is still the one indexed
-    /// (each file read once), or where to find it in the doc store.
+    /// (each article's file read, and its first passage found, once), or where to find it in
+    /// the doc store.
     fn read_from_files(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<Read>> {
-        let mut articles: HashMap<String, Option<Article>> = HashMap::new();
+        // Per article: its first passage (a postings lookup) and, if unchanged, its file.
+        let mut articles: HashMap<String, (Option<DocAddress>, Option<Article>)> = HashMap::new();
         addresses
             .iter()
             .map(|&address| {
                 let paragraph = self.paragraph_of(address)?;
                 let key = self.key_of(address)?;
-                let first = self.first_passage(address, paragraph, &key)?;
                 if !articles.contains_key(&key) {
+                    let first = self.first_passage(address, paragraph, &key)?;
                     let article = match first {
                         Some(first) => self.unchanged_article(&key, first)?,
                         None => None,
                     };
-                    articles.insert(key.clone(), article);
+                    articles.insert(key.clone(), (first, article));
                 }
-                let from_file = articles[&key].as_ref().and_then(|article| {
+                let (first, article) = &articles[&key];
+                let first = *first;
+                let from_file = article.as_ref().and_then(|article| {
                     Some((article.paragraphs.get(paragraph as usize - 1)?, article))
                 });
                 Ok(match from_file {
