@@ -30,13 +30,13 @@ use crate::article::{self, Article};
 use crate::corpus::{self, ArticleFile, Skipped};
 use crate::pread::PreadDirectory;
 use crate::readonly::ReadOnlyDirectory;
-use crate::schema::Fields;
+use crate::schema::{self, Fields};
 
 /// The marker file that says a folder holds a newsdex index.
 pub const MARKER: &str = "newsdex.json";
 
 /// Bumped whenever the schema or analysis changes in a way old indexes cannot serve.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// What the marker records.
 #[derive(Debug, Serialize, Deserialize)]
@@ -622,7 +622,7 @@ fn add_article(
         let mut document = doc!(
             fields.path => file.key.as_str(),
             fields.body => paragraph.as_str(),
-            fields.paragraph => (i + 1) as u64,
+            fields.paragraph => schema::paragraph_value(i as u64 + 1),
             fields.article => article_id,
         );
         if i == 0 {

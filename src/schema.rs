@@ -12,7 +12,10 @@
 //! Format 4 added `title_words` and dropped the path's field norms, which nothing read (one
 //! byte a passage). Format 5 dropped the dateline's length norms: datelines are a few words,
 //! and a norm takes a byte on every passage though only first passages have a dateline
-//! (1.4 MB of the 300 MB bench corpus's index).
+//! (1.4 MB of the 300 MB bench corpus's index). Format 7 keeps paragraph numbers in a 128-bit
+//! column (see `Fields::paragraph`).
+
+use std::net::Ipv6Addr;
 
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -41,7 +44,13 @@ pub struct Fields {
     /// The passage text (stored).
     pub body: Field,
     /// 1-based paragraph number within the article body (fast: read for every hit without the
-    /// doc store, and to pick the first passage out of the article's path postings).
+    /// doc store, and to pick the first passage out of the article's path postings). Kept in
+    /// a 128-bit (IP address) column, written and read with `paragraph_value` and
+    /// `paragraph_number`: tantivy stores a 64-bit column of such small, locally varying
+    /// numbers in blocks of 512 whose every header it decodes when a search opens the
+    /// column (4,500 a segment of the 1 GB bench index, 0.25-0.5 ms each), where a 128-bit
+    /// column opens in constant time. Query mix p50 on the 1 GB bench index: 5.2 -> 4.5 ms
+    /// (README, performance); the index grows by 0.1%.
     pub paragraph: Field,
     /// A number unique to the article within the index, to group passages by article while
     /// collecting (see `indexer`: handed out in indexing order). A per-segment number such as
@@ -55,6 +64,16 @@ pub struct Fields {
     pub stored_dateline: Field,
     pub size: Field,
     pub modified: Field,
+}
+
+/// The `paragraph` column's value for paragraph `number`.
+pub fn paragraph_value(number: u64) -> Ipv6Addr {
+    Ipv6Addr::from(u128::from(number))
+}
+
+/// The paragraph number a `paragraph` column value holds (0 for a value no indexer wrote).
+pub fn paragraph_number(value: Ipv6Addr) -> u64 {
+    u64::try_from(u128::from(value)).unwrap_or(0)
 }
 
 impl Fields {
@@ -85,7 +104,7 @@ impl Fields {
             title_words: builder.add_text_field("title_words", words),
             dateline: builder.add_text_field(DATELINE, short_text),
             body: builder.add_text_field(BODY, text.set_stored()),
-            paragraph: builder.add_u64_field("paragraph", FAST),
+            paragraph: builder.add_ip_addr_field("paragraph", FAST),
             article: builder.add_u64_field("article", FAST),
             stored_title: builder.add_text_field("stored_title", STORED),
             stored_dateline: builder.add_text_field("stored_dateline", STORED),

@@ -12,6 +12,7 @@
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::net::Ipv6Addr;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -31,7 +32,7 @@ use crate::bm25f::{self, WeightedField};
 use crate::corpus;
 use crate::indexer::{self, Access, OpenError, OpenIndex};
 use crate::query::{self, Node, Syntax};
-use crate::schema::{BODY, DATELINE, TITLE};
+use crate::schema::{self, BODY, DATELINE, TITLE};
 
 /// How a title or dateline match counts against a body match in the first pass, which
 /// tantivy scores field by field (tuned on the test collections, see the README).
@@ -108,7 +109,7 @@ pub struct Engine {
 #[derive(Default)]
 struct SegmentColumns {
     article: OnceCell<Column<u64>>,
-    paragraph: OnceCell<Column<u64>>,
+    paragraph: OnceCell<Column<Ipv6Addr>>,
     path: OnceCell<Option<StrColumn>>,
     size: OnceCell<Column<u64>>,
     modified: OnceCell<Column<u64>>,
@@ -493,8 +494,19 @@ impl Engine {
         Ok(cell.get_or_init(|| column))
     }
 
-    fn paragraph_column(&self, segment_ord: u32) -> tantivy::Result<&Column<u64>> {
-        self.u64_column(segment_ord, "paragraph", |columns| &columns.paragraph)
+    /// A segment's paragraph column (see `schema::Fields::paragraph`), opened the first time
+    /// it is needed.
+    fn paragraph_column(&self, segment_ord: u32) -> tantivy::Result<&Column<Ipv6Addr>> {
+        let cell = &self.columns[segment_ord as usize].paragraph;
+        if let Some(column) = cell.get() {
+            return Ok(column);
+        }
+        let column = self
+            .searcher
+            .segment_reader(segment_ord)
+            .fast_fields()
+            .ip_addr("paragraph")?;
+        Ok(cell.get_or_init(|| column))
     }
 
     /// Each segment's article-id column.
@@ -700,7 +712,8 @@ impl Engine {
     /// The 1-based paragraph number of a passage, from the fast field.
     fn paragraph_of(&self, address: DocAddress) -> tantivy::Result<u64> {
         let column = self.paragraph_column(address.segment_ord)?;
-        Ok(column.first(address.doc_id).unwrap_or(1).max(1))
+        let number = column.first(address.doc_id).map(schema::paragraph_number);
+        Ok(number.unwrap_or(1).max(1))
     }
 
     /// The first passage of a passage's article, which stores the article's fields: the
@@ -725,7 +738,9 @@ impl Engine {
             let paragraphs = self.paragraph_column(segment_ord as u32)?;
             while postings.doc() != TERMINATED {
                 let doc = postings.doc();
-                if !segment.is_deleted(doc) && paragraphs.first(doc) == Some(1) {
+                if !segment.is_deleted(doc)
+                    && paragraphs.first(doc).map(schema::paragraph_number) == Some(1)
+                {
                     return Ok(Some(DocAddress::new(segment_ord as u32, doc)));
                 }
                 postings.advance();
