@@ -11,12 +11,13 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::index::SegmentId;
@@ -298,7 +299,7 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         dir: shown(&config.index_dir),
         cause: format!("{err:#}"),
     })?;
-    // The walk compares each file as it finds it, so only new and changed ones are held.
+    // The walk compares each file as it finds it, so only new and changed files go on.
     let unchanged = |key: &str, size: u64, modified: u64| match known.get(key) {
         Some(committed) => {
             committed.seen.store(true, Ordering::Relaxed);
@@ -306,74 +307,87 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         }
         None => false,
     };
-    let walk = corpus::walk(&config.corpus, &config.extensions, &unchanged)?;
-
-    let mut summary = Summary {
-        files: walk.files.len() + walk.unchanged,
-        unchanged: walk.unchanged,
-        skipped: walk.skipped,
-        ..Summary::default()
-    };
-    let changes = Changes {
-        replaced: walk
-            .files
-            .iter()
-            .filter(|file| known.contains_key(file.key.as_str()))
-            .map(|file| file.key.as_str())
-            .collect(),
-        to_index: walk.files.iter().collect(),
-        // A file in a folder that could not be listed is not known to be gone: it keeps its
-        // passages until the folder can be read again.
-        vanished: known
-            .iter()
-            .filter(|(key, committed)| {
-                !committed.seen.load(Ordering::Relaxed)
-                    && !walk
-                        .unlisted_folders
-                        .iter()
-                        .any(|folder| is_below(key, folder))
-            })
-            .map(|(key, _)| &**key)
-            .collect(),
+    let bar = progress_bar(config.progress);
+    let mut summary = Summary::default();
+    let mut run = Run {
+        index: &open.index,
+        fields: &open.fields,
+        config,
+        known: &known,
+        writer: None,
+        earlier: HashSet::new(),
         next_article,
+        since_commit: 0,
     };
-    if changes.to_index.is_empty() && changes.vanished.is_empty() {
+    // The walk runs on a thread of its own and hands over each folder's new and changed
+    // files as it lists them, while this thread reads and indexes them: neither holds the
+    // corpus's file list (see `corpus::walk`).
+    let walked = std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::sync_channel::<Vec<ArticleFile>>(QUEUED_FOLDERS);
+        let walker = {
+            let (unchanged, bar) = (&unchanged, &bar);
+            scope.spawn(move || {
+                let hand_over = |files: Vec<ArticleFile>| {
+                    bar.inc_length(files.iter().map(|file| file.size).sum());
+                    // Fails only once indexing has stopped on an error, which the run reports.
+                    let _ = sender.send(files);
+                };
+                corpus::walk(&config.corpus, &config.extensions, unchanged, &hand_over)
+            })
+        };
+        let written = run.write(receiver, &bar, &mut summary);
+        let walked = walker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written.and(walked)
+    });
+    bar.finish_and_clear();
+    let walk = match walked {
+        Ok(walk) => walk,
+        Err(err) => {
+            run.abandon();
+            return Err(err);
+        }
+    };
+    summary.files = walk.found + walk.unchanged;
+    summary.unchanged = walk.unchanged;
+    summary.skipped.splice(0..0, walk.skipped);
+    // A file in a folder that could not be listed is not known to be gone: it keeps its
+    // passages until the folder can be read again.
+    let vanished: Vec<&str> = known
+        .iter()
+        .filter(|(key, committed)| {
+            !committed.seen.load(Ordering::Relaxed)
+                && !walk
+                    .unlisted_folders
+                    .iter()
+                    .any(|folder| is_below(key, folder))
+        })
+        .map(|(key, _)| &**key)
+        .collect();
+    if !vanished.is_empty() {
+        let writer = match run.writer() {
+            Ok(writer) => writer,
+            Err(err) => {
+                run.abandon();
+                return Err(err);
+            }
+        };
+        for key in &vanished {
+            writer.delete_term(Term::from_field_text(open.fields.path, key));
+        }
+    }
+    summary.removed = vanished.len();
+    let Some(mut writer) = run.writer.take() else {
         summary.seconds = started.elapsed().as_secs_f64();
         return Ok(summary);
-    }
-
-    let mut writer: IndexWriter =
-        open.index
-            .writer(config.memory_budget)
-            .map_err(|err| match err {
-                TantivyError::LockFailure(..) => anyhow::anyhow!(
-                    "another `newsdex index` is writing to {} right now; wait for it to finish",
-                    config.index_dir.display()
-                ),
-                other => anyhow::Error::new(other).context("opening the index for writing"),
-            })?;
-    // A killed run may have left files of its uncommitted work (a `.del` bitset named by the
-    // same opstamp this run will reach), which would make this run's commit fail: drop every
-    // file the last commit does not use before writing.
-    writer
-        .garbage_collect_files()
-        .wait()
-        .context("removing files left by an interrupted run")?;
-    // Nothing is merged while the run writes; `merge_segments` does it once at the end.
-    writer.set_merge_policy(Box::new(NoMergePolicy));
-    let earlier: HashSet<SegmentId> = open.index.searchable_segment_ids()?.into_iter().collect();
-    let result = write_changes(&mut writer, &open.fields, &changes, config, &mut summary);
-    if let Err(err) = result {
-        let _ = writer.rollback();
-        return Err(err);
-    }
+    };
     writer.commit().context("committing the index")?;
-    merge_segments(&mut writer, &open.index, &earlier).context("merging segments")?;
+    merge_segments(&mut writer, &open.index, &run.earlier).context("merging segments")?;
     writer
         .wait_merging_threads()
         .context("finishing segment merges")?;
     share_read_permission(&config.index_dir);
-    summary.removed = changes.vanished.len();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -471,64 +485,119 @@ fn share_read_permission(dir: &Path) {
     }
 }
 
-/// What a run must change in the index.
-#[derive(Default)]
-struct Changes<'a> {
-    /// New and changed files, to read and add.
-    to_index: Vec<&'a ArticleFile>,
-    /// Keys of the changed ones, whose committed passages must go. Only these get a delete:
-    /// a delete costs memory until the next commit (tantivy keeps a scoring weight for each),
-    /// so a first build of 300,000 files issuing one per file grew by hundreds of MB.
-    replaced: FxHashSet<&'a str>,
-    /// Keys of committed articles whose files are gone.
-    vanished: Vec<&'a str>,
+/// Folders' files the walk may have handed over before indexing takes them.
+const QUEUED_FOLDERS: usize = 4;
+
+/// One indexing run's writing: the writer, opened when the run first has something to
+/// change (a run that changes nothing takes no lock and writes nothing).
+struct Run<'a> {
+    index: &'a Index,
+    fields: &'a Fields,
+    config: &'a IndexConfig,
+    /// The last commit's files.
+    known: &'a FxHashMap<Box<str>, Committed>,
+    writer: Option<IndexWriter>,
+    /// The segments of the last commit, which `merge_segments` leaves to the merges by size.
+    earlier: HashSet<SegmentId>,
     /// The id the next added article gets.
     next_article: u64,
+    /// Bytes indexed since the last commit.
+    since_commit: u64,
 }
 
-/// Deletes vanished articles and (re-)adds new and changed ones, committing every so often.
-fn write_changes(
-    writer: &mut IndexWriter,
-    fields: &Fields,
-    changes: &Changes,
-    config: &IndexConfig,
-    summary: &mut Summary,
-) -> anyhow::Result<()> {
-    let Changes {
-        to_index,
-        replaced,
-        vanished,
-        next_article,
-    } = changes;
-    let mut next_article = *next_article;
-    for key in vanished {
-        writer.delete_term(Term::from_field_text(fields.path, key));
+impl Run<'_> {
+    /// The writer, opened on first use.
+    fn writer(&mut self) -> anyhow::Result<&mut IndexWriter> {
+        if self.writer.is_none() {
+            let dir = &self.config.index_dir;
+            let writer: IndexWriter = self.index.writer(self.config.memory_budget).map_err(
+                |err| match err {
+                    TantivyError::LockFailure(..) => anyhow::anyhow!(
+                        "another `newsdex index` is writing to {} right now; wait for it to finish",
+                        dir.display()
+                    ),
+                    other => anyhow::Error::new(other).context("opening the index for writing"),
+                },
+            )?;
+            // A killed run may have left files of its uncommitted work (a `.del` bitset named
+            // by the same opstamp this run will reach), which would make this run's commit
+            // fail: drop every file the last commit does not use before writing.
+            writer
+                .garbage_collect_files()
+                .wait()
+                .context("removing files left by an interrupted run")?;
+            // Nothing is merged while the run writes; `merge_segments` does it once at the end.
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+            self.earlier = self.index.searchable_segment_ids()?.into_iter().collect();
+            self.writer = Some(writer);
+        }
+        Ok(self.writer.as_mut().expect("opened above"))
     }
-    let total_bytes: u64 = to_index.iter().map(|file| file.size).sum();
-    let bar = progress_bar(config.progress, total_bytes);
-    let mut since_commit = 0u64;
-    for batch in batches(to_index) {
-        let parsed: Vec<(&ArticleFile, Result<Article, Unusable>)> = batch
-            .par_iter()
-            .map(|file| (*file, read_article(file)))
-            .collect();
-        for (file, article) in parsed {
+
+    /// Drops the run's uncommitted changes after an error.
+    fn abandon(&mut self) {
+        if let Some(mut writer) = self.writer.take() {
+            let _ = writer.rollback();
+        }
+    }
+
+    /// Reads and (re-)adds the new and changed files the walk hands over, in batches of
+    /// about `BATCH_BYTES`, committing every `COMMIT_EVERY_BYTES`.
+    fn write(
+        &mut self,
+        folders: mpsc::Receiver<Vec<ArticleFile>>,
+        bar: &ProgressBar,
+        summary: &mut Summary,
+    ) -> anyhow::Result<()> {
+        let mut batch = Vec::new();
+        let mut batch_bytes = 0;
+        for file in folders.into_iter().flatten() {
+            batch_bytes += file.size;
+            batch.push(file);
+            if batch_bytes >= BATCH_BYTES {
+                self.write_batch(&batch, bar, summary)?;
+                batch.clear();
+                batch_bytes = 0;
+            }
+        }
+        self.write_batch(&batch, bar, summary)
+    }
+
+    /// Reads a batch of files on every core, then adds their articles in order.
+    fn write_batch(
+        &mut self,
+        batch: &[ArticleFile],
+        bar: &ProgressBar,
+        summary: &mut Summary,
+    ) -> anyhow::Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let parsed: Vec<Result<Article, Unusable>> = batch.par_iter().map(read_article).collect();
+        let fields = self.fields;
+        for (file, article) in batch.iter().zip(parsed) {
             bar.inc(file.size);
             summary.bytes += file.size;
-            since_commit += file.size;
-            let committed = replaced.contains(file.key.as_str());
+            self.since_commit += file.size;
+            // Only changed files get a delete: a delete costs memory until the next commit
+            // (tantivy keeps a scoring weight for each), so a first build of 300,000 files
+            // issuing one per file grew by hundreds of MB.
+            let committed = self.known.contains_key(file.key.as_str());
             match article {
                 Ok(article) => {
+                    let article_id = self.next_article;
+                    let writer = self.writer()?;
                     summary.passages +=
-                        add_article(writer, fields, next_article, file, &article, committed)?;
-                    next_article += 1;
+                        add_article(writer, fields, article_id, file, &article, committed)?;
+                    self.next_article += 1;
                     summary.indexed += 1;
                 }
                 Err(unusable) => {
                     // An article that is now empty or binary is gone: its old passages go too.
                     // One that could not be read keeps them until it can be.
                     if unusable.content_gone && committed {
-                        writer.delete_term(Term::from_field_text(fields.path, &file.key));
+                        let term = Term::from_field_text(fields.path, &file.key);
+                        self.writer()?.delete_term(term);
                     }
                     summary.skipped.push(Skipped {
                         path: corpus::display_path(&file.path),
@@ -537,39 +606,22 @@ fn write_changes(
                 }
             }
         }
-        if since_commit >= COMMIT_EVERY_BYTES {
+        if self.since_commit >= COMMIT_EVERY_BYTES
+            && let Some(writer) = self.writer.as_mut()
+        {
             writer.commit().context("committing the index")?;
-            since_commit = 0;
+            self.since_commit = 0;
         }
+        Ok(())
     }
-    bar.finish_and_clear();
-    Ok(())
 }
 
-/// Splits the files into batches of about `BATCH_BYTES`.
-fn batches<'a>(files: &'a [&'a ArticleFile]) -> impl Iterator<Item = &'a [&'a ArticleFile]> {
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        if start >= files.len() {
-            return None;
-        }
-        let mut end = start;
-        let mut bytes = 0;
-        while end < files.len() && (end == start || bytes + files[end].size <= BATCH_BYTES) {
-            bytes += files[end].size;
-            end += 1;
-        }
-        let batch = &files[start..end];
-        start = end;
-        Some(batch)
-    })
-}
-
-fn progress_bar(enabled: bool, total_bytes: u64) -> ProgressBar {
+/// A progress bar whose length grows as the walk finds files.
+fn progress_bar(enabled: bool) -> ProgressBar {
     if !enabled {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(total_bytes);
+    let bar = ProgressBar::new(0);
     if let Ok(style) = ProgressStyle::with_template(
         "{spinner} indexing [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
     ) {
