@@ -9,22 +9,26 @@
 
 use std::collections::HashSet;
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::columnar::{Column, ColumnIndex};
+use tantivy::index::InvertedIndexReader;
 use tantivy::index::SegmentId;
 use tantivy::indexer::{LogMergePolicy, MergePolicy, NoMergePolicy};
-use tantivy::schema::Term;
+use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{DocId, Index, IndexSettings, IndexWriter, TantivyError, doc};
+use tantivy::{
+    DocId, DocSet, Index, IndexReader, IndexSettings, IndexWriter, SegmentReader, TERMINATED,
+    TantivyError, doc,
+};
 
 use crate::analysis;
 use crate::article::{self, Article};
@@ -292,31 +296,23 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     // Checked before the index is opened: a bad corpus creates no index folder.
     let corpus_root = corpus::folder(&config.corpus)?;
     let open = open_or_create(&config.index_dir, &corpus_root)?;
-    let Manifest {
-        files: known,
-        next_article,
-    } = read_manifest(&open).map_err(|err| OpenError::Damaged {
-        dir: shown(&config.index_dir),
-        cause: format!("{err:#}"),
-    })?;
+    let manifest =
+        Manifest::read(&config.index_dir, &open.fields).map_err(|err| OpenError::Damaged {
+            dir: shown(&config.index_dir),
+            cause: format!("{err:#}"),
+        })?;
     // The walk compares each file as it finds it, so only new and changed files go on.
-    let unchanged = |key: &str, size: u64, modified: u64| match known.get(key) {
-        Some(committed) => {
-            committed.seen.store(true, Ordering::Relaxed);
-            committed.size == size && committed.modified == modified
-        }
-        None => false,
-    };
+    let unchanged = |key: &str, size: u64, modified: u64| manifest.unchanged(key, size, modified);
     let bar = progress_bar(config.progress);
     let mut summary = Summary::default();
     let mut run = Run {
         index: &open.index,
         fields: &open.fields,
         config,
-        known: &known,
+        manifest: &manifest,
         writer: None,
         earlier: HashSet::new(),
-        next_article,
+        next_article: manifest.next_article,
         since_commit: 0,
     };
     // The walk runs on a thread of its own and hands over each folder's new and changed
@@ -354,17 +350,13 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     summary.skipped.splice(0..0, walk.skipped);
     // A file in a folder that could not be listed is not known to be gone: it keeps its
     // passages until the folder can be read again.
-    let vanished: Vec<&str> = known
-        .iter()
-        .filter(|(key, committed)| {
-            !committed.seen.load(Ordering::Relaxed)
-                && !walk
-                    .unlisted_folders
-                    .iter()
-                    .any(|folder| is_below(key, folder))
-        })
-        .map(|(key, _)| &**key)
-        .collect();
+    let vanished = match manifest.vanished(&walk.unlisted_folders) {
+        Ok(vanished) => vanished,
+        Err(err) => {
+            run.abandon();
+            return Err(err);
+        }
+    };
     if !vanished.is_empty() {
         let writer = match run.writer() {
             Ok(writer) => writer,
@@ -495,7 +487,7 @@ struct Run<'a> {
     fields: &'a Fields,
     config: &'a IndexConfig,
     /// The last commit's files.
-    known: &'a FxHashMap<Box<str>, Committed>,
+    manifest: &'a Manifest,
     writer: Option<IndexWriter>,
     /// The segments of the last commit, which `merge_segments` leaves to the merges by size.
     earlier: HashSet<SegmentId>,
@@ -582,7 +574,7 @@ impl Run<'_> {
             // Only changed files get a delete: a delete costs memory until the next commit
             // (tantivy keeps a scoring weight for each), so a first build of 300,000 files
             // issuing one per file grew by hundreds of MB.
-            let committed = self.known.contains_key(file.key.as_str());
+            let committed = self.manifest.holds(&file.key)?;
             match article {
                 Ok(article) => {
                     let article_id = self.next_article;
@@ -699,132 +691,182 @@ fn is_below(key: &str, folder: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// A committed file, as the walk compares it.
-struct Committed {
-    size: u64,
-    modified: u64,
-    /// The walk found the file (changed or not); set from the walk's threads.
-    seen: AtomicBool,
-}
-
-/// A committed file and its key.
-type CommittedFile = (Box<str>, Committed);
-
-/// What the last commit holds, as incremental indexing needs it.
+/// What the last commit holds, as incremental indexing asks it: each file the walk finds is
+/// looked up in the index itself (its path term, then its first passage's size and time),
+/// from the walk's threads. A map of every committed file took 131 bytes a file (41 MB for
+/// the 316,000 files of the 1 GB bench corpus), so a re-index grew with the corpus; this
+/// holds a bit a passage, to know which files the walk did not find.
 struct Manifest {
-    /// Committed files by key.
-    files: FxHashMap<Box<str>, Committed>,
+    segments: Vec<SegmentFiles>,
+    path: Field,
     /// An article id no committed passage uses: ids are handed out in indexing order, so the
     /// per-passage id column packs into a few bits (a hash of the path took 64 per passage).
     next_article: u64,
+    /// The first error a lookup met, from any thread; the run stops on it.
+    failure: Mutex<Option<io::Error>>,
 }
 
-/// The first passages of a segment (the rows with a file size) with their size and time.
-/// Walks the size column's rows by rank: asking each of millions of passages whether it has
-/// a size was a tenth of a no-change re-index.
-fn first_passages<'a>(
-    sizes: &'a Column<u64>,
-    modified: &'a Column<u64>,
-    max_doc: DocId,
-) -> Box<dyn Iterator<Item = (DocId, u64, u64)> + 'a> {
-    // Both are written on every first passage and nowhere else, so equal counts mean the
-    // same rows; anything else takes the slow path.
-    let same_rows = sizes.values.num_vals() == modified.values.num_vals();
+/// One segment's part of the manifest.
+struct SegmentFiles {
+    reader: SegmentReader,
+    paths: Arc<InvertedIndexReader>,
+    sizes: Column<u64>,
+    modified: Column<u64>,
+    /// The first passages whose file the walk found, a bit per passage.
+    seen: Vec<AtomicU64>,
+}
+
+impl SegmentFiles {
+    fn mark_seen(&self, doc: DocId) {
+        self.seen[doc as usize / 64].fetch_or(1 << (doc % 64), Ordering::Relaxed);
+    }
+
+    fn was_seen(&self, doc: DocId) -> bool {
+        self.seen[doc as usize / 64].load(Ordering::Relaxed) & (1 << (doc % 64)) != 0
+    }
+}
+
+/// A committed file's first passage: its segment, passage, size and modification time.
+struct FirstPassage {
+    segment: usize,
+    doc: DocId,
+    size: u64,
+    modified: u64,
+}
+
+impl Manifest {
+    /// Opens the last commit's segments in `dir` for lookups, through memory maps: the
+    /// writer's directory reads with a system call per read (see `pread`), and a no-change
+    /// re-index of the 1 GB bench corpus spent a third of its time in them (0.54 -> 0.37 s).
+    fn read(dir: &Path, fields: &Fields) -> anyhow::Result<Manifest> {
+        let reader: IndexReader = Index::open_in_dir(dir)?
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        let mut next_article = 0;
+        let mut segments = Vec::new();
+        for segment in reader.searcher().segment_readers() {
+            let fast = segment.fast_fields();
+            if segment.max_doc() > 0 {
+                next_article = next_article.max(fast.u64("article")?.max_value().saturating_add(1));
+            }
+            let words = (segment.max_doc() as usize).div_ceil(64);
+            segments.push(SegmentFiles {
+                reader: segment.clone(),
+                paths: segment.inverted_index(fields.path)?,
+                sizes: fast.u64("size")?,
+                modified: fast.u64("modified")?,
+                seen: (0..words).map(|_| AtomicU64::new(0)).collect(),
+            });
+        }
+        Ok(Manifest {
+            segments,
+            path: fields.path,
+            next_article,
+            failure: Mutex::new(None),
+        })
+    }
+
+    /// Whether the last commit holds `key` with this size and time; marks it found. Called
+    /// from the walk's threads. A failed lookup is kept for `failure` and answers no.
+    fn unchanged(&self, key: &str, size: u64, modified: u64) -> bool {
+        match self.first_passage(key) {
+            Ok(Some(first)) => {
+                self.segments[first.segment].mark_seen(first.doc);
+                first.size == size && first.modified == modified
+            }
+            Ok(None) => false,
+            Err(err) => {
+                let mut failure = self.failure.lock().unwrap_or_else(|err| err.into_inner());
+                failure.get_or_insert(err);
+                false
+            }
+        }
+    }
+
+    /// Whether the last commit holds `key`.
+    fn holds(&self, key: &str) -> io::Result<bool> {
+        Ok(self.first_passage(key)?.is_some())
+    }
+
+    /// The live first passage of `key`'s article, if the last commit holds it.
+    fn first_passage(&self, key: &str) -> io::Result<Option<FirstPassage>> {
+        let term = Term::from_field_text(self.path, key);
+        for (segment_ord, segment) in self.segments.iter().enumerate() {
+            let Some(info) = segment.paths.get_term_info(&term)? else {
+                continue;
+            };
+            let mut postings = segment
+                .paths
+                .read_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+            while postings.doc() != TERMINATED {
+                let doc = postings.doc();
+                if !segment.reader.is_deleted(doc)
+                    && let (Some(size), Some(modified)) =
+                        (segment.sizes.first(doc), segment.modified.first(doc))
+                {
+                    return Ok(Some(FirstPassage {
+                        segment: segment_ord,
+                        doc,
+                        size,
+                        modified,
+                    }));
+                }
+                postings.advance();
+            }
+        }
+        Ok(None)
+    }
+
+    /// The keys of committed files the walk did not find, except those below a folder it
+    /// could not list (`unlisted`): they are not known to be gone.
+    fn vanished(&self, unlisted: &[String]) -> anyhow::Result<Vec<String>> {
+        if let Some(err) = self
+            .failure
+            .lock()
+            .unwrap_or_else(|err| err.into_inner())
+            .take()
+        {
+            return Err(anyhow::Error::new(err).context("looking files up in the index"));
+        }
+        let mut vanished = Vec::new();
+        for segment in &self.segments {
+            let max_doc = segment.reader.max_doc();
+            let unseen = first_passage_docs(&segment.sizes, max_doc)
+                .filter(|&doc| !segment.was_seen(doc) && !segment.reader.is_deleted(doc))
+                .collect::<Vec<DocId>>();
+            if unseen.is_empty() {
+                continue;
+            }
+            let Some(paths) = segment.reader.fast_fields().str("path")? else {
+                continue;
+            };
+            for doc in unseen {
+                let mut key = String::new();
+                if let Some(ord) = paths.ords().first(doc) {
+                    paths.ord_to_str(ord, &mut key)?;
+                }
+                // A key whose first passage the walk found in another segment is not gone.
+                let found_elsewhere = self
+                    .first_passage(&key)?
+                    .is_some_and(|first| self.segments[first.segment].was_seen(first.doc));
+                if !found_elsewhere && !unlisted.iter().any(|folder| is_below(&key, folder)) {
+                    vanished.push(key);
+                }
+            }
+        }
+        Ok(vanished)
+    }
+}
+
+/// The first passages of a segment: the rows with a file size. Walks the size column's rows:
+/// asking each of millions of passages whether it has a size was a tenth of a no-change
+/// re-index.
+fn first_passage_docs(sizes: &Column<u64>, max_doc: DocId) -> Box<dyn Iterator<Item = DocId> + '_> {
     match &sizes.index {
-        ColumnIndex::Optional(rows) if same_rows => {
-            Box::new(rows.iter_non_null_docs().enumerate().map(|(rank, doc)| {
-                (
-                    doc,
-                    sizes.values.get_val(rank as u32),
-                    modified.values.get_val(rank as u32),
-                )
-            }))
-        }
-        _ => Box::new(
-            (0..max_doc).filter_map(|doc| Some((doc, sizes.first(doc)?, modified.first(doc)?))),
-        ),
+        ColumnIndex::Optional(rows) => Box::new(rows.iter_non_null_docs()),
+        _ => Box::new((0..max_doc).filter(|&doc| sizes.first(doc).is_some())),
     }
-}
-
-/// Reads the manifest from the first passages' fast fields, without touching stored text,
-/// a segment per core.
-fn read_manifest(open: &OpenIndex) -> anyhow::Result<Manifest> {
-    if open.index.searchable_segment_metas()?.is_empty() {
-        return Ok(Manifest {
-            files: FxHashMap::default(),
-            next_article: 0,
-        });
-    }
-    let reader = open
-        .index
-        .reader_builder()
-        .reload_policy(tantivy::ReloadPolicy::Manual)
-        .try_into()?;
-    let searcher = reader.searcher();
-    let segments = searcher
-        .segment_readers()
-        .par_iter()
-        .map(segment_manifest)
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let mut files = FxHashMap::default();
-    files.reserve(segments.iter().map(|(committed, _)| committed.len()).sum());
-    let mut next_article = 0;
-    for (committed, segment_next_article) in segments {
-        files.extend(committed);
-        next_article = next_article.max(segment_next_article);
-    }
-    Ok(Manifest {
-        files,
-        next_article,
-    })
-}
-
-/// One segment's committed files (those whose first passage is live in it) and the id after
-/// its highest article id.
-fn segment_manifest(segment: &tantivy::SegmentReader) -> anyhow::Result<(Vec<CommittedFile>, u64)> {
-    let fast = segment.fast_fields();
-    let articles = fast.u64("article")?;
-    let next_article = if segment.max_doc() > 0 {
-        articles.max_value().saturating_add(1)
-    } else {
-        0
-    };
-    let sizes = fast.u64("size")?;
-    let modified = fast.u64("modified")?;
-    let Some(paths) = fast.str("path")? else {
-        return Ok((Vec::new(), next_article));
-    };
-    // First passages by their path's ordinal, then the path dictionary read once, in order,
-    // alongside: looking each path up by ordinal decompresses a dictionary block per article,
-    // and holding the whole dictionary took as much memory as the manifest itself.
-    let path_ords = paths.ords();
-    let mut by_ord: Vec<(u64, u64, u64)> = first_passages(&sizes, &modified, segment.max_doc())
-        .filter(|&(doc, _, _)| !segment.is_deleted(doc))
-        .filter_map(|(doc, size, modified)| Some((path_ords.first(doc)?, size, modified)))
-        .collect();
-    by_ord.sort_unstable_by_key(|&(ord, _, _)| ord);
-    let mut committed = Vec::with_capacity(by_ord.len());
-    let mut stream = paths.dictionary().stream()?;
-    let mut ord = 0u64;
-    let mut has_term = stream.advance();
-    for (wanted, size, modified) in by_ord {
-        while has_term && ord < wanted {
-            has_term = stream.advance();
-            ord += 1;
-        }
-        if !has_term {
-            break;
-        }
-        committed.push((
-            String::from_utf8_lossy(stream.key()).into(),
-            Committed {
-                size,
-                modified,
-                seen: AtomicBool::new(false),
-            },
-        ));
-    }
-    Ok((committed, next_article))
 }
 
 #[cfg(test)]
