@@ -18,6 +18,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::{Column, ColumnIndex, StrColumn};
+use tantivy::fastfield::FastFieldReaders;
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery, Query, Scorer,
     TermQuery,
@@ -475,38 +476,42 @@ impl Engine {
         Ok(())
     }
 
-    /// A segment's u64 fast column `name`, opened the first time it is needed.
+    /// A segment's fast column `name`, opened with `open` the first time it is needed.
+    fn column<'a, T>(
+        &'a self,
+        segment_ord: u32,
+        name: &str,
+        cell: impl Fn(&SegmentColumns) -> &OnceCell<Column<T>>,
+        open: fn(&FastFieldReaders, &str) -> tantivy::Result<Column<T>>,
+    ) -> tantivy::Result<&'a Column<T>> {
+        let cell = cell(&self.columns[segment_ord as usize]);
+        if let Some(column) = cell.get() {
+            return Ok(column);
+        }
+        let column = open(
+            self.searcher.segment_reader(segment_ord).fast_fields(),
+            name,
+        )?;
+        Ok(cell.get_or_init(|| column))
+    }
+
     fn u64_column<'a>(
         &'a self,
         segment_ord: u32,
         name: &str,
         cell: impl Fn(&SegmentColumns) -> &OnceCell<Column<u64>>,
     ) -> tantivy::Result<&'a Column<u64>> {
-        let cell = cell(&self.columns[segment_ord as usize]);
-        if let Some(column) = cell.get() {
-            return Ok(column);
-        }
-        let column = self
-            .searcher
-            .segment_reader(segment_ord)
-            .fast_fields()
-            .u64(name)?;
-        Ok(cell.get_or_init(|| column))
+        self.column(segment_ord, name, cell, FastFieldReaders::u64)
     }
 
-    /// A segment's paragraph column (see `schema::Fields::paragraph`), opened the first time
-    /// it is needed.
+    /// A segment's paragraph column (see `schema::Fields::paragraph`).
     fn paragraph_column(&self, segment_ord: u32) -> tantivy::Result<&Column<Ipv6Addr>> {
-        let cell = &self.columns[segment_ord as usize].paragraph;
-        if let Some(column) = cell.get() {
-            return Ok(column);
-        }
-        let column = self
-            .searcher
-            .segment_reader(segment_ord)
-            .fast_fields()
-            .ip_addr("paragraph")?;
-        Ok(cell.get_or_init(|| column))
+        self.column(
+            segment_ord,
+            "paragraph",
+            |columns| &columns.paragraph,
+            FastFieldReaders::ip_addr,
+        )
     }
 
     /// Each segment's article-id column.
