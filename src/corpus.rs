@@ -44,7 +44,7 @@ pub struct Skipped {
 /// What the walk found, besides the new and changed files it hands on (see `walk`).
 #[derive(Debug, Default)]
 pub struct Walk {
-    /// New and changed article files, handed on.
+    /// How many new and changed article files it handed on.
     pub found: usize,
     /// Article files the caller's test found unchanged.
     pub unchanged: usize,
@@ -87,20 +87,21 @@ pub fn folder(root: &Path) -> anyhow::Result<PathBuf> {
 }
 
 /// The caller's taker of new and changed files: one folder's, in name order, at a time.
-pub type FoundFiles<'a> = &'a (dyn Fn(Vec<ArticleFile>) + Sync);
+pub type FoundFiles<'a> = &'a dyn Fn(Vec<ArticleFile>);
 
 /// Walks `root` for article files and hands those `unchanged` says no to, a folder's at a
-/// time, to `found` as it goes: the walk holds no more than `FOLDERS_AT_ONCE` folders' files,
-/// so its memory does not grow with the corpus (holding every new file of a first build took
-/// 160 bytes a file, 50 MB for the 1 GB bench corpus). Hidden files and folders (`.git`,
-/// `.DS_Store`) and files with other extensions are not articles and are passed over
-/// silently; everything else that cannot be used is reported in `skipped`.
+/// time, to `found` as it goes: the walk holds the files of at most `FOLDERS_AT_ONCE` folders,
+/// so its memory grows with the largest folders, not with the corpus (holding every new file
+/// of a first build took 160 bytes a file, 50 MB for the 1 GB bench corpus). Hidden files and
+/// folders (`.git`, `.DS_Store`) and files with other extensions are not articles and are
+/// passed over silently; everything else that cannot be used is reported in `skipped`.
 ///
 /// Folders are listed, and their files looked at, on every core, each file's size and time
 /// read relative to its open folder: looking up every file by its full path was a third of a
 /// no-change re-index (walkdir offers no other way, so the walk is ours). The walk goes a
 /// level of folders at a time, each level by name, without recursion: no tree is too deep.
-/// `found` is called on the caller's thread, never from the pool's: it may block.
+/// `found` is called on the thread that called `walk` (which must not be one of rayon's),
+/// never from the pool's: it may block.
 pub fn walk(
     root: &Path,
     extensions: &[String],

@@ -3,9 +3,9 @@
 //! Owns the index folder's marker (`newsdex.json`, written before anything else so a folder
 //! that is not ours is never touched), opening and creating the tantivy index, and incremental
 //! updates: files whose size and modification time are unchanged are not read again, changed
-//! ones are deleted and re-added by their path term, vanished ones are deleted. Every change
-//! becomes visible at one `commit()`, so a killed run leaves the last committed state intact
-//! and the next run picks up from it.
+//! ones are deleted and re-added by their path term, vanished ones are deleted. Changes become
+//! visible at commits (at the end of a run, and every `COMMIT_EVERY_BYTES` of a big one), so
+//! a killed run leaves the last committed state intact and the next run picks up from it.
 
 use std::collections::HashSet;
 use std::fs;
@@ -26,8 +26,8 @@ use tantivy::indexer::{LogMergePolicy, MergePolicy, NoMergePolicy};
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{
-    DocId, DocSet, Index, IndexReader, IndexSettings, IndexWriter, SegmentReader, TERMINATED,
-    TantivyError, doc,
+    DocId, DocSet, Index, IndexReader, IndexSettings, IndexWriter, Opstamp, SegmentReader,
+    TERMINATED, TantivyError, doc,
 };
 
 use crate::analysis;
@@ -321,10 +321,9 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     let walked = std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::sync_channel::<Vec<ArticleFile>>(QUEUED_FOLDERS);
         let walker = {
-            let (unchanged, bar) = (&unchanged, &bar);
+            let unchanged = &unchanged;
             scope.spawn(move || {
                 let hand_over = |files: Vec<ArticleFile>| {
-                    bar.inc_length(files.iter().map(|file| file.size).sum());
                     // Fails only once indexing has stopped on an error, which the run reports.
                     let _ = sender.send(files);
                 };
@@ -518,6 +517,14 @@ impl Run<'_> {
                 .garbage_collect_files()
                 .wait()
                 .context("removing files left by an interrupted run")?;
+            // The run's changes were worked out against the manifest's commit: one made since
+            // by another run (between its lookups and this lock) would make them wrong.
+            if self.index.load_metas()?.opstamp != self.manifest.opstamp {
+                bail!(
+                    "another `newsdex index` run changed {} while this one read the corpus; run this one again",
+                    dir.display()
+                );
+            }
             // Nothing is merged while the run writes; `merge_segments` does it once at the end.
             writer.set_merge_policy(Box::new(NoMergePolicy));
             self.earlier = self.index.searchable_segment_ids()?.into_iter().collect();
@@ -574,7 +581,10 @@ impl Run<'_> {
             // Only changed files get a delete: a delete costs memory until the next commit
             // (tantivy keeps a scoring weight for each), so a first build of 300,000 files
             // issuing one per file grew by hundreds of MB.
-            let committed = self.manifest.holds(&file.key)?;
+            let committed = self
+                .manifest
+                .holds(&file.key)
+                .with_context(|| format!("looking {} up in the index", file.key))?;
             match article {
                 Ok(article) => {
                     let article_id = self.next_article;
@@ -601,6 +611,7 @@ impl Run<'_> {
         if self.since_commit >= COMMIT_EVERY_BYTES
             && let Some(writer) = self.writer.as_mut()
         {
+            self.manifest.check()?;
             writer.commit().context("committing the index")?;
             self.since_commit = 0;
         }
@@ -608,16 +619,17 @@ impl Run<'_> {
     }
 }
 
-/// A progress bar whose length grows as the walk finds files.
+/// Progress as bytes indexed, with no total: the walk is paced by indexing (it hands over a
+/// few folders at a time), so the corpus's size is only known at the end.
 fn progress_bar(enabled: bool) -> ProgressBar {
     if !enabled {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(0);
+    let bar = ProgressBar::new_spinner();
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} indexing [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        "{spinner} indexing: {bytes} read ({bytes_per_sec}), {elapsed}",
     ) {
-        bar.set_style(style.progress_chars("=> "));
+        bar.set_style(style);
     }
     bar
 }
@@ -698,11 +710,14 @@ fn is_below(key: &str, folder: &str) -> bool {
 /// holds a bit a passage, to know which files the walk did not find.
 struct Manifest {
     segments: Vec<SegmentFiles>,
+    /// The commit the lookups answer for.
+    opstamp: Opstamp,
     path: Field,
     /// An article id no committed passage uses: ids are handed out in indexing order, so the
     /// per-passage id column packs into a few bits (a hash of the path took 64 per passage).
     next_article: u64,
-    /// The first error a lookup met, from any thread; the run stops on it.
+    /// The first error a lookup met, from any thread (see `check`): the run stops on it
+    /// before any commit.
     failure: Mutex<Option<io::Error>>,
 }
 
@@ -739,7 +754,10 @@ impl Manifest {
     /// writer's directory reads with a system call per read (see `pread`), and a no-change
     /// re-index of the 1 GB bench corpus spent a third of its time in them (0.54 -> 0.37 s).
     fn read(dir: &Path, fields: &Fields) -> anyhow::Result<Manifest> {
-        let reader: IndexReader = Index::open_in_dir(dir)?
+        let index = Index::open_in_dir(dir)?;
+        // Read before the segments: a commit in between makes the run stop, never miss it.
+        let opstamp = index.load_metas()?.opstamp;
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()?;
@@ -761,6 +779,7 @@ impl Manifest {
         }
         Ok(Manifest {
             segments,
+            opstamp,
             path: fields.path,
             next_article,
             failure: Mutex::new(None),
@@ -818,17 +837,19 @@ impl Manifest {
         Ok(None)
     }
 
+    /// The first error a lookup met, if any.
+    fn check(&self) -> anyhow::Result<()> {
+        let mut failure = self.failure.lock().unwrap_or_else(|err| err.into_inner());
+        match failure.take() {
+            Some(err) => Err(anyhow::Error::new(err).context("looking files up in the index")),
+            None => Ok(()),
+        }
+    }
+
     /// The keys of committed files the walk did not find, except those below a folder it
     /// could not list (`unlisted`): they are not known to be gone.
     fn vanished(&self, unlisted: &[String]) -> anyhow::Result<Vec<String>> {
-        if let Some(err) = self
-            .failure
-            .lock()
-            .unwrap_or_else(|err| err.into_inner())
-            .take()
-        {
-            return Err(anyhow::Error::new(err).context("looking files up in the index"));
-        }
+        self.check()?;
         let mut vanished = Vec::new();
         for segment in &self.segments {
             let max_doc = segment.reader.max_doc();
@@ -843,8 +864,11 @@ impl Manifest {
             };
             for doc in unseen {
                 let mut key = String::new();
-                if let Some(ord) = paths.ords().first(doc) {
-                    paths.ord_to_str(ord, &mut key)?;
+                let Some(ord) = paths.ords().first(doc) else {
+                    continue;
+                };
+                if !paths.ord_to_str(ord, &mut key)? {
+                    continue;
                 }
                 // A key whose first passage the walk found in another segment is not gone.
                 let found_elsewhere = self
@@ -855,6 +879,10 @@ impl Manifest {
                 }
             }
         }
+        // Two unfound first passages of one key (never written, but cheap to allow for) make
+        // one removal.
+        vanished.sort_unstable();
+        vanished.dedup();
         Ok(vanished)
     }
 }
