@@ -386,10 +386,12 @@ impl Engine {
     /// them). Only an article's first passage has a `size` value.
     fn passage_and_article_counts(&self) -> tantivy::Result<(u64, u64)> {
         let (mut passages, mut articles) = (0, 0);
-        for reader in self.searcher.segment_readers() {
+        for (segment_ord, reader) in self.searcher.segment_readers().iter().enumerate() {
             let max_doc = u64::from(reader.max_doc());
             passages += max_doc;
-            articles += match reader.fast_fields().u64("size")?.index {
+            // The column the hits' file checks read too, opened once.
+            let sizes = self.u64_column(segment_ord as u32, "size", |columns| &columns.size)?;
+            articles += match &sizes.index {
                 ColumnIndex::Empty { .. } => 0,
                 ColumnIndex::Optional(index) => u64::from(index.num_non_nulls()),
                 ColumnIndex::Full | ColumnIndex::Multivalued(_) => max_doc,
