@@ -52,11 +52,14 @@ pub struct Walk {
     /// Keys of folders that could not be listed, or not wholly: the files below them are not
     /// known to be gone.
     pub unlisted_folders: Vec<String>,
+    /// New and changed files of the folders listed but not yet handed on, in walk order.
+    files: Vec<ArticleFile>,
 }
 
 impl Walk {
     fn append(mut self, mut later: Walk) -> Walk {
         self.found += later.found;
+        self.files.append(&mut later.files);
         self.unchanged += later.unchanged;
         self.skipped.append(&mut later.skipped);
         self.unlisted_folders.append(&mut later.unlisted_folders);
@@ -116,12 +119,12 @@ pub fn walk(
         extensions,
         unchanged,
     };
-    let (mut walk, files, mut level) = walker.folder(root, "", entries);
-    hand_on(&mut walk, files, found);
+    let (mut walk, mut level) = walker.folder(root, "", entries);
+    hand_on(&mut walk, found);
     while !level.is_empty() {
         let mut next_level = Vec::new();
         for folders in level.chunks(FOLDERS_AT_ONCE) {
-            let listed: Vec<Listing> = folders
+            let listed: Vec<(Walk, Vec<Folder>)> = folders
                 .par_iter()
                 .map(|(dir, key)| match fs::read_dir(dir) {
                     Ok(entries) => walker.folder(dir, key, entries),
@@ -129,13 +132,13 @@ pub fn walk(
                         let mut walk =
                             Walk::default().skip(dir, format!("cannot list the folder: {err}"));
                         walk.unlisted_folders.push(key.clone());
-                        (walk, Vec::new(), Vec::new())
+                        (walk, Vec::new())
                     }
                 })
                 .collect();
-            for (listed_walk, files, mut subfolders) in listed {
-                walk = walk.append(listed_walk);
-                hand_on(&mut walk, files, found);
+            for (listed, mut subfolders) in listed {
+                walk = walk.append(listed);
+                hand_on(&mut walk, found);
                 next_level.append(&mut subfolders);
             }
         }
@@ -148,13 +151,11 @@ pub fn walk(
 /// the walk holds; sixteen keep both cores busy on the bench corpora's folders of 1,000 files.
 const FOLDERS_AT_ONCE: usize = 16;
 
-/// One folder's walk, its new and changed files in name order, and its subfolders.
-type Listing = (Walk, Vec<ArticleFile>, Vec<Folder>);
-
-fn hand_on(walk: &mut Walk, files: Vec<ArticleFile>, found: FoundFiles) {
-    if !files.is_empty() {
-        walk.found += files.len();
-        found(files);
+/// Hands the files `walk` holds on to `found`.
+fn hand_on(walk: &mut Walk, found: FoundFiles) {
+    if !walk.files.is_empty() {
+        walk.found += walk.files.len();
+        found(std::mem::take(&mut walk.files));
     }
 }
 
@@ -168,9 +169,8 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    /// The walk of one folder's files, listed as `entries`: what it found, its new and changed
-    /// files and its subfolders, both by name.
-    fn folder(&self, dir: &Path, key: &str, entries: fs::ReadDir) -> Listing {
+    /// The walk of one folder's files, listed as `entries`, and its subfolders, by name.
+    fn folder(&self, dir: &Path, key: &str, entries: fs::ReadDir) -> (Walk, Vec<Folder>) {
         let mut walk = Walk::default();
         let mut others = Vec::new();
         let mut subfolders = Vec::new();
@@ -197,35 +197,24 @@ impl Walker<'_> {
         }
         others.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         subfolders.sort_unstable_by(|a, b| a.1.cmp(&b.1));
-        let (found, files) = others
+        let found = others
             .into_par_iter()
-            .fold(
-                || (Walk::default(), Vec::new()),
-                |(walk, files), (name, entry, file_type)| {
-                    self.entry(walk, files, key, &name, &entry, file_type)
-                },
-            )
-            .reduce(
-                || (Walk::default(), Vec::new()),
-                |(walk, mut files), (later, mut later_files)| {
-                    files.append(&mut later_files);
-                    (walk.append(later), files)
-                },
-            );
-        (walk.append(found), files, subfolders)
+            .fold(Walk::default, |walk, (name, entry, file_type)| {
+                self.entry(walk, key, &name, &entry, file_type)
+            })
+            .reduce(Walk::default, Walk::append);
+        (walk.append(found), subfolders)
     }
 
-    /// Adds one entry of a folder, anything but a subfolder, to `walk`, or to `files` when it
-    /// is a new or changed article file.
+    /// Adds one entry of a folder, anything but a subfolder, to `walk`.
     fn entry(
         &self,
         walk: Walk,
-        mut files: Vec<ArticleFile>,
         folder_key: &str,
         name: &OsStr,
         entry: &fs::DirEntry,
         file_type: fs::FileType,
-    ) -> (Walk, Vec<ArticleFile>) {
+    ) -> Walk {
         let is_article = has_extension(name, self.extensions);
         if file_type.is_symlink() {
             // Folder links and broken links are reported whatever their name: they may hide
@@ -233,26 +222,27 @@ impl Walker<'_> {
             let path = entry.path();
             let refusal = symlink_refusal(&path, self.canonical_root);
             if refusal.is_folder_or_broken || is_article {
-                return (walk.skip(&path, refusal.text), files);
+                return walk.skip(&path, refusal.text);
             }
-            return (walk, files);
+            return walk;
         }
         if !is_article {
-            return (walk, files);
+            return walk;
         }
         if !file_type.is_file() {
-            let reason = "not a regular file (FIFO, socket or device)";
-            return (walk.skip(&entry.path(), reason), files);
+            return walk.skip(&entry.path(), "not a regular file (FIFO, socket or device)");
         }
         // Relative to the open folder (fstatat), not a lookup of the whole path.
         let metadata = match entry.metadata() {
             Ok(metadata) => metadata,
-            Err(err) => return (walk.skip(&entry.path(), err.to_string()), files),
+            Err(err) => return walk.skip(&entry.path(), err.to_string()),
         };
         let size = metadata.len();
         if size > MAX_FILE_BYTES {
-            let reason = format!("larger than {} MiB", MAX_FILE_BYTES >> 20);
-            return (walk.skip(&entry.path(), reason), files);
+            return walk.skip(
+                &entry.path(),
+                format!("larger than {} MiB", MAX_FILE_BYTES >> 20),
+            );
         }
         let modified_ns = modified_ns(&metadata);
         let key = child_key(folder_key, name);
@@ -260,14 +250,14 @@ impl Walker<'_> {
         if (self.unchanged)(&key, size, modified_ns) {
             walk.unchanged += 1;
         } else {
-            files.push(ArticleFile {
+            walk.files.push(ArticleFile {
                 path: entry.path(),
                 key,
                 size,
                 modified_ns,
             });
         }
-        (walk, files)
+        walk
     }
 }
 
