@@ -301,8 +301,6 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
             dir: shown(&config.index_dir),
             cause: format!("{err:#}"),
         })?;
-    // The walk compares each file as it finds it, so only new and changed files go on.
-    let unchanged = |key: &str, size: u64, modified: u64| manifest.unchanged(key, size, modified);
     let bar = progress_bar(config.progress);
     let mut summary = Summary::default();
     let mut run = Run {
@@ -315,60 +313,12 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         next_article: manifest.next_article,
         since_commit: 0,
     };
-    // The walk runs on a thread of its own and hands over each folder's new and changed
-    // files as it lists them, while this thread reads and indexes them: neither holds the
-    // corpus's file list (see `corpus::walk`).
-    let walked = std::thread::scope(|scope| {
-        let (sender, receiver) = mpsc::sync_channel::<Vec<ArticleFile>>(QUEUED_FOLDERS);
-        let walker = {
-            let unchanged = &unchanged;
-            scope.spawn(move || {
-                let hand_over = |files: Vec<ArticleFile>| {
-                    // Fails only once indexing has stopped on an error, which the run reports.
-                    let _ = sender.send(files);
-                };
-                corpus::walk(&config.corpus, &config.extensions, unchanged, &hand_over)
-            })
-        };
-        let written = run.write(receiver, &bar, &mut summary);
-        let walked = walker
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        written.and(walked)
-    });
+    let changed = run.apply_changes(&bar, &mut summary);
     bar.finish_and_clear();
-    let walk = match walked {
-        Ok(walk) => walk,
-        Err(err) => {
-            run.abandon();
-            return Err(err);
-        }
-    };
-    summary.files = walk.found + walk.unchanged;
-    summary.unchanged = walk.unchanged;
-    summary.skipped.splice(0..0, walk.skipped);
-    // A file in a folder that could not be listed is not known to be gone: it keeps its
-    // passages until the folder can be read again.
-    let vanished = match manifest.vanished(&walk.unlisted_folders) {
-        Ok(vanished) => vanished,
-        Err(err) => {
-            run.abandon();
-            return Err(err);
-        }
-    };
-    if !vanished.is_empty() {
-        let writer = match run.writer() {
-            Ok(writer) => writer,
-            Err(err) => {
-                run.abandon();
-                return Err(err);
-            }
-        };
-        for key in &vanished {
-            writer.delete_term(Term::from_field_text(open.fields.path, key));
-        }
+    if let Err(err) = changed {
+        run.abandon();
+        return Err(err);
     }
-    summary.removed = vanished.len();
     let Some(mut writer) = run.writer.take() else {
         summary.seconds = started.elapsed().as_secs_f64();
         return Ok(summary);
@@ -531,6 +481,50 @@ impl Run<'_> {
             self.writer = Some(writer);
         }
         Ok(self.writer.as_mut().expect("opened above"))
+    }
+
+    /// Walks the corpus and makes every change it calls for: the walk runs on a thread of its
+    /// own and hands over each folder's new and changed files as it lists them, while this
+    /// thread reads and indexes them (neither holds the corpus's file list, see
+    /// `corpus::walk`); then the vanished articles are deleted. Fills in `summary`.
+    fn apply_changes(&mut self, bar: &ProgressBar, summary: &mut Summary) -> anyhow::Result<()> {
+        let (config, manifest) = (self.config, self.manifest);
+        // The walk compares each file as it finds it, so only new and changed files go on.
+        let unchanged =
+            |key: &str, size: u64, modified: u64| manifest.unchanged(key, size, modified);
+        let walk = std::thread::scope(|scope| {
+            let (sender, receiver) = mpsc::sync_channel::<Vec<ArticleFile>>(QUEUED_FOLDERS);
+            let walker = scope.spawn(|| {
+                let hand_over = |files: Vec<ArticleFile>| {
+                    // Fails only once indexing has stopped on an error, which the run reports.
+                    let _ = sender.send(files);
+                };
+                let walk = corpus::walk(&config.corpus, &config.extensions, &unchanged, &hand_over);
+                // Ends the indexing loop once the walk is done.
+                drop(sender);
+                walk
+            });
+            let written = self.write(receiver, bar, summary);
+            let walk = walker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            written.and(walk)
+        })?;
+        summary.files = walk.found + walk.unchanged;
+        summary.unchanged = walk.unchanged;
+        summary.skipped.splice(0..0, walk.skipped);
+        // A file in a folder that could not be listed is not known to be gone: it keeps its
+        // passages until the folder can be read again.
+        let vanished = manifest.vanished(&walk.unlisted_folders)?;
+        if !vanished.is_empty() {
+            let path = self.fields.path;
+            let writer = self.writer()?;
+            for key in &vanished {
+                writer.delete_term(Term::from_field_text(path, key));
+            }
+        }
+        summary.removed = vanished.len();
+        Ok(())
     }
 
     /// Drops the run's uncommitted changes after an error.
@@ -812,12 +806,12 @@ impl Manifest {
     fn first_passage(&self, key: &str) -> io::Result<Option<FirstPassage>> {
         let term = Term::from_field_text(self.path, key);
         for (segment_ord, segment) in self.segments.iter().enumerate() {
-            let Some(info) = segment.paths.get_term_info(&term)? else {
+            let Some(mut postings) = segment
+                .paths
+                .read_postings(&term, IndexRecordOption::Basic)?
+            else {
                 continue;
             };
-            let mut postings = segment
-                .paths
-                .read_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
             while postings.doc() != TERMINATED {
                 let doc = postings.doc();
                 if !segment.reader.is_deleted(doc)
