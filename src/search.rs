@@ -1058,8 +1058,8 @@ fn widening(
 
 /// The stored documents at `addresses` (sorted and deduplicated in place), read by one thread
 /// per core: decompressing a doc-store block is most of what such a hit costs (0.17 ms of
-/// 0.28 with 128 KB blocks). Each thread reads a run of neighbouring addresses, so passages that share a block
-/// are mostly decompressed once, by the same thread.
+/// 0.28 with 128 KB blocks). Each thread reads a run of neighbouring addresses, so passages
+/// that share a block are mostly decompressed once, by the same thread.
 fn read_documents(
     searcher: &Searcher,
     addresses: &mut Vec<DocAddress>,
