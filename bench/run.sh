@@ -90,6 +90,8 @@ indexed() {
 
 # sqlite3's top-10 query, `{}` standing for the query's words.
 FTS5_TOP10="SELECT docid, -bm25(docs) FROM docs WHERE docs MATCH '{}' ORDER BY bm25(docs) LIMIT 10"
+# quest's options for the same: BM25, top 10, English stemming, words ORed.
+QUEST_TOP10=(-m 10 -s english -o or -w bm25)
 
 # latency ENGINE QUERIES CMD...: one process per query; records p50 and p95 (or the failure).
 latency() {
@@ -195,7 +197,7 @@ for size in $SIZES; do
         latency "$engine" "$work/queries/fts5.tsv" sqlite3 -readonly "$pidx/fts.db" "$FTS5_TOP10"
         latency "$engine-oneshot" "$work/queries/words.tsv" "$PEER_DIR/$p/oneshot" "$pidx" ;;
       xapian)
-        latency "$engine" "$work/queries/words.tsv" quest -d "$pidx" -m 10 -s english -o or -w bm25 '{}'
+        latency "$engine" "$work/queries/words.tsv" quest -d "$pidx" "${QUEST_TOP10[@]}" '{}'
         latency "$engine-oneshot" "$work/queries/words.tsv" "$PEER_DIR/$p/oneshot" "$pidx" ;;
     esac
     # The engines that answer searches keep their index for the turns below.
@@ -212,7 +214,7 @@ for size in $SIZES; do
   turns=()
   [ -d "$idx" ] && turns+=(newsdex "$work/queries/newsdex.tsv" "$NEWSDEX_BIN" --color never search --index "$idx" --limit 10 '{}' ::)
   [ -d "$work/sqlite-fts5.idx" ] && turns+=(sqlite-fts5 "$work/queries/fts5.tsv" sqlite3 -readonly "$work/sqlite-fts5.idx/fts.db" "$FTS5_TOP10" ::)
-  [ -d "$work/xapian.idx" ] && turns+=(xapian "$work/queries/words.tsv" quest -d "$work/xapian.idx" -m 10 -s english -o or -w bm25 '{}' ::)
+  [ -d "$work/xapian.idx" ] && turns+=(xapian "$work/queries/words.tsv" quest -d "$work/xapian.idx" "${QUEST_TOP10[@]}" '{}' ::)
   if [ ${#turns[@]} -gt 0 ]; then
     sync
     line=$(python3 "$HERE/interleaved.py" "$work/turns" "${turns[@]:0:${#turns[@]}-1}" 2>> "$work/latency.log" |
