@@ -10,10 +10,10 @@
 //! index's own vocabulary, so they work for any compound; halves that are stop words are never
 //! taken (`therapist` is not `the rapist`).
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::net::Ipv6Addr;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use tantivy::collector::{Collector, TopDocs};
@@ -114,11 +114,11 @@ pub struct Engine {
 /// The fast columns of one segment that ranking and hits read, each opened on first use.
 #[derive(Default)]
 struct SegmentColumns {
-    article: OnceCell<Column<u64>>,
-    paragraph: OnceCell<Column<Ipv6Addr>>,
-    path: OnceCell<Option<StrColumn>>,
-    size: OnceCell<Column<u64>>,
-    modified: OnceCell<Column<u64>>,
+    article: OnceLock<Column<u64>>,
+    paragraph: OnceLock<Column<Ipv6Addr>>,
+    path: OnceLock<Option<StrColumn>>,
+    size: OnceLock<Column<u64>>,
+    modified: OnceLock<Column<u64>>,
 }
 
 /// A passage's text and its article's fields.
@@ -542,7 +542,7 @@ impl Engine {
         &'a self,
         segment_ord: u32,
         name: &str,
-        cell: impl Fn(&SegmentColumns) -> &OnceCell<Column<T>>,
+        cell: impl Fn(&SegmentColumns) -> &OnceLock<Column<T>>,
         open: fn(&FastFieldReaders, &str) -> tantivy::Result<Column<T>>,
     ) -> tantivy::Result<&'a Column<T>> {
         let cell = cell(&self.columns[segment_ord as usize]);
@@ -560,7 +560,7 @@ impl Engine {
         &'a self,
         segment_ord: u32,
         name: &str,
-        cell: impl Fn(&SegmentColumns) -> &OnceCell<Column<u64>>,
+        cell: impl Fn(&SegmentColumns) -> &OnceLock<Column<u64>>,
     ) -> tantivy::Result<&'a Column<u64>> {
         self.column(segment_ord, name, cell, FastFieldReaders::u64)
     }
@@ -660,9 +660,7 @@ impl Engine {
     /// records), parsed as indexing parsed it: reading and parsing a few KB costs far less than
     /// decompressing the doc-store block that holds the passage, and its first passage's
     /// block, which was most of a search (README, performance). Passages whose file
-    /// is gone or changed come from the doc store, which holds them as indexed. All on this
-    /// thread: starting a thread for the first pass or for the hits cost more than it saved
-    /// (query mix p50 3.7 ms without, 4.1 ms with, on the 300 MB bench index).
+    /// is gone or changed come from the doc store, which holds them as indexed.
     fn read_passages(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<PassageText>> {
         let read = self.read_from_files(addresses)?;
         let mut needed: Vec<DocAddress> = read
@@ -703,10 +701,21 @@ impl Engine {
             .collect())
     }
 
-    /// Each passage at `addresses` from its article file where that is still the one indexed
-    /// (each article's file read, and its first passage found, once), or where to find it in
-    /// the doc store.
+    /// Each passage at `addresses` (sorted) from its article file where that is still the one
+    /// indexed, or where to find it in the doc store. Each segment's passages are read on
+    /// their own (see `each_segment`): opening a segment's columns is much of a hit's cost.
     fn read_from_files(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<Read>> {
+        let per_segment = self.each_segment(|segment_ord, _| {
+            let start = addresses.partition_point(|address| address.segment_ord < segment_ord);
+            let end = addresses.partition_point(|address| address.segment_ord <= segment_ord);
+            self.read_segment_passages(&addresses[start..end])
+        })?;
+        Ok(per_segment.into_iter().flatten().collect())
+    }
+
+    /// `read_from_files` for passages of one segment: each article's file read, and its
+    /// first passage found, once.
+    fn read_segment_passages(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<Read>> {
         // Per article: its first passage (a postings lookup) and, if unchanged, its file.
         let mut articles: HashMap<String, (Option<DocAddress>, Option<Article>)> = HashMap::new();
         addresses
