@@ -527,8 +527,8 @@ impl Engine {
     }
 
     /// Whether `query` is worth searching with two threads: whether the passages its terms
-    /// list add up to `parallel_from`. Starting rayon's threads costs about 0.2 ms, which
-    /// a rare word's whole first pass takes several times over.
+    /// list add up to `parallel_from`. Starting rayon's threads costs about 0.2 ms,
+    /// several times a rare word's whole first pass.
     fn worth_two_threads(&self, query: &dyn Query) -> bool {
         let mut postings = 0;
         query.query_terms(&mut |term, _| {
@@ -1323,9 +1323,10 @@ const FEEDBACK_ORIGINAL_WEIGHT: f32 = 0.7;
 /// proportion to the candidates (README, ranking).
 const RERANK_DEPTH: usize = 300;
 /// Postings (the summed document frequencies of a query's terms) from which a search runs
-/// on two threads. On the 1 GB bench index the first pass gained from 50,000 on (0.1-0.4 ms
-/// there, 1-7 ms from 100,000), and lost about 0.2 ms below.
-const PARALLEL_POSTINGS: u64 = 50_000;
+/// on two threads. On the 300 MB and 1 GB bench indexes the first pass alone gained a median
+/// 0.2-0.4 ms from 30,000 postings, 0.6-1.9 ms from 100,000, nothing at 10,000-30,000, and
+/// lost 0.2 ms below 10,000 (the start of rayon's threads).
+const PARALLEL_POSTINGS: u64 = 30_000;
 /// Proximity bonus: weight of a pair of adjacent query words found within `PROXIMITY_SLOP`
 /// (tantivy's slop: the second word up to 6 words after the first or 4 before it; measured:
 /// README, relevance).
