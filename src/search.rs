@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::net::Ipv6Addr;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -67,7 +68,7 @@ pub struct Request<'a> {
 }
 
 /// One ranked passage.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub score: f32,
     /// The article's path, relative to the current folder when the corpus is below it.
@@ -104,10 +105,10 @@ pub struct Engine {
     analyzer: Analyzer,
     /// The passages this search has read, by address: the feedback's and the hits' overlap.
     passages: HashMap<DocAddress, PassageText>,
-    /// Whether this search runs its per-segment work on two threads (see `each_segment`).
+    /// Whether this search runs its per-segment work in parallel (see `each_segment`).
     parallel: bool,
-    /// Postings from which a search runs on two threads: `PARALLEL_POSTINGS` (tests take
-    /// both ways on a small index).
+    /// Postings from which a search runs in parallel: `PARALLEL_POSTINGS` (tests take both
+    /// ways on a small index).
     parallel_from: u64,
 }
 
@@ -196,7 +197,7 @@ impl Engine {
         let mut patterns = Vec::new();
         let query = flatten(self.build(&node, None, &mut patterns));
         let keywords = keywords(&node);
-        self.parallel = self.worth_two_threads(query.as_ref());
+        self.parallel = self.worth_parallel(query.as_ref());
         let hits = if !keywords.is_empty() {
             self.rank_and_rerank(query.as_ref(), request, &keywords)?
         } else {
@@ -474,13 +475,11 @@ impl Engine {
         order.sort_by_key(|&i| passages[i].1);
         let unscored: &[(f32, DocAddress)] = passages;
         let per_segment = self.each_segment(|segment_ord, segment| {
-            let start = order.partition_point(|&i| unscored[i].1.segment_ord < segment_ord);
-            let end = order.partition_point(|&i| unscored[i].1.segment_ord <= segment_ord);
-            let in_segment = &order[start..end];
-            let mut scores: Vec<f32> = in_segment.iter().map(|&i| unscored[i].0).collect();
+            let in_segment = &order[segment_range(&order, segment_ord, |&i| unscored[i].1)];
             if in_segment.is_empty() {
                 return Ok(Vec::new());
             }
+            let mut scores: Vec<f32> = in_segment.iter().map(|&i| unscored[i].0).collect();
             for weight in &weights {
                 let mut scorer = weight.scorer(segment, 1.0)?;
                 for (score, &i) in scores.iter_mut().zip(in_segment) {
@@ -502,15 +501,15 @@ impl Engine {
         Ok(())
     }
 
-    /// `work` on each segment, in segment order. When this search is worth two threads the
-    /// segments are searched side by side on rayon's: a query of frequent words spends its
-    /// time in the index's two large segments, and two cores halve it.
+    /// `work` on each segment, results in segment order. A parallel search gives each segment
+    /// its own task on rayon's pool (a thread a core): a query of frequent words spends its
+    /// time in the index's large segments, which the cores then search side by side.
     fn each_segment<T: Send>(
         &self,
         work: impl Fn(u32, &SegmentReader) -> tantivy::Result<T> + Sync,
     ) -> tantivy::Result<Vec<T>> {
         let segments = self.searcher.segment_readers();
-        if self.parallel {
+        if self.parallel && segments.len() > 1 {
             segments
                 .par_iter()
                 .with_max_len(1)
@@ -526,13 +525,16 @@ impl Engine {
         }
     }
 
-    /// Whether `query` is worth searching with two threads: whether the passages its terms
-    /// list add up to `parallel_from`. Starting rayon's threads costs about 0.2 ms,
-    /// several times a rare word's whole first pass.
-    fn worth_two_threads(&self, query: &dyn Query) -> bool {
+    /// Whether `query` is worth searching in parallel: whether the passages its terms list
+    /// add up to `parallel_from`. Starting rayon's threads costs about 0.2 ms, several times
+    /// a rare word's whole first pass. An unreadable term counts as none: the search meets
+    /// and reports it.
+    fn worth_parallel(&self, query: &dyn Query) -> bool {
         let mut postings = 0;
         query.query_terms(&mut |term, _| {
-            postings += self.searcher.doc_freq(term).unwrap_or(0);
+            if postings < self.parallel_from {
+                postings += self.searcher.doc_freq(term).unwrap_or(0);
+            }
         });
         postings >= self.parallel_from
     }
@@ -648,6 +650,7 @@ impl Engine {
         unread.sort();
         unread.dedup();
         let read = self.read_passages(&unread)?;
+        debug_assert_eq!(read.len(), unread.len());
         self.passages.extend(unread.into_iter().zip(read));
         Ok(addresses
             .iter()
@@ -702,20 +705,23 @@ impl Engine {
     }
 
     /// Each passage at `addresses` (sorted) from its article file where that is still the one
-    /// indexed, or where to find it in the doc store. Each segment's passages are read on
-    /// their own (see `each_segment`): opening a segment's columns is much of a hit's cost.
+    /// indexed, or where to find it in the doc store. A parallel search reads each segment's
+    /// passages on its own (see `each_segment`), since opening a segment's columns is much of
+    /// a hit's cost; an article with hits in two segments is then read by both.
     fn read_from_files(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<Read>> {
+        debug_assert!(addresses.is_sorted());
+        if !self.parallel {
+            return self.read_files_once(addresses);
+        }
         let per_segment = self.each_segment(|segment_ord, _| {
-            let start = addresses.partition_point(|address| address.segment_ord < segment_ord);
-            let end = addresses.partition_point(|address| address.segment_ord <= segment_ord);
-            self.read_segment_passages(&addresses[start..end])
+            self.read_files_once(&addresses[segment_range(addresses, segment_ord, |&a| a)])
         })?;
         Ok(per_segment.into_iter().flatten().collect())
     }
 
-    /// `read_from_files` for passages of one segment: each article's file read, and its
-    /// first passage found, once.
-    fn read_segment_passages(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<Read>> {
+    /// `read_from_files` on this thread: each article's file read, and its first passage
+    /// found, once.
+    fn read_files_once(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<Read>> {
         // Per article: its first passage (a postings lookup) and, if unchanged, its file.
         let mut articles: HashMap<String, (Option<DocAddress>, Option<Article>)> = HashMap::new();
         addresses
@@ -1124,6 +1130,17 @@ fn widening(
     }
 }
 
+/// Where in `sorted` (ordered by `address`) the items of segment `segment_ord` lie.
+fn segment_range<T>(
+    sorted: &[T],
+    segment_ord: u32,
+    address: impl Fn(&T) -> DocAddress,
+) -> Range<usize> {
+    let start = sorted.partition_point(|item| address(item).segment_ord < segment_ord);
+    let end = sorted.partition_point(|item| address(item).segment_ord <= segment_ord);
+    start..end
+}
+
 /// The stored documents at `addresses` (sorted and deduplicated in place), read by one thread
 /// per core: decompressing a doc-store block is most of what such a hit costs (0.17 ms of
 /// 0.28 with 128 KB blocks). Each thread reads a run of neighbouring addresses, so passages
@@ -1323,7 +1340,7 @@ const FEEDBACK_ORIGINAL_WEIGHT: f32 = 0.7;
 /// proportion to the candidates (README, ranking).
 const RERANK_DEPTH: usize = 300;
 /// Postings (the summed document frequencies of a query's terms) from which a search runs
-/// on two threads. On the 300 MB and 1 GB bench indexes the first pass alone gained a median
+/// in parallel. On the 300 MB and 1 GB bench indexes (2 cores) the first pass alone gained a median
 /// 0.2-0.4 ms from 30,000 postings, 0.6-1.9 ms from 100,000, nothing at 10,000-30,000, and
 /// lost 0.2 ms below 10,000 (the start of rayon's threads).
 const PARALLEL_POSTINGS: u64 = 30_000;
@@ -1465,23 +1482,29 @@ mod tests {
             .map(|q| q.clauses().len())
     }
 
-    /// The sample corpus indexed in two runs, half each, so the index has several segments.
-    fn two_segment_index() -> (tempfile::TempDir, std::path::PathBuf) {
+    /// The sample corpus indexed in two runs, half each, so the index has several segments;
+    /// and the names of the files the first run indexed.
+    fn index_built_in_two_runs() -> (tempfile::TempDir, std::path::PathBuf, Vec<String>) {
         let dir = tempfile::tempdir().expect("temp dir");
         let corpus_dir = dir.path().join("corpus");
         let index_dir = dir.path().join("index");
         std::fs::create_dir(&corpus_dir).expect("corpus folder");
         let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let mut files: Vec<_> = std::fs::read_dir(&sample)
+        let mut names: Vec<String> = std::fs::read_dir(&sample)
             .expect("sample corpus")
-            .map(|entry| entry.expect("sample file").path())
+            .map(|entry| {
+                entry
+                    .expect("sample file")
+                    .file_name()
+                    .to_string_lossy()
+                    .into()
+            })
             .collect();
-        files.sort();
-        let half = files.len() / 2;
-        for batch in [&files[..half], &files[half..]] {
-            for file in batch {
-                let name = file.file_name().expect("file name");
-                std::fs::copy(file, corpus_dir.join(name)).expect("copy an article");
+        names.sort();
+        let (first_run, second_run) = names.split_at(names.len() / 2);
+        for run in [first_run, second_run] {
+            for name in run {
+                std::fs::copy(sample.join(name), corpus_dir.join(name)).expect("copy an article");
             }
             indexer::index_corpus(&indexer::IndexConfig {
                 corpus: corpus_dir.clone(),
@@ -1492,14 +1515,17 @@ mod tests {
             })
             .expect("index the corpus");
         }
-        (dir, index_dir)
+        (dir, index_dir, first_run.to_vec())
     }
 
     #[test]
-    fn two_threads_find_what_one_finds() {
-        let (_dir, index_dir) = two_segment_index();
-        let mut engine = Engine::open(&index_dir).expect("open the index");
-        assert!(engine.searcher.segment_readers().len() >= 2);
+    fn a_parallel_search_finds_what_a_serial_one_finds() {
+        let (_dir, index_dir, first_run) = index_built_in_two_runs();
+        // Fresh engines, the parallel one first: its threads open every column themselves.
+        let mut parallel = Engine::open(&index_dir).expect("open the index");
+        parallel.parallel_from = 0;
+        let mut serial = Engine::open(&index_dir).expect("open the index");
+        serial.parallel_from = u64::MAX;
         let queries = [
             "cease-fire",
             "coffee prices harvest frost",
@@ -1507,6 +1533,8 @@ mod tests {
             "\"drone strikes\"",
             "title:storm power",
         ];
+        // Whether hits came from the first run's segments, and from the second's.
+        let mut runs_with_hits = [false, false];
         for query in queries {
             for articles in [false, true] {
                 let request = Request {
@@ -1515,18 +1543,34 @@ mod tests {
                     limit: 5,
                     articles,
                 };
-                let [one_thread, two_threads] = [u64::MAX, 0].map(|parallel_from| {
-                    engine.parallel_from = parallel_from;
-                    engine.search(&request).expect("search")
-                });
-                assert!(!one_thread.is_empty(), "{query}: no hits");
-                assert_eq!(
-                    format!("{one_thread:?}"),
-                    format!("{two_threads:?}"),
-                    "{query}"
-                );
+                let in_parallel = parallel.search(&request).expect("search");
+                let in_series = serial.search(&request).expect("search");
+                assert!(!in_series.is_empty(), "{query}: no hits");
+                assert_eq!(in_parallel, in_series, "{query}");
+                for hit in &in_parallel {
+                    let second = !first_run
+                        .iter()
+                        .any(|name| hit.path.ends_with(name.as_str()));
+                    runs_with_hits[usize::from(second)] = true;
+                }
             }
         }
+        assert_eq!(runs_with_hits, [true, true]);
+    }
+
+    #[test]
+    fn segment_range_is_each_segments_run_of_addresses() {
+        let sorted = [
+            DocAddress::new(0, 5),
+            DocAddress::new(0, 9),
+            DocAddress::new(2, 1),
+            DocAddress::new(2, 3),
+            DocAddress::new(3, 0),
+        ];
+        let ranges: Vec<Range<usize>> = (0..5)
+            .map(|segment_ord| segment_range(&sorted, segment_ord, |&address| address))
+            .collect();
+        assert_eq!(ranges, [0..2, 2..2, 2..4, 4..5, 5..5]);
     }
 
     #[test]
