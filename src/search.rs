@@ -107,9 +107,10 @@ pub struct Engine {
     passages: HashMap<DocAddress, PassageText>,
     /// Whether this search runs its per-segment work in parallel (see `each_segment`).
     parallel: bool,
-    /// Postings from which a search runs in parallel: `PARALLEL_POSTINGS` (tests take both
-    /// ways on a small index).
-    parallel_from: u64,
+    /// Postings from which a search runs in parallel: `PARALLEL_POSTINGS`, or never (`None`)
+    /// on an index without two segments of `PARALLEL_SEGMENT_PASSAGES` (tests take both ways
+    /// on a small index).
+    parallel_from: Option<u64>,
 }
 
 /// The fast columns of one segment that ranking and hits read, each opened on first use.
@@ -172,6 +173,14 @@ impl Engine {
         if searcher.num_docs() == 0 {
             return Err(OpenError::Empty(dir.display().to_string()).into());
         }
+        let mut segment_sizes: Vec<u32> = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.max_doc())
+            .collect();
+        segment_sizes.sort_unstable_by(|a, b| b.cmp(a));
+        let two_large_segments =
+            segment_sizes.get(1).copied().unwrap_or(0) >= PARALLEL_SEGMENT_PASSAGES;
         Ok(Engine {
             columns: searcher
                 .segment_readers()
@@ -183,7 +192,7 @@ impl Engine {
             analyzer: Analyzer::default(),
             passages: HashMap::new(),
             parallel: false,
-            parallel_from: PARALLEL_POSTINGS,
+            parallel_from: two_large_segments.then_some(PARALLEL_POSTINGS),
         })
     }
 
@@ -530,13 +539,16 @@ impl Engine {
     /// a rare word's whole first pass. An unreadable term counts as none: the search meets
     /// and reports it.
     fn worth_parallel(&self, query: &dyn Query) -> bool {
+        let Some(threshold) = self.parallel_from else {
+            return false;
+        };
         let mut postings = 0;
         query.query_terms(&mut |term, _| {
-            if postings < self.parallel_from {
+            if postings < threshold {
                 postings += self.searcher.doc_freq(term).unwrap_or(0);
             }
         });
-        postings >= self.parallel_from
+        postings >= threshold
     }
 
     /// A segment's fast column `name`, opened with `open` the first time it is needed.
@@ -1344,6 +1356,11 @@ const RERANK_DEPTH: usize = 300;
 /// 0.2-0.4 ms from 30,000 postings, 0.6-1.9 ms from 100,000, nothing at 10,000-30,000, and
 /// lost 0.2 ms below 10,000 (the start of rayon's threads).
 const PARALLEL_POSTINGS: u64 = 30_000;
+/// Passages the second-largest segment must hold for a search to run in parallel: with
+/// small segments the threads cost more than they share. Reuters-21578 (two segments of
+/// 67,000 and 59,000 passages): `said the company` 4.4-4.6 ms on one thread, 4.6-5.0 in
+/// parallel. The 100 MB bench index (240,000 and 227,000): query mix p50 −5% in parallel.
+const PARALLEL_SEGMENT_PASSAGES: u32 = 100_000;
 /// Proximity bonus: weight of a pair of adjacent query words found within `PROXIMITY_SLOP`
 /// (tantivy's slop: the second word up to 6 words after the first or 4 before it; measured:
 /// README, relevance).
@@ -1523,9 +1540,9 @@ mod tests {
         let (_dir, index_dir, first_run) = index_built_in_two_runs();
         // Fresh engines, the parallel one first: its threads open every column themselves.
         let mut parallel = Engine::open(&index_dir).expect("open the index");
-        parallel.parallel_from = 0;
+        parallel.parallel_from = Some(0);
         let mut serial = Engine::open(&index_dir).expect("open the index");
-        serial.parallel_from = u64::MAX;
+        serial.parallel_from = None;
         let queries = [
             "cease-fire",
             "coffee prices harvest frost",
