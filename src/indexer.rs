@@ -102,8 +102,13 @@ fn read_marker(dir: &Path) -> Result<Option<Marker>, OpenError> {
         })
 }
 
+/// The name the marker is written under before it is renamed into place.
+fn marker_temporary() -> String {
+    format!("{MARKER}.tmp")
+}
+
 fn write_marker(dir: &Path, marker: &Marker) -> anyhow::Result<()> {
-    let temporary = dir.join(format!("{MARKER}.tmp"));
+    let temporary = dir.join(marker_temporary());
     let text = serde_json::to_string_pretty(marker)?;
     fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
     fs::rename(&temporary, dir.join(MARKER))
@@ -111,8 +116,8 @@ fn write_marker(dir: &Path, marker: &Marker) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Whether `dir` is ours to hold an index: missing, empty, holding only dotfiles or a README,
-/// or already marked as newsdex's.
+/// Whether `dir` is ours to hold an index: missing, empty, holding only dotfiles, a README
+/// or the temporary marker of a run killed while writing it, or already marked as newsdex's.
 fn check_index_folder(dir: &Path) -> anyhow::Result<()> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -122,7 +127,10 @@ fn check_index_folder(dir: &Path) -> anyhow::Result<()> {
     for entry in entries {
         let name = entry?.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with('.') || name.to_ascii_lowercase().starts_with("readme") {
+        if name.starts_with('.')
+            || name.to_ascii_lowercase().starts_with("readme")
+            || name == marker_temporary()
+        {
             continue;
         }
         bail!(
