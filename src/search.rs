@@ -552,13 +552,13 @@ impl Engine {
     }
 
     /// A segment's fast column `name`, opened with `open` the first time it is needed.
-    fn column<'a, T>(
+    fn column<'a, C>(
         &'a self,
         segment_ord: u32,
         name: &str,
-        cell: impl Fn(&SegmentColumns) -> &OnceLock<Column<T>>,
-        open: fn(&FastFieldReaders, &str) -> tantivy::Result<Column<T>>,
-    ) -> tantivy::Result<&'a Column<T>> {
+        cell: impl Fn(&SegmentColumns) -> &OnceLock<C>,
+        open: fn(&FastFieldReaders, &str) -> tantivy::Result<C>,
+    ) -> tantivy::Result<&'a C> {
         let cell = cell(&self.columns[segment_ord as usize]);
         if let Some(column) = cell.get() {
             return Ok(column);
@@ -599,18 +599,15 @@ impl Engine {
             .collect()
     }
 
-    /// A segment's path column, opened the first time it is needed.
+    /// A segment's path column (`None` in a segment without paths).
     fn path_column(&self, segment_ord: u32) -> tantivy::Result<Option<&StrColumn>> {
-        let cell = &self.columns[segment_ord as usize].path;
-        if let Some(column) = cell.get() {
-            return Ok(column.as_ref());
-        }
-        let column = self
-            .searcher
-            .segment_reader(segment_ord)
-            .fast_fields()
-            .str("path")?;
-        Ok(cell.get_or_init(|| column).as_ref())
+        self.column(
+            segment_ord,
+            "path",
+            |columns| &columns.path,
+            FastFieldReaders::str,
+        )
+        .map(Option::as_ref)
     }
 
     /// Articles ranked by their best passage: collects passages until `limit` distinct
