@@ -518,7 +518,7 @@ impl Engine {
         work: impl Fn(u32, &SegmentReader) -> tantivy::Result<T> + Sync,
     ) -> tantivy::Result<Vec<T>> {
         let segments = self.searcher.segment_readers();
-        if self.parallel && segments.len() > 1 {
+        if self.parallel {
             segments
                 .par_iter()
                 .with_max_len(1)
@@ -1349,9 +1349,9 @@ const FEEDBACK_ORIGINAL_WEIGHT: f32 = 0.7;
 /// proportion to the candidates (README, ranking).
 const RERANK_DEPTH: usize = 300;
 /// Postings (the summed document frequencies of a query's terms) from which a search runs
-/// in parallel. On the 300 MB and 1 GB bench indexes (2 cores) the first pass alone gained a median
-/// 0.2-0.4 ms from 30,000 postings, 0.6-1.9 ms from 100,000, nothing at 10,000-30,000, and
-/// lost 0.2 ms below 10,000 (the start of rayon's threads).
+/// in parallel. On the 300 MB and 1 GB bench indexes (2 cores) the first pass alone gained
+/// a median 0.2-0.4 ms from 30,000 postings, 0.6-1.9 ms from 100,000, nothing at
+/// 10,000-30,000, and lost 0.2 ms below 10,000 (the start of rayon's threads).
 const PARALLEL_POSTINGS: u64 = 30_000;
 /// Passages the second-largest segment must hold for a search to run in parallel: with
 /// small segments the threads cost more than they share. Reuters-21578 (two segments of
