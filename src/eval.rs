@@ -125,12 +125,15 @@ fn query_metrics(judged: &HashMap<String, u32>, ranking: &Ranking) -> [f64; 4] {
     ]
 }
 
-/// Means over every query with at least one relevant document.
+/// Means over every query with at least one relevant document. Queries are summed in qid
+/// order, so the same runs give the same figures to the last bit.
 pub fn evaluate(qrels: &Qrels, runs: &HashMap<String, Ranking>) -> Metrics {
     let empty = Ranking::new();
     let mut totals = [0.0; 4];
     let mut queries = 0;
-    for (qid, judged) in qrels {
+    let mut judged_queries: Vec<(&String, &HashMap<String, u32>)> = qrels.iter().collect();
+    judged_queries.sort_unstable_by_key(|(qid, _)| *qid);
+    for (qid, judged) in judged_queries {
         if !judged.values().any(|&g| g > 0) {
             continue;
         }
