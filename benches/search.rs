@@ -14,7 +14,6 @@ use std::process::Command;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use newsdex::article;
 use newsdex::indexer::{IndexConfig, index_corpus};
-use newsdex::query::Syntax;
 use newsdex::search::{Engine, Request};
 
 /// Articles in the generated corpus (about 6 MB of text).
@@ -129,10 +128,8 @@ fn benches(c: &mut Criterion) {
     for (name, query) in QUERIES {
         for articles in [false, true] {
             let request = Request {
-                query,
-                syntax: Syntax::Full,
-                limit: 10,
                 articles,
+                ..Request::new(query)
             };
             let id = if articles {
                 format!("{name}_articles")

@@ -2,19 +2,18 @@
 //!
 //! The pipeline, one module a stage: [`corpus`] finds and decodes article files, [`article`]
 //! parses them into title, dateline and paragraphs, [`analysis`] turns text into terms,
-//! [`schema`] defines the passage documents, [`indexer`] keeps the index in step with the
-//! folder (reading its segments through [`pread`]), [`query`] and [`search`] answer queries
-//! ([`bm25f`] rescores the first pass's candidates), and [`output`] prints hits.
+//! [`schema`] defines the passage documents, [`open`] opens (or creates) an index folder,
+//! [`indexer`] keeps the index in step with the folder, [`query`] parses queries and
+//! [`search`] answers them, [`output`] prints hits, and [`eval`] scores rankings against
+//! relevance judgments.
 
 pub mod analysis;
 pub mod article;
-pub mod bm25f;
 pub mod corpus;
 pub mod eval;
 pub mod indexer;
+pub mod open;
 pub mod output;
-pub mod pread;
 pub mod query;
-pub mod readonly;
 pub mod schema;
 pub mod search;

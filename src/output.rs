@@ -1,6 +1,6 @@
 //! Output: search hits as text for people or JSON Lines for scripts.
 //!
-//! Owns the look of results (colour, windows around long passages, escaping of control
+//! Owns the look of results (colour, the window shown of a long passage, escaping of control
 //! characters from article text) and the JSON contract, [`JsonHit`]. Printers write to any
 //! `io::Write` so tests capture them in memory. Deciding whether to colour is the caller's.
 
@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::search::{Hit, window};
+use crate::search::Hit;
 
 /// Longest passage excerpt shown to a person, in bytes; longer passages are windowed.
 const WINDOW_BYTES: usize = 320;
@@ -129,6 +129,40 @@ pub fn print_human(out: &mut impl Write, hits: &[Hit], colour: bool) -> io::Resu
         writeln!(out, "{line}")?;
     }
     Ok(())
+}
+
+/// The byte range of `text` to show when it is longer than `max_bytes`: the window with the
+/// most highlighted words, widened to word boundaries. Returns `(start, end)`.
+pub fn window(text: &str, highlights: &[(usize, usize)], max_bytes: usize) -> (usize, usize) {
+    if text.len() <= max_bytes {
+        return (0, text.len());
+    }
+    let mut best = (0usize, 0usize); // (count, start)
+    for (i, &(start, _)) in highlights.iter().enumerate() {
+        let count = highlights[i..]
+            .iter()
+            .take_while(|(_, end)| *end <= start + max_bytes)
+            .count();
+        if count > best.0 {
+            best = (count, start);
+        }
+    }
+    // Some context before the first highlighted word.
+    let mut start = text.floor_char_boundary(best.1.saturating_sub(max_bytes / 5));
+    if start > 0 {
+        start = text[..start]
+            .char_indices()
+            .rfind(|(_, c)| c.is_whitespace())
+            .map_or(0, |(at, c)| at + c.len_utf8());
+    }
+    let mut end = text.floor_char_boundary(start + max_bytes);
+    if end < text.len() {
+        end = text[..end]
+            .rfind(char::is_whitespace)
+            .filter(|&at| at > start)
+            .unwrap_or(end);
+    }
+    (start, end)
 }
 
 /// Replaces control characters (a newline in a file name, an escape sequence in an article)

@@ -9,8 +9,9 @@ use proptest::prelude::*;
 use newsdex::article;
 use newsdex::corpus;
 use newsdex::indexer::{IndexConfig, index_corpus};
+use newsdex::output::window;
 use newsdex::query::{self, Syntax};
-use newsdex::search::{Engine, Request, SearchError, window};
+use newsdex::search::{Engine, Request, SearchError};
 
 const FIELDS: [&str; 3] = ["title", "dateline", "body"];
 
@@ -81,10 +82,10 @@ fn search_never_fails(query: &str, syntax: Syntax, articles: bool) -> Result<(),
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let request = Request {
-        query,
         syntax,
         limit: 5,
         articles,
+        ..Request::new(query)
     };
     match engine.search(&request) {
         Ok(hits) => {
@@ -180,10 +181,8 @@ fn regression_not_phrase_in_title_excludes_every_spelling() {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let request = Request {
-        query: "NOT title: cease-fire cease-fire",
-        syntax: Syntax::Full,
         limit: 50,
-        articles: false,
+        ..Request::new("NOT title: cease-fire cease-fire")
     };
     let hits = engine.search(&request).expect("search");
     assert!(!hits.is_empty());

@@ -1304,7 +1304,7 @@ fn never_committed_index_exits_1_with_a_message() {
         ws.path("marker-only/newsdex.json"),
         format!(
             r#"{{"format":{},"corpus":null}}"#,
-            newsdex::indexer::FORMAT_VERSION
+            newsdex::open::FORMAT_VERSION
         ),
     )
     .unwrap();

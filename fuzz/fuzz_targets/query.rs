@@ -38,7 +38,7 @@ fuzz_target!(|bytes: &[u8]| {
     let syntax = if mode & 1 == 0 { Syntax::Full } else { Syntax::Plain };
     let articles = mode & 2 != 0;
     let mut engine = engine().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let request = Request { query, syntax, limit: 5, articles };
+    let request = Request { syntax, limit: 5, articles, ..Request::new(query) };
     if let Ok(hits) = engine.search(&request) {
         for hit in hits {
             for (start, end) in hit.highlights {

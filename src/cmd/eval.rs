@@ -10,7 +10,8 @@ use clap::Args;
 
 use newsdex::corpus::DEFAULT_EXTENSIONS;
 use newsdex::eval::{RUN_DEPTH, Ranking, evaluate, read_qrels, read_queries, trec_run};
-use newsdex::indexer::{self, IndexConfig, index_corpus};
+use newsdex::indexer::{IndexConfig, index_corpus};
+use newsdex::open;
 use newsdex::query::Syntax;
 use newsdex::search::{Engine, Request, SearchError};
 
@@ -49,7 +50,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         None => {
             // eval's own cache: an index from another newsdex version is simply rebuilt.
             let dir = default_index(&collection);
-            if indexer::is_other_version(&dir) {
+            if open::is_other_version(&dir) {
                 fs::remove_dir_all(&dir)
                     .with_context(|| format!("removing the old index {}", dir.display()))?;
             }
@@ -69,10 +70,10 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let mut runs: HashMap<String, Ranking> = HashMap::new();
     for (qid, text) in &queries {
         let request = Request {
-            query: text,
             syntax: Syntax::Plain,
             limit: RUN_DEPTH,
             articles: true,
+            ..Request::new(text)
         };
         let hits = match engine.search(&request) {
             Ok(hits) => hits,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use newsdex::indexer::{self, OpenError};
+use newsdex::open::{self, OpenError};
 use newsdex::output::{print_human, print_json};
 use newsdex::query::Syntax;
 use newsdex::search::{Engine, Request, SearchError};
@@ -68,7 +68,7 @@ pub struct SearchArgs {
 
 pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
     let (dir, is_default) = index_dir(args.index.as_deref());
-    if is_default && !indexer::exists(&dir) && PathBuf::from(DEFAULT_CORPUS).is_dir() {
+    if is_default && !open::exists(&dir) && PathBuf::from(DEFAULT_CORPUS).is_dir() {
         eprintln!(
             "newsdex: no index yet; building {} from {DEFAULT_CORPUS}/ first",
             dir.display()
@@ -83,7 +83,6 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
     }
     let query = args.query.join(" ");
     let request = Request {
-        query: &query,
         syntax: if args.plain {
             Syntax::Plain
         } else {
@@ -91,6 +90,7 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
         },
         limit: args.limit.max(1),
         articles: args.articles,
+        ..Request::new(&query)
     };
     // tantivy panics on some kinds of corrupted files; that is a damaged index, not a crash.
     let searched = super::catch_panic(|| {

@@ -1,0 +1,406 @@
+//! Indexing: bringing an index up to date with a corpus folder.
+//!
+//! Owns the writer and incremental updates: files whose size and modification time are
+//! unchanged are not read again, changed ones are deleted and re-added by their path term,
+//! vanished ones are deleted. Changes become
+//! visible at commits (at the end of a run, and every `COMMIT_EVERY_BYTES` of a big one), so
+//! a killed run leaves the last committed state intact and the next run picks up from it.
+//!
+//! The parts: [`manifest`] answers what the last commit holds, [`merge`] decides which segments
+//! a finished run merges. Opening or creating the index folder is [`crate::open`]'s.
+
+mod manifest;
+mod merge;
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use tantivy::index::SegmentId;
+use tantivy::indexer::NoMergePolicy;
+use tantivy::schema::Term;
+use tantivy::{Index, IndexWriter, TantivyError, doc};
+
+use crate::article::{self, Article};
+use crate::corpus::{self, ArticleFile, Skipped};
+use crate::open::{self, MARKER, OpenError};
+use crate::schema::{self, Fields};
+use manifest::Manifest;
+
+/// How to index.
+#[derive(Debug, Clone)]
+pub struct IndexConfig {
+    pub corpus: PathBuf,
+    pub index_dir: PathBuf,
+    pub extensions: Vec<String>,
+    /// Draw a progress bar (on a terminal).
+    pub progress: bool,
+    /// Indexing memory budget in bytes, shared by the writer's threads.
+    pub memory_budget: usize,
+}
+
+/// What an indexing run did, for the summary line.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Article files found in the corpus.
+    pub files: usize,
+    /// Files read and (re-)indexed this run.
+    pub indexed: usize,
+    /// Files left as they were (same size and modification time).
+    pub unchanged: usize,
+    /// Articles removed because their file is gone.
+    pub removed: usize,
+    /// Passages written this run.
+    pub passages: usize,
+    /// Bytes of article files read this run.
+    pub bytes: u64,
+    pub skipped: Vec<Skipped>,
+    pub seconds: f64,
+}
+
+impl Summary {
+    /// Megabytes of article text read per second.
+    pub fn megabytes_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.bytes as f64 / 1e6 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Files read and handed to the writer at a time: bounds the memory held by parsed articles.
+const BATCH_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Bytes indexed between intermediate commits, so a killed run of a big corpus keeps most of
+/// its work.
+const COMMIT_EVERY_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Brings the index in `config.index_dir` up to date with `config.corpus`.
+pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
+    let started = Instant::now();
+    // Checked before the index is opened: a bad corpus creates no index folder.
+    let corpus_root = corpus::folder(&config.corpus)?;
+    let open = open::for_writing(&config.index_dir, &corpus_root)?;
+    let manifest =
+        Manifest::read(&config.index_dir, &open.fields).map_err(|err| OpenError::Damaged {
+            dir: open::shown(&config.index_dir),
+            cause: format!("{err:#}"),
+        })?;
+    let bar = progress_bar(config.progress);
+    let mut summary = Summary::default();
+    let mut run = Run {
+        index: &open.index,
+        fields: &open.fields,
+        config,
+        manifest: &manifest,
+        writer: None,
+        earlier: HashSet::new(),
+        next_article: manifest.next_article,
+        since_commit: 0,
+    };
+    let changed = run.apply_changes(&bar, &mut summary);
+    bar.finish_and_clear();
+    if let Err(err) = changed {
+        run.abandon();
+        return Err(err);
+    }
+    let Some(mut writer) = run.writer.take() else {
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
+    };
+    writer.commit().context("committing the index")?;
+    merge::merge_segments(&mut writer, &open.index, &run.earlier).context("merging segments")?;
+    writer
+        .wait_merging_threads()
+        .context("finishing segment merges")?;
+    share_read_permission(&config.index_dir);
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// tantivy writes `meta.json` and `.managed.json` readable by their owner only; give them
+/// the read bits the marker got from the user's umask, so an index built by one user can be
+/// searched by others, like every other file in the folder.
+fn share_read_permission(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(marker) = fs::metadata(dir.join(MARKER)) else {
+        return;
+    };
+    let read_bits = marker.permissions().mode() & 0o444;
+    for name in ["meta.json", ".managed.json"] {
+        let path = dir.join(name);
+        if let Ok(metadata) = fs::metadata(&path) {
+            let mode = metadata.permissions().mode() | read_bits;
+            let _ = fs::set_permissions(&path, fs::Permissions::from_mode(mode));
+        }
+    }
+}
+
+/// Folders' files the walk may have handed over before indexing takes them.
+const QUEUED_FOLDERS: usize = 4;
+
+/// One indexing run's writing: the writer, opened when the run first has something to
+/// change (a run that changes nothing takes no lock and writes nothing).
+struct Run<'a> {
+    index: &'a Index,
+    fields: &'a Fields,
+    config: &'a IndexConfig,
+    /// The last commit's files.
+    manifest: &'a Manifest,
+    writer: Option<IndexWriter>,
+    /// The segments of the last commit, which `merge_segments` leaves to the merges by size.
+    earlier: HashSet<SegmentId>,
+    /// The id the next added article gets.
+    next_article: u64,
+    /// Bytes indexed since the last commit.
+    since_commit: u64,
+}
+
+impl Run<'_> {
+    /// The writer, opened on first use.
+    fn writer(&mut self) -> anyhow::Result<&mut IndexWriter> {
+        if self.writer.is_none() {
+            let dir = &self.config.index_dir;
+            let writer: IndexWriter = self.index.writer(self.config.memory_budget).map_err(
+                |err| match err {
+                    TantivyError::LockFailure(..) => anyhow::anyhow!(
+                        "another `newsdex index` is writing to {} right now; wait for it to finish",
+                        dir.display()
+                    ),
+                    other => anyhow::Error::new(other).context("opening the index for writing"),
+                },
+            )?;
+            // A killed run may have left files of its uncommitted work (a `.del` bitset named
+            // by the same opstamp this run will reach), which would make this run's commit
+            // fail: drop every file the last commit does not use before writing.
+            writer
+                .garbage_collect_files()
+                .wait()
+                .context("removing files left by an interrupted run")?;
+            // The run's changes were worked out against the manifest's commit: one made since
+            // by another run (between its lookups and this lock) would make them wrong.
+            if self.index.load_metas()?.opstamp != self.manifest.opstamp {
+                bail!(
+                    "another `newsdex index` run changed {} while this one read the corpus; run this one again",
+                    dir.display()
+                );
+            }
+            // Nothing is merged while the run writes; `merge_segments` does it once at the end.
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+            self.earlier = self.index.searchable_segment_ids()?.into_iter().collect();
+            self.writer = Some(writer);
+        }
+        Ok(self.writer.as_mut().expect("opened above"))
+    }
+
+    /// Walks the corpus and makes every change it calls for: the walk runs on a thread of its
+    /// own and hands over each folder's new and changed files as it lists them, while this
+    /// thread reads and indexes them (neither holds the corpus's file list, see
+    /// `corpus::walk`); then the vanished articles are deleted. Fills in `summary`.
+    fn apply_changes(&mut self, bar: &ProgressBar, summary: &mut Summary) -> anyhow::Result<()> {
+        let (config, manifest) = (self.config, self.manifest);
+        // The walk compares each file as it finds it, so only new and changed files go on.
+        let unchanged =
+            |key: &str, size: u64, modified: u64| manifest.unchanged(key, size, modified);
+        let walk = std::thread::scope(|scope| {
+            let (sender, receiver) = mpsc::sync_channel::<Vec<ArticleFile>>(QUEUED_FOLDERS);
+            let walker = scope.spawn(|| {
+                let hand_over = |files: Vec<ArticleFile>| {
+                    // Fails only once indexing has stopped on an error, which the run reports.
+                    let _ = sender.send(files);
+                };
+                let walk = corpus::walk(&config.corpus, &config.extensions, &unchanged, &hand_over);
+                // Ends the indexing loop once the walk is done.
+                drop(sender);
+                walk
+            });
+            let written = self.write(receiver, bar, summary);
+            let walk = walker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            written.and(walk)
+        })?;
+        summary.files = walk.found + walk.unchanged;
+        summary.unchanged = walk.unchanged;
+        summary.skipped.splice(0..0, walk.skipped);
+        // A file in a folder that could not be listed is not known to be gone: it keeps its
+        // passages until the folder can be read again.
+        let vanished = manifest.vanished(&walk.unlisted_folders)?;
+        if !vanished.is_empty() {
+            let path = self.fields.path;
+            let writer = self.writer()?;
+            for key in &vanished {
+                writer.delete_term(Term::from_field_text(path, key));
+            }
+        }
+        summary.removed = vanished.len();
+        Ok(())
+    }
+
+    /// Drops the run's uncommitted changes after an error.
+    fn abandon(&mut self) {
+        if let Some(mut writer) = self.writer.take() {
+            let _ = writer.rollback();
+        }
+    }
+
+    /// Reads and (re-)adds the new and changed files the walk hands over, in batches of
+    /// about `BATCH_BYTES`, committing every `COMMIT_EVERY_BYTES`.
+    fn write(
+        &mut self,
+        folders: mpsc::Receiver<Vec<ArticleFile>>,
+        bar: &ProgressBar,
+        summary: &mut Summary,
+    ) -> anyhow::Result<()> {
+        let mut batch = Vec::new();
+        let mut batch_bytes = 0;
+        for file in folders.into_iter().flatten() {
+            batch_bytes += file.size;
+            batch.push(file);
+            if batch_bytes >= BATCH_BYTES {
+                self.write_batch(&batch, bar, summary)?;
+                batch.clear();
+                batch_bytes = 0;
+            }
+        }
+        self.write_batch(&batch, bar, summary)
+    }
+
+    /// Reads a batch of files on every core, then adds their articles in order.
+    fn write_batch(
+        &mut self,
+        batch: &[ArticleFile],
+        bar: &ProgressBar,
+        summary: &mut Summary,
+    ) -> anyhow::Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let parsed: Vec<Result<Article, Unusable>> = batch.par_iter().map(read_article).collect();
+        let fields = self.fields;
+        for (file, article) in batch.iter().zip(parsed) {
+            bar.inc(file.size);
+            summary.bytes += file.size;
+            self.since_commit += file.size;
+            // Only changed files get a delete: a delete costs memory until the next commit
+            // (tantivy keeps a scoring weight for each), so a first build of 300,000 files
+            // issuing one per file grew by hundreds of MB.
+            let committed = self
+                .manifest
+                .holds(&file.key)
+                .with_context(|| format!("looking {} up in the index", file.key))?;
+            match article {
+                Ok(article) => {
+                    let article_id = self.next_article;
+                    let writer = self.writer()?;
+                    summary.passages +=
+                        add_article(writer, fields, article_id, file, &article, committed)?;
+                    self.next_article += 1;
+                    summary.indexed += 1;
+                }
+                Err(unusable) => {
+                    // An article that is now empty or binary is gone: its old passages go too.
+                    // One that could not be read keeps them until it can be.
+                    if unusable.content_gone && committed {
+                        let term = Term::from_field_text(fields.path, &file.key);
+                        self.writer()?.delete_term(term);
+                    }
+                    summary.skipped.push(Skipped {
+                        path: corpus::display_path(&file.path),
+                        reason: unusable.reason,
+                    });
+                }
+            }
+        }
+        if self.since_commit >= COMMIT_EVERY_BYTES
+            && let Some(writer) = self.writer.as_mut()
+        {
+            self.manifest.check()?;
+            writer.commit().context("committing the index")?;
+            self.since_commit = 0;
+        }
+        Ok(())
+    }
+}
+
+/// Progress as bytes indexed, with no total: the walk is paced by indexing (it hands over a
+/// few folders at a time), so the corpus's size is only known at the end.
+fn progress_bar(enabled: bool) -> ProgressBar {
+    if !enabled {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} indexing: {bytes} read ({bytes_per_sec}), {elapsed}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Why a file yields no article.
+struct Unusable {
+    reason: String,
+    /// The file was read and holds no article (empty or binary), rather than failing to read.
+    content_gone: bool,
+}
+
+/// Reads, decodes and parses one file.
+fn read_article(file: &ArticleFile) -> Result<Article, Unusable> {
+    let bytes = fs::read(&file.path).map_err(|err| Unusable {
+        reason: format!("cannot read: {err}"),
+        content_gone: false,
+    })?;
+    let gone = |reason: String| Unusable {
+        reason,
+        content_gone: true,
+    };
+    let text = corpus::decode(bytes).map_err(|err| gone(err.to_string()))?;
+    if text.trim().is_empty() {
+        return Err(gone("empty file".into()));
+    }
+    Ok(article::parse(&text))
+}
+
+/// Adds one document per passage, after deleting the article's committed passages when
+/// `replace`; returns how many. Delete-then-add against the last commit, which the manifest
+/// reflects exactly, so a re-run after a crash never duplicates. Passages go to the writer
+/// one by one: a batch per article kept ten thousand articles queued in tantivy's pipeline,
+/// and 150 MB more memory.
+fn add_article(
+    writer: &IndexWriter,
+    fields: &Fields,
+    article_id: u64,
+    file: &ArticleFile,
+    article: &Article,
+    replace: bool,
+) -> anyhow::Result<usize> {
+    if replace {
+        writer.delete_term(Term::from_field_text(fields.path, &file.key));
+    }
+    for (i, paragraph) in article.paragraphs.iter().enumerate() {
+        let mut document = doc!(
+            fields.path => file.key.as_str(),
+            fields.body => paragraph.as_str(),
+            fields.paragraph => schema::paragraph_value(i as u64 + 1),
+            fields.article => article_id,
+        );
+        if i == 0 {
+            document.add_text(fields.title, &article.title);
+            document.add_text(fields.title_words, &article.title);
+            document.add_text(fields.dateline, &article.dateline);
+            document.add_text(fields.stored_title, &article.title);
+            document.add_text(fields.stored_dateline, &article.dateline);
+            document.add_u64(fields.size, file.size);
+            document.add_u64(fields.modified, file.modified_ns);
+        }
+        writer.add_document(document)?;
+    }
+    Ok(article.paragraphs.len())
+}

@@ -1,0 +1,89 @@
+//! The marker file, `newsdex.json`: what says a folder holds a newsdex index, in which format,
+//! and for which corpus folder.
+//!
+//! Written before anything else goes into a new index folder, and renamed into place, so a
+//! folder that is not ours is never touched and a run killed while writing it leaves at most
+//! the temporary name behind. Knows nothing of tantivy.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+
+use super::{OpenError, shown};
+
+/// The marker file that says a folder holds a newsdex index.
+pub const MARKER: &str = "newsdex.json";
+
+/// Bumped whenever the schema or analysis changes in a way old indexes cannot serve.
+pub const FORMAT_VERSION: u32 = 7;
+
+/// What the marker records.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct Marker {
+    pub format: u32,
+    /// The corpus folder last indexed into this index, absolute; article keys are relative to it.
+    pub corpus: Option<PathBuf>,
+}
+
+/// The folder's marker, or `None` when it has none.
+pub(super) fn read(dir: &Path) -> Result<Option<Marker>, OpenError> {
+    let path = dir.join(MARKER);
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => {
+            return Err(OpenError::Damaged {
+                dir: shown(dir),
+                cause: format!("cannot read {MARKER}: {err}"),
+            });
+        }
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|err| OpenError::Damaged {
+            dir: shown(dir),
+            cause: format!("{MARKER} is not valid: {err}"),
+        })
+}
+
+/// The name the marker is written under before it is renamed into place.
+fn temporary_name() -> String {
+    format!("{MARKER}.tmp")
+}
+
+pub(super) fn write(dir: &Path, marker: &Marker) -> anyhow::Result<()> {
+    let temporary = dir.join(temporary_name());
+    let text = serde_json::to_string_pretty(marker)?;
+    fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
+    fs::rename(&temporary, dir.join(MARKER))
+        .with_context(|| format!("writing {}", dir.join(MARKER).display()))?;
+    Ok(())
+}
+
+/// Whether `dir` is ours to hold an index: missing, empty, holding only dotfiles, a README
+/// or the temporary marker of a run killed while writing it, or already marked as newsdex's.
+pub(super) fn check_unmarked_folder(dir: &Path) -> anyhow::Result<()> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(err).with_context(|| format!("reading {}", dir.display())),
+    };
+    for entry in entries {
+        let name = entry?.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.')
+            || name.to_ascii_lowercase().starts_with("readme")
+            || name == temporary_name()
+        {
+            continue;
+        }
+        bail!(
+            "{} is not empty and holds no newsdex index; refusing to write there (choose an empty or new folder)",
+            dir.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! The fast columns a search reads for a passage without touching the doc store: its
+//! article's key (path), its paragraph number, its article id, and its file's size and time.
+//!
+//! Owns opening each segment's columns once, on first use, and reading one value of them. It
+//! does not decide what the values mean for ranking or hits.
+
+use std::net::Ipv6Addr;
+use std::sync::OnceLock;
+
+use tantivy::columnar::{Column, ColumnIndex, StrColumn};
+use tantivy::fastfield::FastFieldReaders;
+use tantivy::{DocAddress, Searcher};
+
+use crate::schema;
+
+/// Per segment, the fast columns ranking and hits read, each opened on first use: opening a
+/// column decodes its block index, which cost more than the search itself (2,000 page faults
+/// for a rare word on the 1 GB index) when it was done for every hit.
+pub(super) struct Columns {
+    searcher: Searcher,
+    per_segment: Vec<SegmentColumns>,
+}
+
+/// The fast columns of one segment that ranking and hits read, each opened on first use.
+#[derive(Default)]
+struct SegmentColumns {
+    article: OnceLock<Column<u64>>,
+    paragraph: OnceLock<Column<Ipv6Addr>>,
+    path: OnceLock<Option<StrColumn>>,
+    size: OnceLock<Column<u64>>,
+    modified: OnceLock<Column<u64>>,
+}
+
+impl Columns {
+    pub fn new(searcher: &Searcher) -> Columns {
+        Columns {
+            searcher: searcher.clone(),
+            per_segment: searcher
+                .segment_readers()
+                .iter()
+                .map(|_| SegmentColumns::default())
+                .collect(),
+        }
+    }
+
+    /// A segment's fast column `name`, opened with `open` the first time it is needed.
+    fn column<'a, C>(
+        &'a self,
+        segment_ord: u32,
+        name: &str,
+        cell: impl Fn(&SegmentColumns) -> &OnceLock<C>,
+        open: fn(&FastFieldReaders, &str) -> tantivy::Result<C>,
+    ) -> tantivy::Result<&'a C> {
+        let cell = cell(&self.per_segment[segment_ord as usize]);
+        if let Some(column) = cell.get() {
+            return Ok(column);
+        }
+        let column = open(
+            self.searcher.segment_reader(segment_ord).fast_fields(),
+            name,
+        )?;
+        Ok(cell.get_or_init(|| column))
+    }
+
+    fn u64_column<'a>(
+        &'a self,
+        segment_ord: u32,
+        name: &str,
+        cell: impl Fn(&SegmentColumns) -> &OnceLock<Column<u64>>,
+    ) -> tantivy::Result<&'a Column<u64>> {
+        self.column(segment_ord, name, cell, FastFieldReaders::u64)
+    }
+
+    /// A segment's paragraph column (see `schema::Fields::paragraph`).
+    pub fn paragraphs(&self, segment_ord: u32) -> tantivy::Result<&Column<Ipv6Addr>> {
+        self.column(
+            segment_ord,
+            "paragraph",
+            |columns| &columns.paragraph,
+            FastFieldReaders::ip_addr,
+        )
+    }
+
+    /// The 1-based paragraph number of a passage.
+    pub fn paragraph(&self, address: DocAddress) -> tantivy::Result<u64> {
+        let column = self.paragraphs(address.segment_ord)?;
+        let number = column.first(address.doc_id).map(schema::paragraph_number);
+        Ok(number.unwrap_or(1).max(1))
+    }
+
+    /// Each segment's article-id column.
+    pub fn article_ids(&self) -> tantivy::Result<Vec<Column<u64>>> {
+        (0..self.per_segment.len() as u32)
+            .map(|segment_ord| {
+                self.u64_column(segment_ord, "article", |columns| &columns.article)
+                    .cloned()
+            })
+            .collect()
+    }
+
+    /// The article key (path relative to the corpus folder) of a passage; empty in a segment
+    /// without paths.
+    pub fn key(&self, address: DocAddress) -> tantivy::Result<String> {
+        let mut key = String::new();
+        let paths = self
+            .column(
+                address.segment_ord,
+                "path",
+                |columns| &columns.path,
+                FastFieldReaders::str,
+            )?
+            .as_ref();
+        if let Some(paths) = paths
+            && let Some(ord) = paths.ords().first(address.doc_id)
+        {
+            paths.ord_to_str(ord, &mut key)?;
+        }
+        Ok(key)
+    }
+
+    /// The size and modification time of the file indexed, recorded on its article's first
+    /// passage (`None` for any other passage).
+    pub fn file_identity(&self, first: DocAddress) -> tantivy::Result<Option<(u64, u64)>> {
+        let size = self.u64_column(first.segment_ord, "size", |columns| &columns.size)?;
+        let modified =
+            self.u64_column(first.segment_ord, "modified", |columns| &columns.modified)?;
+        Ok(size.first(first.doc_id).zip(modified.first(first.doc_id)))
+    }
+
+    /// Passages and articles in the index, deleted ones included (as BM25's statistics count
+    /// them). Only an article's first passage has a `size` value.
+    pub fn passage_and_article_counts(&self) -> tantivy::Result<(u64, u64)> {
+        let (mut passages, mut articles) = (0, 0);
+        for (segment_ord, reader) in self.searcher.segment_readers().iter().enumerate() {
+            let max_doc = u64::from(reader.max_doc());
+            passages += max_doc;
+            // The column the hits' file checks read too, opened once.
+            let sizes = self.u64_column(segment_ord as u32, "size", |columns| &columns.size)?;
+            articles += match &sizes.index {
+                ColumnIndex::Empty { .. } => 0,
+                ColumnIndex::Optional(index) => u64::from(index.num_non_nulls()),
+                ColumnIndex::Full | ColumnIndex::Multivalued(_) => max_doc,
+            };
+        }
+        Ok((passages, articles))
+    }
+}

@@ -1,0 +1,239 @@
+//! Searching: a query string → ranked passages (or articles) with highlights.
+//!
+//! The pipeline, one module a stage: [`plan`](self) turns the parsed query into the first
+//! pass's tantivy query (fields, boosts, the spellings and prefix expansions the index's
+//! `vocabulary` holds) and says what to highlight; [`ranking`] takes the first pass's best
+//! candidates, reranks them with its signals and groups passages into articles when asked;
+//! `passages` reads the winners' text back (from their article files, or the doc store) and
+//! `highlight` marks the words that matched. `segments` runs per-segment work (side by side
+//! for frequent words) and `columns` reads the fast columns. Opening the index is
+//! [`crate::open`]'s; printing is [`crate::output`]'s.
+
+mod columns;
+mod highlight;
+mod passages;
+mod plan;
+pub mod ranking;
+mod segments;
+mod vocabulary;
+
+use std::path::Path;
+
+use tantivy::DocAddress;
+
+use crate::analysis::Analyzer;
+use crate::open::{self, OpenError, OpenIndex};
+use crate::query::Syntax;
+use columns::Columns;
+use highlight::Pattern;
+use passages::Passages;
+use plan::Plan;
+pub use ranking::{Signal, Signals};
+use segments::Segments;
+
+/// What to search for and how much to return.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub query: &'a str,
+    pub syntax: Syntax,
+    pub limit: usize,
+    /// One row per article (its best passage) instead of one per passage.
+    pub articles: bool,
+    /// The rerank's signals to use (all by default; fewer to measure what one is worth).
+    pub signals: Signals,
+}
+
+impl<'a> Request<'a> {
+    /// The ten best passages for `query` in the full syntax, ranked with every signal.
+    pub fn new(query: &'a str) -> Request<'a> {
+        Request {
+            query,
+            syntax: Syntax::Full,
+            limit: 10,
+            articles: false,
+            signals: Signals::ALL,
+        }
+    }
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub score: f32,
+    /// The article's path, relative to the current folder when the corpus is below it.
+    pub path: String,
+    /// 1-based paragraph number within the article body.
+    pub paragraph: u64,
+    pub title: String,
+    pub dateline: String,
+    /// The passage as indexed, whole.
+    pub text: String,
+    /// Byte ranges of `text` to highlight, sorted, end exclusive.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// Why a search could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("the query has nothing to search for")]
+    EmptyQuery,
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error("search failed: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+/// The opened index as the stages of a search read it.
+struct IndexView {
+    open: OpenIndex,
+    segments: Segments,
+    columns: Columns,
+}
+
+/// An opened index, ready to answer queries.
+pub struct Engine {
+    index: IndexView,
+    analyzer: Analyzer,
+    /// The passages this search has read (the feedback's and the hits' overlap).
+    passages: Passages,
+}
+
+impl Engine {
+    /// Opens the index in `dir` read-only.
+    pub fn open(dir: &Path) -> Result<Engine, SearchError> {
+        let (open, searcher) = open::for_search(dir)?;
+        Ok(Engine {
+            index: IndexView {
+                open,
+                columns: Columns::new(&searcher),
+                segments: Segments::new(searcher),
+            },
+            analyzer: Analyzer::default(),
+            passages: Passages::default(),
+        })
+    }
+
+    /// Runs a query and returns its best passages (or articles), best first: plan, first
+    /// pass, rerank, group into articles, hits. When articles are asked for and the first
+    /// pass's passages hold fewer than the limit, the pass is widened.
+    pub fn search(&mut self, request: &Request) -> Result<Vec<Hit>, SearchError> {
+        self.passages.clear();
+        let plan = Plan::new(&self.index, &mut self.analyzer, request)?;
+        self.index.segments.choose_parallel(plan.query.as_ref());
+        let depth = ranking::first_pass_depth(&plan, request);
+        let ranked = ranking::widening(depth, request.limit, |depth| {
+            let index = &self.index;
+            let mut candidates = ranking::first_pass(index, plan.query.as_ref(), depth)?;
+            let (analyzer, passages) = (&mut self.analyzer, &mut self.passages);
+            ranking::rerank(index, analyzer, passages, &plan, request, &mut candidates)?;
+            let ranked = ranking::group(index, &candidates, request.articles, request.limit)?;
+            Ok((ranked, candidates.len()))
+        })?;
+        self.hits(&ranked, &plan.patterns)
+    }
+
+    /// The ranked passages as hits: text, article fields, highlights.
+    fn hits(
+        &mut self,
+        ranked: &[(f32, DocAddress)],
+        patterns: &[Pattern],
+    ) -> Result<Vec<Hit>, SearchError> {
+        let addresses: Vec<DocAddress> = ranked.iter().map(|&(_, address)| address).collect();
+        let texts = self.passages.texts(&self.index, &addresses)?;
+        let corpus = self.index.open.corpus.as_deref();
+        Ok(ranked
+            .iter()
+            .zip(texts)
+            .map(|(&(score, _), passage)| Hit {
+                score,
+                path: passages::display_path(corpus, &passage.key),
+                paragraph: passage.paragraph,
+                highlights: highlight::highlights(&mut self.analyzer, &passage.text, patterns),
+                title: passage.title,
+                dateline: passage.dateline,
+                text: passage.text,
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indexer;
+
+    /// The sample corpus indexed in two runs, half each, so the index has several segments;
+    /// and the names of the files the first run indexed.
+    fn index_built_in_two_runs() -> (tempfile::TempDir, std::path::PathBuf, Vec<String>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let corpus_dir = dir.path().join("corpus");
+        let index_dir = dir.path().join("index");
+        std::fs::create_dir(&corpus_dir).expect("corpus folder");
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let mut names: Vec<String> = std::fs::read_dir(&sample)
+            .expect("sample corpus")
+            .map(|entry| {
+                entry
+                    .expect("sample file")
+                    .file_name()
+                    .to_string_lossy()
+                    .into()
+            })
+            .collect();
+        names.sort();
+        let (first_run, second_run) = names.split_at(names.len() / 2);
+        for run in [first_run, second_run] {
+            for name in run {
+                std::fs::copy(sample.join(name), corpus_dir.join(name)).expect("copy an article");
+            }
+            indexer::index_corpus(&indexer::IndexConfig {
+                corpus: corpus_dir.clone(),
+                index_dir: index_dir.clone(),
+                extensions: vec!["txt".into()],
+                progress: false,
+                memory_budget: 50 * 1024 * 1024,
+            })
+            .expect("index the corpus");
+        }
+        (dir, index_dir, first_run.to_vec())
+    }
+
+    #[test]
+    fn a_parallel_search_finds_what_a_serial_one_finds() {
+        let (_dir, index_dir, first_run) = index_built_in_two_runs();
+        // Fresh engines, the parallel one first: its threads open every column themselves.
+        let mut parallel = Engine::open(&index_dir).expect("open the index");
+        parallel.index.segments.parallel_from = Some(0);
+        let mut serial = Engine::open(&index_dir).expect("open the index");
+        serial.index.segments.parallel_from = None;
+        let queries = [
+            "cease-fire",
+            "coffee prices harvest frost",
+            "subway workers strike over pay",
+            "\"drone strikes\"",
+            "title:storm power",
+        ];
+        // Whether hits came from the first run's segments, and from the second's.
+        let mut runs_with_hits = [false, false];
+        for query in queries {
+            for articles in [false, true] {
+                let request = Request {
+                    limit: 5,
+                    articles,
+                    ..Request::new(query)
+                };
+                let in_parallel = parallel.search(&request).expect("search");
+                let in_series = serial.search(&request).expect("search");
+                assert!(!in_series.is_empty(), "{query}: no hits");
+                assert_eq!(in_parallel, in_series, "{query}");
+                for hit in &in_parallel {
+                    let second = !first_run
+                        .iter()
+                        .any(|name| hit.path.ends_with(name.as_str()));
+                    runs_with_hits[usize::from(second)] = true;
+                }
+            }
+        }
+        assert_eq!(runs_with_hits, [true, true]);
+    }
+}

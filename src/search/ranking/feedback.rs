@@ -1,0 +1,91 @@
+//! Pseudo-relevance feedback (RM3): the terms that weigh most in the best candidates, added
+//! to the query with a share of its weight.
+//!
+//! A result's weight is the softmax of its score, so the clear leaders speak and a long tail
+//! of weak matches does not; a term's weight within a result is its share of the result's
+//! words. Stop words and numbers are never feedback terms. The original query keeps
+//! `ORIGINAL_WEIGHT` of the weight and stays required, so feedback only reorders candidates.
+
+use std::collections::HashMap;
+
+use tantivy::DocAddress;
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Term};
+
+use crate::analysis::{Analyzer, is_stop_word};
+use crate::schema::Fields;
+use crate::search::IndexView;
+use crate::search::passages::Passages;
+use crate::search::plan::{TITLE_BOOST, boosted};
+
+/// Feedback is used for keyword queries of at least this many words (after stop words):
+/// shorter ones say exactly what they want.
+pub(super) const MIN_WORDS: usize = 3;
+/// First-pass results that feed the expansion, terms added, and the original query's share
+/// of the weight (RM3's usual 10 results; 20 terms and 0.7 measured best, see the README).
+pub(super) const DOCS: usize = 10;
+const TERMS: usize = 20;
+const ORIGINAL_WEIGHT: f32 = 0.7;
+
+/// The `TERMS` heaviest terms of the passages `best` (scored, best first), with their
+/// weights.
+pub(super) fn terms(
+    index: &IndexView,
+    analyzer: &mut Analyzer,
+    passages: &mut Passages,
+    best: &[(f32, DocAddress)],
+) -> tantivy::Result<Vec<(String, f32)>> {
+    let top = best
+        .iter()
+        .map(|(score, _)| *score)
+        .fold(f32::MIN, f32::max);
+    let softmax_total: f32 = best.iter().map(|(score, _)| (score - top).exp()).sum();
+    let addresses: Vec<DocAddress> = best.iter().map(|&(_, address)| address).collect();
+    let texts = passages.texts(index, &addresses)?;
+    let mut weights: HashMap<String, f32> = HashMap::new();
+    for (&(score, _), passage) in best.iter().zip(&texts) {
+        // An article's first passage carries its title.
+        let mut words = Vec::new();
+        if passage.paragraph == 1 {
+            words.extend(analyzer.words(&passage.title));
+        }
+        words.extend(analyzer.words(&passage.text));
+        let result_weight = (score - top).exp() / softmax_total;
+        let share = result_weight / words.len().max(1) as f32;
+        for word in words {
+            if !is_stop_word(&word.word) && !word.word.chars().all(|c| c.is_ascii_digit()) {
+                *weights.entry(word.term).or_default() += share;
+            }
+        }
+    }
+    let mut terms: Vec<(String, f32)> = weights.into_iter().collect();
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms.truncate(TERMS);
+    Ok(terms)
+}
+
+/// The feedback terms as queries whose scores are added to the original's: the original
+/// keeps `ORIGINAL_WEIGHT` of the weight, each of its words counting 1, and the feedback
+/// terms share the rest in proportion to their weights.
+pub(super) fn queries(
+    fields: &Fields,
+    expansion: &[(String, f32)],
+    query_words: usize,
+) -> Vec<Box<dyn Query>> {
+    let total: f32 = expansion.iter().map(|(_, weight)| weight).sum();
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    let scale = query_words as f32 * (1.0 - ORIGINAL_WEIGHT) / ORIGINAL_WEIGHT / total;
+    let mut queries = Vec::new();
+    for (term, weight) in expansion {
+        for (field, boost) in [(fields.body, 1.0), (fields.title, TITLE_BOOST)] {
+            let query = TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
+            );
+            queries.push(boosted(Box::new(query), boost * weight * scale));
+        }
+    }
+    queries
+}
