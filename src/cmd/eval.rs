@@ -13,7 +13,7 @@ use newsdex::eval::{RUN_DEPTH, Ranking, evaluate, read_qrels, read_queries, trec
 use newsdex::indexer::{IndexConfig, index_corpus};
 use newsdex::open;
 use newsdex::query::Syntax;
-use newsdex::search::{Engine, Request, SearchError};
+use newsdex::search::{Engine, Request, SearchError, Signal, Signals};
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
@@ -25,7 +25,8 @@ articles (`newsdex search --plain --articles`, 1000 deep), and prints trec_eval'
 
 Examples:
   newsdex eval ../shared/corpora/collections/cran
-  newsdex eval cran --run cran.trec --json")]
+  newsdex eval cran --run cran.trec --json
+  newsdex eval cran --without feedback      what feedback is worth on cran")]
 pub struct EvalArgs {
     /// Collection folder: corpus/, queries.tsv, qrels.txt.
     pub collection: PathBuf,
@@ -38,6 +39,10 @@ pub struct EvalArgs {
     /// Print the metrics as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Rank without this rerank signal (repeatable), to measure what it is worth:
+    /// bm25f, proximity, exact-title, feedback.
+    #[arg(long, value_name = "SIGNAL")]
+    pub without: Vec<Signal>,
 }
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
@@ -66,6 +71,10 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     })?;
     super::index::report(&summary);
 
+    let signals = args
+        .without
+        .iter()
+        .fold(Signals::ALL, |signals, &signal| signals.without(signal));
     let mut engine = Engine::open(&index_dir).map_err(anyhow::Error::new)?;
     let mut runs: HashMap<String, Ranking> = HashMap::new();
     for (qid, text) in &queries {
@@ -73,6 +82,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             syntax: Syntax::Plain,
             limit: RUN_DEPTH,
             articles: true,
+            signals,
             ..Request::new(text)
         };
         let hits = match engine.search(&request) {

@@ -236,4 +236,31 @@ mod tests {
         }
         assert_eq!(runs_with_hits, [true, true]);
     }
+
+    #[test]
+    fn each_signal_can_be_switched_off_and_moves_the_scores() {
+        let (_dir, index_dir, _) = index_built_in_two_runs();
+        let mut engine = Engine::open(&index_dir).expect("open the index");
+        let query = "frost coffee harvest arabica futures";
+        let scores = |engine: &mut Engine, signals: Signals| -> Vec<(String, u64, f32)> {
+            let request = Request {
+                signals,
+                ..Request::new(query)
+            };
+            let hits = engine.search(&request).expect("search");
+            hits.into_iter()
+                .map(|hit| (hit.path, hit.paragraph, hit.score))
+                .collect()
+        };
+        let all = scores(&mut engine, Signals::ALL);
+        assert!(
+            all[0]
+                .0
+                .ends_with("frost-threatens-brazils-coffee-harvest-as-prices-climb.txt")
+        );
+        for signal in Signal::ALL {
+            let without = scores(&mut engine, Signals::ALL.without(signal));
+            assert_ne!(without, all, "switching {signal} off changes nothing");
+        }
+    }
 }
