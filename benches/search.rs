@@ -48,7 +48,7 @@ fn fixture() -> Fixture {
     let summary = index_corpus(&IndexConfig {
         corpus: corpus.clone(),
         index_dir: index.clone(),
-        extensions: vec!["txt".to_string()],
+        extensions: None,
         progress: false,
         memory_budget: 64 * 1024 * 1024,
     })
@@ -137,7 +137,11 @@ fn benches(c: &mut Criterion) {
                 name.to_string()
             };
             group.bench_function(id, |b| {
-                b.iter(|| engine.search(black_box(&request)).map(|hits| hits.len()))
+                b.iter(|| {
+                    engine
+                        .search(black_box(&request))
+                        .map(|results| results.hits.len())
+                })
             });
         }
     }

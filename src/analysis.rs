@@ -20,6 +20,8 @@
 //! index time and never splits an ordinary word whose halves do not occur as words.
 
 use rustc_hash::FxHashMap;
+
+use crate::article::Article;
 use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
@@ -192,6 +194,31 @@ impl Analyzer {
             None => word.to_string(),
         }
     }
+}
+
+/// The distinct words of an article (title, dateline, paragraphs) as the lexicon keeps them:
+/// lower-cased and folded by the unstemmed chain, and holding a letter.
+pub fn distinct_words(article: &Article) -> Vec<String> {
+    thread_local! {
+        static WORDS: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(word_analyzer());
+    }
+    WORDS.with_borrow_mut(|chain| {
+        let mut words: Vec<String> = Vec::new();
+        let texts = [&article.title, &article.dateline]
+            .into_iter()
+            .chain(&article.paragraphs);
+        for text in texts {
+            let mut stream = chain.token_stream(text);
+            while let Some(token) = stream.next() {
+                if token.text.chars().any(char::is_alphabetic) {
+                    words.push(token.text.clone());
+                }
+            }
+        }
+        words.sort_unstable();
+        words.dedup();
+        words
+    })
 }
 
 /// English function words: left out of long queries, and never taken as half of a compound

@@ -5,6 +5,7 @@
 //! and decoding (BOM, UTF-8, Windows-1252 fallback, binary detection). It does not parse
 //! articles (see `article`).
 
+use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::fs;
@@ -14,7 +15,7 @@ use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 
-/// Extensions read by default; `--ext` adds more.
+/// Extensions read by default; `--ext` adds more, and an index remembers its own.
 pub const DEFAULT_EXTENSIONS: [&str; 1] = ["txt"];
 
 /// Files larger than this are skipped: no news article is this big, and reading one would hold
@@ -52,6 +53,9 @@ pub struct Walk {
     /// Keys of folders that could not be listed, or not wholly: the files below them are not
     /// known to be gone.
     pub unlisted_folders: Vec<String>,
+    /// Files passed over for their extension: how many of each (lower-cased; `""` for none),
+    /// to tell a user who forgot `--ext` what the folder holds.
+    pub other_extensions: BTreeMap<String, usize>,
     /// New and changed files of the folders listed but not yet handed on, in walk order.
     files: Vec<ArticleFile>,
 }
@@ -63,6 +67,9 @@ impl Walk {
         self.unchanged += later.unchanged;
         self.skipped.append(&mut later.skipped);
         self.unlisted_folders.append(&mut later.unlisted_folders);
+        for (extension, count) in later.other_extensions {
+            *self.other_extensions.entry(extension).or_default() += count;
+        }
         self
     }
 
@@ -227,6 +234,8 @@ impl Walker<'_> {
             return walk;
         }
         if !is_article {
+            let mut walk = walk;
+            *walk.other_extensions.entry(extension(name)).or_default() += 1;
             return walk;
         }
         if !file_type.is_file() {
@@ -263,6 +272,15 @@ impl Walker<'_> {
 
 fn is_hidden(name: &OsStr) -> bool {
     name.as_encoded_bytes().first() == Some(&b'.')
+}
+
+/// A file name's extension, lower-cased (`""` for none).
+fn extension(name: &OsStr) -> String {
+    let name = name.as_encoded_bytes();
+    match name.iter().rposition(|&byte| byte == b'.') {
+        Some(dot) if dot > 0 => String::from_utf8_lossy(&name[dot + 1..]).to_lowercase(),
+        _ => String::new(),
+    }
 }
 
 /// Whether a file name ends in one of the extensions (any case). Works on the name's bytes:
@@ -363,6 +381,36 @@ pub fn key_path(root: &Path, key: &str) -> Option<PathBuf> {
         return None;
     }
     Some(root.join(OsStr::from_bytes(&bytes)))
+}
+
+/// The key of the file at `path` (absolute, or relative to the current folder) if it lies
+/// below `root`, the corpus folder: `child_key`'s form of its path below `root`. The path is
+/// read as written (`.` and `..` resolved by name, links not followed), so a file that has
+/// since vanished still has its key.
+pub fn path_key(root: &Path, path: &Path) -> Option<String> {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(path)
+    };
+    let mut parts: Vec<&OsStr> = Vec::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::Normal(part) => parts.push(part),
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            _ => {}
+        }
+    }
+    let mut below = Path::new("/").to_path_buf();
+    below.extend(&parts);
+    let relative = below.strip_prefix(root).ok()?;
+    let mut key = String::new();
+    for part in relative.components() {
+        key = child_key(&key, part.as_os_str());
+    }
+    (!key.is_empty()).then_some(key)
 }
 
 /// The text of the file at `path` if it is still the one indexed (a regular file of that

@@ -3,7 +3,7 @@
 //! The pipeline, one module a stage: [`corpus`] finds and decodes article files, [`article`]
 //! parses them into title, dateline and paragraphs, [`analysis`] turns text into terms,
 //! [`schema`] defines the passage documents, [`open`] opens (or creates) an index folder,
-//! [`indexer`] keeps the index in step with the folder, [`query`] parses queries and
+//! [`indexer`] keeps the index in step with the folder (and the [`lexicon`] of its words), [`query`] parses queries and
 //! [`search`] answers them, [`output`] prints hits, and [`eval`] scores rankings against
 //! relevance judgments.
 
@@ -12,6 +12,7 @@ pub mod article;
 pub mod corpus;
 pub mod eval;
 pub mod indexer;
+pub mod lexicon;
 pub mod open;
 pub mod output;
 pub mod query;

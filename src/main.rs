@@ -4,7 +4,7 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use cmd::ColorChoice;
 
@@ -35,18 +35,31 @@ enum Command {
     Index(cmd::index::IndexArgs),
     /// Search the index and print the best passages.
     Search(cmd::search::SearchArgs),
+    /// Print one indexed article whole, its paragraphs numbered as search numbers them.
+    Show(cmd::show::ShowArgs),
     /// Measure ranking quality on a test collection with relevance judgments.
     Eval(cmd::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
     return_large_blocks_to_the_system();
-    let cli = Cli::parse();
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(search) = Cli::command().find_subcommand("search") {
+        match cmd::search::words_with_dashes(args, search) {
+            Ok(rewritten) => args = rewritten,
+            Err(message) => {
+                eprintln!("newsdex: {message}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let cli = Cli::parse_from(args);
     let colour = cli.color.enabled();
     cmd::install_panic_hook();
     let result = cmd::catch_panic(|| match &cli.command {
         Command::Index(args) => cmd::index::run(args),
         Command::Search(args) => cmd::search::run(args, colour),
+        Command::Show(args) => cmd::show::run(args, colour),
         Command::Eval(args) => cmd::eval::run(args),
     });
     match result {

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::search::Hit;
+use crate::search::{ArticleView, FileState, Hit};
 
 /// Longest passage excerpt shown to a person, in bytes; longer passages are windowed.
 const WINDOW_BYTES: usize = 320;
@@ -27,25 +27,136 @@ pub struct JsonHit<'a> {
     pub text: &'a str,
     /// `[start, end)` UTF-8 byte offsets into `text`.
     pub highlights: Vec<[usize; 2]>,
+    /// `[start, end)` UTF-8 byte offsets into `title`.
+    pub title_highlights: Vec<[usize; 2]>,
+    /// `unchanged`, or `changed` / `missing` when the article file changed or vanished since
+    /// indexing (the text is then the text indexed).
+    pub file: &'static str,
 }
 
-/// Prints hits as JSON Lines, one object per hit.
-pub fn print_json(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
-    for (i, hit) in hits.iter().enumerate() {
-        let line = JsonHit {
-            rank: i + 1,
+impl<'a> JsonHit<'a> {
+    /// The JSON form of `hit`, ranked `rank` (1-based).
+    pub fn new(rank: usize, hit: &'a Hit) -> JsonHit<'a> {
+        JsonHit {
+            rank,
             score: hit.score,
             path: &hit.path,
             paragraph: hit.paragraph,
             title: &hit.title,
             dateline: &hit.dateline,
             text: &hit.text,
-            highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
-        };
-        serde_json::to_writer(&mut *out, &line)?;
+            highlights: pairs(&hit.highlights),
+            title_highlights: pairs(&hit.title_highlights),
+            file: hit.file.name(),
+        }
+    }
+}
+
+/// Prints hits as JSON Lines, one object per hit; the first is ranked `first_rank`.
+pub fn print_json(out: &mut impl Write, hits: &[Hit], first_rank: usize) -> io::Result<()> {
+    for (i, hit) in hits.iter().enumerate() {
+        serde_json::to_writer(&mut *out, &JsonHit::new(first_rank + i, hit))?;
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// `newsdex show --json`: one article, the public contract for scripts (and the server).
+#[derive(Debug, Serialize)]
+pub struct JsonArticle<'a> {
+    pub path: &'a str,
+    pub title: &'a str,
+    pub dateline: &'a str,
+    pub title_highlights: Vec<[usize; 2]>,
+    pub file: &'static str,
+    pub paragraphs: Vec<JsonParagraph<'a>>,
+}
+
+/// One paragraph of a [`JsonArticle`].
+#[derive(Debug, Serialize)]
+pub struct JsonParagraph<'a> {
+    pub number: u64,
+    pub text: &'a str,
+    pub highlights: Vec<[usize; 2]>,
+}
+
+impl<'a> JsonArticle<'a> {
+    pub fn new(article: &'a ArticleView) -> JsonArticle<'a> {
+        JsonArticle {
+            path: &article.path,
+            title: &article.title,
+            dateline: &article.dateline,
+            title_highlights: pairs(&article.title_highlights),
+            file: article.file.name(),
+            paragraphs: article
+                .paragraphs
+                .iter()
+                .map(|paragraph| JsonParagraph {
+                    number: paragraph.number,
+                    text: &paragraph.text,
+                    highlights: pairs(&paragraph.highlights),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Byte ranges as JSON pairs.
+fn pairs(ranges: &[(usize, usize)]) -> Vec<[usize; 2]> {
+    ranges.iter().map(|&(start, end)| [start, end]).collect()
+}
+
+/// Prints an article for a person: its path, dateline and title, then each paragraph whole,
+/// numbered as `search` numbers passages, the marked words highlighted.
+pub fn print_article(out: &mut impl Write, article: &ArticleView, colour: bool) -> io::Result<()> {
+    let style = if colour { &COLOUR } else { &PLAIN };
+    writeln!(
+        out,
+        "{}{}{}{}",
+        style.path,
+        sanitize(&article.path),
+        style.reset,
+        file_note(article.file)
+    )?;
+    let title = marked(
+        &article.title,
+        &article.title_highlights,
+        0,
+        article.title.len(),
+        style,
+        style.meta,
+    );
+    let meta = if article.dateline.is_empty() {
+        title
+    } else {
+        format!("{} · {title}", sanitize(&article.dateline))
+    };
+    writeln!(out, "{}{}{}", style.meta, meta, style.reset)?;
+    for paragraph in &article.paragraphs {
+        let text = marked(
+            &paragraph.text,
+            &paragraph.highlights,
+            0,
+            paragraph.text.len(),
+            style,
+            "",
+        );
+        writeln!(
+            out,
+            "\n{}¶{}{} {text}",
+            style.rank, paragraph.number, style.reset
+        )?;
+    }
+    Ok(())
+}
+
+/// What a hit or article says after its path when its file is no longer the one indexed.
+fn file_note(file: FileState) -> &'static str {
+    match file {
+        FileState::Unchanged => "",
+        FileState::Changed => " (file changed since indexing)",
+        FileState::Missing => " (file gone since indexing)",
+    }
 }
 
 /// Terminal styles, empty when colour is off.
@@ -54,6 +165,8 @@ struct Style {
     path: &'static str,
     meta: &'static str,
     mark: &'static str,
+    /// Ends a mark.
+    unmark: &'static str,
     reset: &'static str,
 }
 
@@ -62,6 +175,7 @@ const COLOUR: Style = Style {
     path: "\x1b[35m",
     meta: "\x1b[32m",
     mark: "\x1b[1;31m",
+    unmark: "\x1b[0m",
     reset: "\x1b[0m",
 };
 
@@ -71,39 +185,55 @@ const PLAIN: Style = Style {
     path: "",
     meta: "",
     mark: "[",
+    unmark: "]",
     reset: "",
 };
 
-/// Prints hits for a person:
+/// Prints hits for a person; the first is ranked `first_rank`:
 ///
 /// ```text
 /// 1. 12.30  corpus/turkey-unhappy-with-syria-talks.txt ¶9
 ///    ANKARA, Turkey (AP) · Turkey Unhappy With Syria Talks
 ///    …collapse of the [cease-fire] deal struck in Sochi…
 /// ```
-pub fn print_human(out: &mut impl Write, hits: &[Hit], colour: bool) -> io::Result<()> {
+///
+/// A hit whose article file changed or vanished since indexing says so after its path.
+pub fn print_human(
+    out: &mut impl Write,
+    hits: &[Hit],
+    first_rank: usize,
+    colour: bool,
+) -> io::Result<()> {
     let style = if colour { &COLOUR } else { &PLAIN };
-    let close = if colour { style.reset } else { "]" };
     for (i, hit) in hits.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
         writeln!(
             out,
-            "{}{}.{} {:.2}  {}{}{} ¶{}",
+            "{}{}.{} {:.2}  {}{}{} ¶{}{}",
             style.rank,
-            i + 1,
+            first_rank + i,
             style.reset,
             hit.score,
             style.path,
             sanitize(&hit.path),
             style.reset,
-            hit.paragraph
+            hit.paragraph,
+            file_note(hit.file)
         )?;
+        let title = marked(
+            &hit.title,
+            &hit.title_highlights,
+            0,
+            hit.title.len(),
+            style,
+            style.meta,
+        );
         let meta = if hit.dateline.is_empty() {
-            sanitize(&hit.title)
+            title
         } else {
-            format!("{} · {}", sanitize(&hit.dateline), sanitize(&hit.title))
+            format!("{} · {title}", sanitize(&hit.dateline))
         };
         writeln!(out, "   {}{}{}", style.meta, meta, style.reset)?;
         let (start, end) = window(&hit.text, &hit.highlights, WINDOW_BYTES);
@@ -111,24 +241,40 @@ pub fn print_human(out: &mut impl Write, hits: &[Hit], colour: bool) -> io::Resu
         if start > 0 {
             line.push('…');
         }
-        let mut at = start;
-        for &(from, to) in &hit.highlights {
-            if from < at || to > end {
-                continue;
-            }
-            line.push_str(&sanitize(&hit.text[at..from]));
-            line.push_str(style.mark);
-            line.push_str(&sanitize(&hit.text[from..to]));
-            line.push_str(close);
-            at = to;
-        }
-        line.push_str(&sanitize(&hit.text[at..end]));
+        line.push_str(&marked(&hit.text, &hit.highlights, start, end, style, ""));
         if end < hit.text.len() {
             line.push('…');
         }
         writeln!(out, "{line}")?;
     }
     Ok(())
+}
+
+/// `text[start..end]`, escaped, with the highlighted ranges inside it marked; after each mark
+/// the style `resume` is taken up again.
+fn marked(
+    text: &str,
+    highlights: &[(usize, usize)],
+    start: usize,
+    end: usize,
+    style: &Style,
+    resume: &str,
+) -> String {
+    let mut line = String::new();
+    let mut at = start;
+    for &(from, to) in highlights {
+        if from < at || to > end {
+            continue;
+        }
+        line.push_str(&sanitize(&text[at..from]));
+        line.push_str(style.mark);
+        line.push_str(&sanitize(&text[from..to]));
+        line.push_str(style.unmark);
+        line.push_str(resume);
+        at = to;
+    }
+    line.push_str(&sanitize(&text[at..end]));
+    line
 }
 
 /// The byte range of `text` to show when it is longer than `max_bytes`: the window with the
@@ -195,13 +341,21 @@ mod tests {
             dateline: "PARIS".into(),
             text: text.into(),
             highlights,
+            title_highlights: Vec::new(),
+            file: FileState::Unchanged,
         }
     }
 
     #[test]
     fn plain_output_brackets_highlights() {
         let mut out = Vec::new();
-        print_human(&mut out, &[hit("a cease-fire deal", vec![(2, 12)])], false).unwrap();
+        print_human(
+            &mut out,
+            &[hit("a cease-fire deal", vec![(2, 12)])],
+            1,
+            false,
+        )
+        .unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
@@ -214,7 +368,7 @@ mod tests {
         let text = format!("{} ceasefire {}", "word ".repeat(200), "tail ".repeat(200));
         let at = text.find("ceasefire").unwrap();
         let mut out = Vec::new();
-        print_human(&mut out, &[hit(&text, vec![(at, at + 9)])], false).unwrap();
+        print_human(&mut out, &[hit(&text, vec![(at, at + 9)])], 1, false).unwrap();
         let shown = String::from_utf8(out).unwrap();
         let passage = shown.lines().nth(2).unwrap();
         assert!(
@@ -232,7 +386,7 @@ mod tests {
     #[test]
     fn json_lines_parse_back() {
         let mut out = Vec::new();
-        print_json(&mut out, &[hit("São cease", vec![(5, 10)])]).unwrap();
+        print_json(&mut out, &[hit("São cease", vec![(5, 10)])], 1).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(value["rank"], 1);
         assert_eq!(value["highlights"][0][0], 5);

@@ -38,7 +38,7 @@ const BRUSH_FIRE: &str = "brush-fire-near-albany-prompts-outdoor-burning-ban.txt
 const COLOMBIA: &str = OPEN[0];
 
 /// One line of `--json` output; unknown or missing fields fail the parse.
-#[derive(Debug, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Hit {
     rank: usize,
@@ -49,10 +49,12 @@ struct Hit {
     dateline: String,
     text: String,
     highlights: Vec<[usize; 2]>,
+    title_highlights: Vec<[usize; 2]>,
+    file: String,
 }
 
 impl Hit {
-    fn file(&self) -> &str {
+    fn file_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }
 
@@ -189,7 +191,7 @@ fn parse_hits(out: &Output) -> Vec<Hit> {
 }
 
 fn files(hits: &[Hit]) -> BTreeSet<&str> {
-    hits.iter().map(Hit::file).collect()
+    hits.iter().map(Hit::file_name).collect()
 }
 
 /// Lower-cased words of a text, split like the analyzer does (on non-alphanumerics).
@@ -240,7 +242,7 @@ fn index_prints_one_summary_line_and_rerun_reports_everything_unchanged() {
     let err = stderr(&again);
     assert_eq!(err.lines().count(), 1, "{err:?}");
     assert!(
-        err.contains("0 new or changed") && err.contains("16 unchanged"),
+        err.starts_with("index up to date: 16 files unchanged; 0 skipped;"),
         "{err}"
     );
 }
@@ -385,19 +387,46 @@ fn a_file_changed_or_gone_since_indexing_shows_its_passages_as_indexed() {
         .replace("Cavusoglu", "Qavusoglu")
         .replace("ANKARA", "BERLIN");
     let longer = text.replace("Cavusoglu", "Zephyrquillan");
+    let marked = |hits: &[Hit], file: &str| -> Vec<Hit> {
+        hits.iter()
+            .map(|hit| Hit {
+                file: file.to_string(),
+                ..hit.clone()
+            })
+            .collect()
+    };
+    assert!(before.iter().all(|hit| hit.file == "unchanged"));
     for changed_text in [same_size, longer] {
         fs::write(&path, changed_text).unwrap();
         let (code, changed) = fixture.search_json(&["cavusoglu"]);
         assert_eq!(code, 0);
-        assert_eq!(changed, before);
+        assert_eq!(changed, marked(&before, "changed"));
         assert!(changed.iter().all(|hit| hit.text.contains("Cavusoglu")));
         assert!(changed.iter().all(|hit| hit.dateline.starts_with("ANKARA")));
+        let human = stdout(&fixture.search(&["cavusoglu", "--limit", "1"]));
+        assert!(
+            human
+                .lines()
+                .next()
+                .unwrap()
+                .ends_with("¶4 (file changed since indexing)"),
+            "{human}"
+        );
     }
 
     fs::remove_file(&path).unwrap();
     let (code, gone) = fixture.search_json(&["cavusoglu"]);
     assert_eq!(code, 0);
-    assert_eq!(gone, before);
+    assert_eq!(gone, marked(&before, "missing"));
+    let human = stdout(&fixture.search(&["cavusoglu", "--limit", "1"]));
+    assert!(
+        human
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("¶4 (file gone since indexing)"),
+        "{human}"
+    );
 }
 
 /// Segments in the index's `meta.json`.
@@ -587,9 +616,12 @@ fn json_lines_have_the_documented_shape() {
                 "title",
                 "dateline",
                 "text",
-                "highlights"
+                "highlights",
+                "title_highlights",
+                "file"
             ])
         );
+        assert_eq!(object["file"], "unchanged", "{line}");
         assert!(object["dateline"].is_string(), "{line}");
         assert!(
             object["rank"].is_u64() && object["paragraph"].is_u64(),
@@ -606,20 +638,24 @@ fn json_lines_have_the_documented_shape() {
         assert!(hit.score.is_finite() && hit.score > 0.0);
         assert!(hit.paragraph >= 1);
         assert!(!hit.title.is_empty() && !hit.text.is_empty());
-        let mut previous_end = 0;
-        for &[start, end] in &hit.highlights {
-            assert!(
-                start < end && end <= hit.text.len() && start >= previous_end,
-                "bad range [{start},{end}] in {hit:?}"
-            );
-            assert!(
-                hit.text.is_char_boundary(start) && hit.text.is_char_boundary(end),
-                "range [{start},{end}] splits a character in {:?}",
-                hit.text
-            );
-            previous_end = end;
+        for (text, ranges) in [
+            (&hit.text, &hit.highlights),
+            (&hit.title, &hit.title_highlights),
+        ] {
+            let mut previous_end = 0;
+            for &[start, end] in ranges {
+                assert!(
+                    start < end && end <= text.len() && start >= previous_end,
+                    "bad range [{start},{end}] in {hit:?}"
+                );
+                assert!(
+                    text.is_char_boundary(start) && text.is_char_boundary(end),
+                    "range [{start},{end}] splits a character in {text:?}"
+                );
+                previous_end = end;
+            }
         }
-        if hit.file() == COLOMBIA {
+        if hit.file_name() == COLOMBIA {
             saw_colombia = true;
             assert_eq!(hit.dateline, "", "colombia has no dateline");
         }
@@ -762,7 +798,10 @@ fn and_requires_both_words() {
         assert!(seen.contains("syria") && seen.contains("russia"), "{hit:?}");
     }
     // The body of ¶9 holds both.
-    assert!(hits.iter().any(|h| h.file() == TURKEY && h.paragraph == 9));
+    assert!(
+        hits.iter()
+            .any(|h| h.file_name() == TURKEY && h.paragraph == 9)
+    );
 }
 
 #[test]
@@ -860,7 +899,7 @@ fn accentless_words_find_accented_ones() {
     let (code, hits) = fixture.search_json(&["sao paulo"]);
     assert_eq!(code, 0);
     assert_eq!(
-        hits[0].file(),
+        hits[0].file_name(),
         "frost-threatens-brazils-coffee-harvest-as-prices-climb.txt"
     );
     let marked = hits[0].highlighted();
@@ -1122,4 +1161,350 @@ fn compounds_meet_in_a_corpus_that_never_hyphenates() {
     let (_, hits) = fixture.search_json(&["therapist"]);
     let marked: Vec<&str> = hits.iter().flat_map(|h| h.highlighted()).collect();
     assert_eq!(marked, ["therapist"], "{hits:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// what a first-time user trips over (each test named after the finding)
+
+#[test]
+fn a_query_that_matches_nothing_says_so_and_names_the_missing_words() {
+    let fixture = Fixture::indexed();
+    let out = fixture.search(&["thacher"]);
+    assert_eq!(exit_code(&out), 1);
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr(&out),
+        "newsdex: nothing matched `thacher` (not in the index: thacher)\n"
+    );
+}
+
+#[test]
+fn misspelt_words_are_named_even_when_their_stem_is_in_the_index() {
+    let fixture = Fixture::new();
+    fixture.index_articles(&[
+        (
+            "governess.txt",
+            "A Governess Remembers\n\nThe governess kept the budget for the household.",
+        ),
+        (
+            "budget.txt",
+            "Budget Talks\n\nThe government said the budget deficit would narrow.",
+        ),
+    ]);
+    // `goverment` stems to `gover`, as `governess` does; no article writes it.
+    let out = fixture.search(&["goverment", "budget", "defecit"]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("not in the index: goverment, defecit; the results are for the other words"),
+        "{}",
+        stderr(&out)
+    );
+    let out = fixture.search(&["government", "budget", "deficit"]);
+    assert!(
+        !stderr(&out).contains("not in the index"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_human_output_counts_all_matches_and_offset_pages_through_them() {
+    let fixture = Fixture::indexed();
+    let (_, all) = fixture.search_json(&["talks"]);
+    assert!(all.len() > 4, "{all:?}");
+    let first = fixture.search(&["talks", "--limit", "2"]);
+    assert_eq!(
+        stderr(&first),
+        format!(
+            "newsdex: 1-2 of {} passages (--offset 2 for more)\n",
+            all.len()
+        )
+    );
+    let out = fixture.search(&["--json", "talks", "--limit", "2", "--offset", "2"]);
+    let second = parse_hits(&out);
+    assert_eq!(exit_code(&out), 0);
+    assert_eq!(
+        second,
+        all[2..4].to_vec(),
+        "the second page is ranks 3 and 4"
+    );
+    let last = fixture.search(&[
+        "talks",
+        "--limit",
+        "2",
+        "--offset",
+        &(all.len() - 1).to_string(),
+    ]);
+    assert_eq!(
+        stderr(&last),
+        format!("newsdex: {n} of {n} passages\n", n = all.len())
+    );
+    let beyond = fixture.search(&["talks", "--offset", "1000"]);
+    assert_eq!(exit_code(&beyond), 1);
+    assert!(stderr(&beyond).contains(&format!("{} passages matched", all.len())));
+    let articles = fixture.search(&["talks", "--articles", "--limit", "1"]);
+    assert!(
+        stderr(&articles).contains(" articles (--offset 1 for more)"),
+        "{}",
+        stderr(&articles)
+    );
+}
+
+#[test]
+fn ext_adds_to_txt_and_a_later_run_without_it_keeps_the_extensions() {
+    let fixture = Fixture::new();
+    let wire = fixture.path("wire");
+    fs::create_dir(&wire).unwrap();
+    fs::write(
+        wire.join("a.txt"),
+        "Plain Text Story\n\nAbout a lighthouse keeper.",
+    )
+    .unwrap();
+    fs::write(
+        wire.join("b.story"),
+        "Story File\n\nAbout a lighthouse fire.",
+    )
+    .unwrap();
+    let out = fixture.run(&["index", "wire", "--index", "idx", "--ext", "story"]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("indexed 2 files"), "{}", stderr(&out));
+
+    let again = fixture.run(&["index", "wire", "--index", "idx"]);
+    assert_eq!(exit_code(&again), 0, "{}", stderr(&again));
+    let err = stderr(&again);
+    assert!(
+        err.contains("indexing *.story *.txt, as this index was built"),
+        "{err}"
+    );
+    assert!(err.contains("index up to date: 2 files unchanged"), "{err}");
+    let (_, hits) = fixture.search_json(&["lighthouse"]);
+    assert_eq!(hits.len(), 2);
+
+    let changed = fixture.run(&["index", "wire", "--index", "idx", "--ext", "md"]);
+    let err = stderr(&changed);
+    assert!(
+        err.contains("indexing *.md *.txt (this index had *.story *.txt)"),
+        "{err}"
+    );
+    assert!(err.contains("1 removed"), "{err}");
+}
+
+#[test]
+fn a_folder_without_matching_files_says_so_and_hints_ext() {
+    let fixture = Fixture::new();
+    let notes = fixture.path("notes");
+    fs::create_dir(&notes).unwrap();
+    for name in ["a.md", "b.md", "c.md", "d.html"] {
+        fs::write(notes.join(name), "A Title\n\nSome words.").unwrap();
+    }
+    let out = fixture.run(&["index", "notes", "--index", "idx"]);
+    assert_eq!(exit_code(&out), 1, "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "newsdex: no *.txt files in notes, which holds 3 *.md files, 1 *.html file; to index those: newsdex index notes --ext md\n"
+    );
+}
+
+#[test]
+fn a_prefix_ranks_the_words_everyone_writes_above_a_misspelling_and_marks_them() {
+    let fixture = Fixture::new();
+    let mut articles: Vec<(String, String)> = (0..6)
+        .map(|i| {
+            (
+                format!("talks{i}.txt"),
+                format!("Round {i} of Talks\n\nThe negotiations went on, the negotiators said."),
+            )
+        })
+        .collect();
+    articles.push((
+        "typo.txt".into(),
+        "A Short Note\n\nThe negotations stalled.".into(),
+    ));
+    articles.push((
+        "bank.txt".into(),
+        "Banking Note\n\nThe bankinng group met.".into(),
+    ));
+    let borrowed: Vec<(&str, &str)> = articles
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    fixture.index_articles(&borrowed);
+    let (code, hits) = fixture.search_json(&["negotia*"]);
+    assert_eq!(code, 0);
+    assert!(
+        hits.iter().all(|hit| hit.file_name() != "typo.txt"),
+        "negotations does not start with negotia: {hits:?}"
+    );
+    for hit in &hits {
+        let marked = hit.highlighted();
+        assert!(!marked.is_empty(), "nothing marked in {hit:?}");
+        assert!(
+            marked.iter().all(|w| w.starts_with("negotia")),
+            "{marked:?}"
+        );
+    }
+}
+
+#[test]
+fn limit_zero_is_an_error() {
+    let fixture = Fixture::indexed();
+    let out = fixture.search(&["syria", "--limit", "0"]);
+    assert_eq!(exit_code(&out), 2);
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("--limit"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_leading_dash_word_excludes_it_without_double_dash() {
+    let fixture = Fixture::indexed();
+    let (code, with_dash) = fixture.search_json(&["syria", "-russia"]);
+    assert_eq!(code, 0);
+    let (_, with_not) = fixture.search_json(&["syria NOT russia"]);
+    assert_eq!(with_dash, with_not);
+    let out = fixture.search(&["--json", "-russia", "syria", "-n", "1"]);
+    let first = parse_hits(&out);
+    assert_eq!((exit_code(&out), first.len()), (0, 1));
+    assert!(!words(&first[0].text).contains("russia"));
+}
+
+#[test]
+fn options_after_double_dash_are_an_error_not_query_words() {
+    let fixture = Fixture::indexed();
+    let out = fixture.search(&["--", "-russia", "soviet", "--limit", "1"]);
+    let err = assert_one_line_error(&out);
+    assert!(err.contains("`--limit` comes after `--`"), "{err}");
+    assert!(
+        err.contains("newsdex search soviet -russia --limit 5"),
+        "{err}"
+    );
+}
+
+#[test]
+fn stop_words_are_not_highlighted_unless_they_are_the_query() {
+    let fixture = Fixture::indexed();
+    let (_, hits) = fixture.search_json(&["cease-fire and truce"]);
+    assert!(!hits.is_empty());
+    for hit in &hits {
+        assert!(
+            hit.highlighted()
+                .iter()
+                .all(|w| !w.eq_ignore_ascii_case("and")),
+            "{hit:?}"
+        );
+    }
+    let (_, hits) = fixture.search_json(&["the"]);
+    assert!(hits.iter().any(|hit| !hit.highlights.is_empty()));
+}
+
+#[test]
+fn a_title_that_matches_is_highlighted() {
+    let fixture = Fixture::indexed();
+    let (_, hits) = fixture.search_json(&["glaciers"]);
+    let hit = &hits[0];
+    let marked: Vec<&str> = hit
+        .title_highlights
+        .iter()
+        .map(|&[start, end]| &hit.title[start..end])
+        .collect();
+    assert_eq!(marked, ["Glaciers"], "{hit:?}");
+    let human = stdout(&fixture.search(&["glaciers", "--limit", "1"]));
+    assert!(
+        human.contains("Swiss [Glaciers] Lost Record Share"),
+        "{human}"
+    );
+    let (_, body_only) = fixture.search_json(&["body:glaciers"]);
+    assert!(body_only.iter().all(|hit| hit.title_highlights.is_empty()));
+}
+
+#[test]
+fn a_query_of_thousands_of_words_is_cut_with_a_note() {
+    let fixture = Fixture::indexed();
+    let long: Vec<String> = (0..5000)
+        .map(|i| format!("word{i}"))
+        .chain(["syria".into()])
+        .collect();
+    let out = fixture.search(&[&long.join(" ")]);
+    assert_eq!(exit_code(&out), 1, "syria is word 5,001: left out");
+    assert!(
+        stderr(&out)
+            .starts_with("newsdex: the query has 5,001 words; searched for its first 100\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_summary_line_counts_in_the_singular_and_says_when_nothing_changed() {
+    let fixture = Fixture::new();
+    fixture.index_articles(&[("one.txt", "One Title\n\nOne paragraph.")]);
+    let again = fixture.run(&["index", "wire", "--index", "idx"]);
+    let err = stderr(&again);
+    assert!(
+        err.starts_with("index up to date: 1 file unchanged; 0 skipped; "),
+        "{err}"
+    );
+    assert!(!err.contains("MB"), "{err}");
+    fs::write(fixture.path("wire/two.txt"), "Two\n\nA paragraph.").unwrap();
+    let err = stderr(&fixture.run(&["index", "wire", "--index", "idx"]));
+    assert!(
+        err.starts_with("indexed 2 files: 1 new or changed, 1 unchanged, 0 removed; 1 passage;"),
+        "{err}"
+    );
+}
+
+#[test]
+fn show_prints_an_indexed_article_numbered_as_search_numbers_it() {
+    let fixture = Fixture::indexed();
+    let (_, hits) = fixture.search_json(&["cavusoglu"]);
+    let hit = &hits[0];
+    let out = fixture.run(&[
+        "show",
+        "--index",
+        "idx",
+        &hit.path,
+        "--highlight",
+        "cavusoglu",
+    ]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(hit.path.as_str()));
+    assert_eq!(
+        lines.next(),
+        Some("ANKARA, Turkey (AP) · Turkey Unhappy With Syria Talks")
+    );
+    let numbered = format!("¶{} ", hit.paragraph);
+    let paragraph = text
+        .lines()
+        .find(|line| line.starts_with(&numbered))
+        .unwrap();
+    assert!(paragraph.contains("[Cavusoglu]"), "{paragraph}");
+    assert_eq!(
+        paragraph.replace(['[', ']'], ""),
+        format!("{numbered}{}", hit.text)
+    );
+
+    let json = fixture.run(&["show", "--index", "idx", "--json", &hit.path]);
+    let article: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        article["paragraphs"][hit.paragraph as usize - 1]["text"],
+        hit.text.as_str()
+    );
+    assert_eq!(article["file"], "unchanged");
+}
+
+#[test]
+fn show_refuses_a_path_the_index_does_not_hold() {
+    let fixture = Fixture::indexed();
+    for path in ["/etc/passwd", "../../etc/passwd", "corpus/nothing-here.txt"] {
+        let out = fixture.run(&["show", "--index", "idx", path]);
+        assert_eq!(exit_code(&out), 1, "{path}");
+        assert!(out.stdout.is_empty());
+        assert!(
+            stderr(&out).contains("is not an article in the index"),
+            "{}",
+            stderr(&out)
+        );
+    }
 }

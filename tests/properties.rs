@@ -24,7 +24,7 @@ fn engine() -> &'static Mutex<Engine> {
         index_corpus(&IndexConfig {
             corpus: Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"),
             index_dir: index_dir.clone(),
-            extensions: vec!["txt".into()],
+            extensions: None,
             progress: false,
             memory_budget: 50 * 1024 * 1024,
         })
@@ -88,13 +88,16 @@ fn search_never_fails(query: &str, syntax: Syntax, articles: bool) -> Result<(),
         ..Request::new(query)
     };
     match engine.search(&request) {
-        Ok(hits) => {
-            for hit in hits {
-                for &(start, end) in &hit.highlights {
-                    prop_assert!(start < end && end <= hit.text.len());
-                    prop_assert!(
-                        hit.text.is_char_boundary(start) && hit.text.is_char_boundary(end)
-                    );
+        Ok(results) => {
+            for hit in results.hits {
+                for (text, ranges) in [
+                    (&hit.text, &hit.highlights),
+                    (&hit.title, &hit.title_highlights),
+                ] {
+                    for &(start, end) in ranges {
+                        prop_assert!(start < end && end <= text.len());
+                        prop_assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+                    }
                 }
             }
             Ok(())
@@ -184,7 +187,7 @@ fn regression_not_phrase_in_title_excludes_every_spelling() {
         limit: 50,
         ..Request::new("NOT title: cease-fire cease-fire")
     };
-    let hits = engine.search(&request).expect("search");
+    let hits = engine.search(&request).expect("search").hits;
     assert!(!hits.is_empty());
     for hit in &hits {
         let title = hit.title.to_lowercase();

@@ -19,7 +19,7 @@ fn engine() -> &'static Mutex<Engine> {
         index_corpus(&IndexConfig {
             corpus: Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus"),
             index_dir: index_dir.clone(),
-            extensions: vec!["txt".into()],
+            extensions: None,
             progress: false,
             memory_budget: 50 * 1024 * 1024,
         })
@@ -39,11 +39,13 @@ fuzz_target!(|bytes: &[u8]| {
     let articles = mode & 2 != 0;
     let mut engine = engine().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let request = Request { syntax, limit: 5, articles, ..Request::new(query) };
-    if let Ok(hits) = engine.search(&request) {
-        for hit in hits {
-            for (start, end) in hit.highlights {
-                assert!(start < end && end <= hit.text.len());
-                assert!(hit.text.is_char_boundary(start) && hit.text.is_char_boundary(end));
+    if let Ok(results) = engine.search(&request) {
+        for hit in results.hits {
+            for (text, ranges) in [(&hit.text, &hit.highlights), (&hit.title, &hit.title_highlights)] {
+                for &(start, end) in ranges {
+                    assert!(start < end && end <= text.len());
+                    assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+                }
             }
         }
     }

@@ -13,7 +13,7 @@ use newsdex::eval::{RUN_DEPTH, Ranking, evaluate, read_qrels, read_queries, trec
 use newsdex::indexer::{IndexConfig, index_corpus};
 use newsdex::open;
 use newsdex::query::Syntax;
-use newsdex::search::{Engine, Request, SearchError, Signal, Signals};
+use newsdex::search::{Detail, Engine, Request, SearchError, Signal, Signals};
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
@@ -65,11 +65,11 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let summary = index_corpus(&IndexConfig {
         corpus: collection.join("corpus"),
         index_dir: index_dir.clone(),
-        extensions: DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect(),
+        extensions: Some(DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect()),
         progress: super::progress_wanted(),
         memory_budget: super::index::MEMORY_BUDGET_MB * 1024 * 1024,
     })?;
-    super::index::report(&summary);
+    super::index::report(&summary, &collection.join("corpus"));
 
     let signals = args
         .without
@@ -83,10 +83,11 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             limit: RUN_DEPTH,
             articles: true,
             signals,
+            detail: Detail::Scores,
             ..Request::new(text)
         };
         let hits = match engine.search(&request) {
-            Ok(hits) => hits,
+            Ok(results) => results.hits,
             Err(SearchError::EmptyQuery) => Vec::new(),
             Err(err) => return Err(err).with_context(|| format!("query {qid}")),
         };

@@ -1,12 +1,13 @@
 //! `newsdex index`: bring an index up to date with a folder of articles.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 
 use newsdex::corpus::DEFAULT_EXTENSIONS;
 use newsdex::indexer::{IndexConfig, Summary, index_corpus};
+use newsdex::output::sanitize;
 
 use super::{DEFAULT_CORPUS, index_dir, progress_wanted};
 
@@ -19,17 +20,19 @@ pub const MEMORY_BUDGET_MB: usize = 200;
 Re-running on the same folder is incremental: only new or changed files (by size and
 modification time) are read again, and the passages of deleted files are removed.
 
-Files: every *.txt below CORPUS (add more extensions with --ext); hidden files and folders
+Files: every *.txt below CORPUS; --ext story adds *.story (and the index remembers its
+extensions, so a later run without --ext indexes the same files). Hidden files and folders
 are passed over. A file is skipped, and named on stderr with the reason, only when it cannot
 be read or is binary; any text encoding is read (UTF-8, UTF-16 with BOM, else Windows-1252).
 Symlinks are never followed.
 
-Exit status: 0 every file indexed, 1 finished but some files were skipped, 2 error.
+Exit status: 0 every file indexed, 1 finished but some files were skipped or none found,
+2 error.
 
 Examples:
   newsdex index                          index ./corpus into ./index
   newsdex index ~/news --index ~/news.idx
-  newsdex index wire --ext story --ext txt")]
+  newsdex index wire --ext story          *.txt and *.story")]
 pub struct IndexArgs {
     /// Folder of articles to index.
     #[arg(default_value = DEFAULT_CORPUS)]
@@ -37,7 +40,8 @@ pub struct IndexArgs {
     /// Index folder [default: index].
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
-    /// File extension to index (repeatable) [default: txt].
+    /// Also index files with this extension (repeatable; *.txt always) [default: the
+    /// index's own, else txt].
     #[arg(long = "ext", value_name = "EXT")]
     pub extensions: Vec<String>,
     /// Indexing memory budget in MB.
@@ -45,16 +49,16 @@ pub struct IndexArgs {
     pub memory: usize,
 }
 
-/// Builds the configuration from arguments.
+/// Builds the configuration from arguments: `--ext` adds to `txt`; without it, the index's
+/// own extensions are used.
 pub fn config(args: &IndexArgs) -> IndexConfig {
-    let extensions = if args.extensions.is_empty() {
-        DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect()
-    } else {
-        args.extensions
+    let extensions = (!args.extensions.is_empty()).then(|| {
+        DEFAULT_EXTENSIONS
             .iter()
-            .map(|e| e.trim_start_matches('.').to_string())
+            .map(|e| e.to_string())
+            .chain(args.extensions.iter().cloned())
             .collect()
-    };
+    });
     IndexConfig {
         corpus: args.corpus.clone(),
         index_dir: index_dir(args.index.as_deref()).0,
@@ -66,23 +70,88 @@ pub fn config(args: &IndexArgs) -> IndexConfig {
 
 pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     let summary = index_corpus(&config(args))?;
-    report(&summary);
-    Ok(if summary.skipped.is_empty() {
+    report(&summary, &args.corpus);
+    Ok(if summary.skipped.is_empty() && summary.files > 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
 }
 
-/// Prints skipped files and the one-line summary on stderr.
-pub fn report(summary: &Summary) {
+/// Prints skipped files, notes on the extensions, and the one-line summary on stderr.
+pub fn report(summary: &Summary, corpus: &Path) {
     for skipped in &summary.skipped {
         eprintln!(
             "newsdex: skipped {}: {}",
-            newsdex::output::sanitize(&skipped.path),
+            sanitize(&skipped.path),
             skipped.reason
         );
     }
+    let listed = |extensions: &[String]| {
+        let names: Vec<String> = extensions.iter().map(|e| format!("*.{e}")).collect();
+        names.join(" ")
+    };
+    if let Some(previous) = &summary.previous_extensions {
+        eprintln!(
+            "newsdex: indexing {} (this index had {}); articles in other files are removed",
+            listed(&summary.extensions),
+            listed(previous)
+        );
+    } else if summary.extensions_from_index && summary.extensions != DEFAULT_EXTENSIONS {
+        eprintln!(
+            "newsdex: indexing {}, as this index was built (--ext to change)",
+            listed(&summary.extensions)
+        );
+    }
+    if summary.files == 0 {
+        eprintln!("newsdex: {}", no_articles(summary, corpus));
+        if summary.removed == 0 {
+            return;
+        }
+    }
+    eprintln!("{}", summary_line(summary));
+}
+
+/// Why a run found no article, and what the folder holds instead.
+fn no_articles(summary: &Summary, corpus: &Path) -> String {
+    let mut others: Vec<(&String, &usize)> = summary.other_extensions.iter().collect();
+    others.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    let wanted = summary
+        .extensions
+        .iter()
+        .map(|e| format!("*.{e}"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let shown = sanitize(&corpus.display().to_string());
+    match others.first() {
+        Some((extension, _)) if !extension.is_empty() => {
+            let held: Vec<String> = others
+                .iter()
+                .take(3)
+                .map(|(extension, count)| match extension.as_str() {
+                    "" => plural(
+                        **count,
+                        "file without an extension",
+                        "files without an extension",
+                    ),
+                    extension => plural(
+                        **count,
+                        &format!("*.{extension} file"),
+                        &format!("*.{extension} files"),
+                    ),
+                })
+                .collect();
+            format!(
+                "no {wanted} files in {shown}, which holds {}; to index those: newsdex index {shown} --ext {extension}",
+                held.join(", ")
+            )
+        }
+        _ => format!("no {wanted} files in {shown}; nothing to index"),
+    }
+}
+
+/// The summary line of a run.
+fn summary_line(summary: &Summary) -> String {
     let mut reasons: Vec<(&str, usize)> = Vec::new();
     for skipped in &summary.skipped {
         let reason = skipped.reason.split([':', '(']).next().unwrap_or("").trim();
@@ -97,16 +166,26 @@ pub fn report(summary: &Summary) {
         let list: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
         format!("{} skipped ({})", summary.skipped.len(), list.join(", "))
     };
-    eprintln!(
-        "indexed {} files: {} new or changed, {} unchanged, {} removed; {} passages; {}; {:.1} MB in {:.2} s ({:.1} MB/s)",
-        summary.files,
+    let files = plural(summary.files, "file", "files");
+    if summary.indexed == 0 && summary.removed == 0 {
+        return format!(
+            "index up to date: {files} unchanged; {skipped}; {:.2} s",
+            summary.seconds
+        );
+    }
+    format!(
+        "indexed {files}: {} new or changed, {} unchanged, {} removed; {}; {skipped}; {:.1} MB in {:.2} s ({:.1} MB/s)",
         summary.indexed,
         summary.unchanged,
         summary.removed,
-        summary.passages,
-        skipped,
+        plural(summary.passages, "passage", "passages"),
         summary.bytes as f64 / 1e6,
         summary.seconds,
         summary.megabytes_per_second()
-    );
+    )
+}
+
+/// `1 file`, `2 files`.
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }

@@ -1,5 +1,6 @@
 //! `newsdex search`: rank passages (or articles) for a query and print them.
 
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,9 +9,9 @@ use anyhow::Context;
 use clap::Args;
 
 use newsdex::open::{self, OpenError};
-use newsdex::output::{print_human, print_json};
+use newsdex::output::{print_human, print_json, sanitize};
 use newsdex::query::Syntax;
-use newsdex::search::{Engine, Request, SearchError};
+use newsdex::search::{Engine, MAX_QUERY_WORDS, Request, Results, SearchError};
 
 use super::index::{self, IndexArgs};
 use super::{DEFAULT_CORPUS, index_dir};
@@ -24,18 +25,20 @@ Query syntax:
                         \"cease fire\" all find each other's spellings
   title:syria           a word in one field: title, dateline or body
   dateline:ankara       articles filed from Ankara
-  syria AND turkey      both;  syria OR turkey  either;  syria NOT russia  (or -russia;
-                        a query that starts with - goes after --: search -- -russia syria)
+  syria AND turkey      both;  syria OR turkey  either;  syria NOT russia  (or -russia)
   +syria turkey         syria required, turkey ranks higher
-  negotia*              any word starting with negotia
+  negotia*              any word starting with negotia (the common ones rank first)
   (a OR b) AND c        grouping
 Words are matched by stem (talks finds talk) and without accents (Zurich finds Zürich).
 Only upper-case AND, OR and NOT are operators. With --plain, every word is a word.
 
 Output: rank, score, path ¶paragraph, dateline · title, and the passage with the matched
-words highlighted (in colour on a terminal, [bracketed] otherwise). --json prints one JSON
-object per line: rank, score, path, paragraph, title, dateline, text, highlights (UTF-8
-byte offsets [start, end) into text).
+words highlighted (in colour on a terminal, [bracketed] otherwise); a hit whose file changed
+or vanished since indexing says so, and shows the text as indexed. On stderr: how many
+matched in all (`1-10 of 3,321 passages`; counted up to 10,000), query words the index
+does not hold, and why nothing matched. --json prints one JSON object per line: rank, score,
+path, paragraph, title, dateline, text, highlights and title_highlights (UTF-8 byte offsets
+[start, end) into text and title), file (unchanged, changed or missing).
 
 With no --index and no index in ./index yet, the index is first built from ./corpus.
 
@@ -52,9 +55,13 @@ pub struct SearchArgs {
     /// Index folder [default: index].
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
-    /// How many results to print.
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
-    pub limit: usize,
+    /// How many results to print (at least 1).
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: u64,
+    /// Skip the first N results: --offset 10 shows the second page of ten.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: u64,
     /// Print JSON Lines, one object per result.
     #[arg(long)]
     pub json: bool,
@@ -88,22 +95,23 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
         } else {
             Syntax::Full
         },
-        limit: args.limit.max(1),
+        limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
+        offset: usize::try_from(args.offset).unwrap_or(usize::MAX),
         articles: args.articles,
         ..Request::new(&query)
     };
     // tantivy panics on some kinds of corrupted files; that is a damaged index, not a crash.
     let searched = super::catch_panic(|| {
         let mut engine = Engine::open(&dir)?;
-        let hits = engine.search(&request);
+        let results = engine.search(&request);
         // The process ends after printing, and the kernel unmaps the index files faster at
         // exit than dropping the engine's forty-odd mappings one by one (0.2-0.5 ms of a
         // 6-7 ms search on the 300 MB bench index; README, performance).
         std::mem::forget(engine);
-        hits
+        results
     });
-    let hits = match searched {
-        Ok(Ok(hits)) => hits,
+    let results = match searched {
+        Ok(Ok(results)) => results,
         // A first `index` run that never committed: nothing to find yet.
         Ok(Err(SearchError::Open(empty @ OpenError::Empty(_)))) => {
             eprintln!("newsdex: {empty}");
@@ -115,21 +123,100 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
+    let first_rank = request.offset.saturating_add(1);
     let printed = if args.json {
-        print_json(&mut out, &hits)
+        print_json(&mut out, &results.hits, first_rank)
     } else {
-        print_human(&mut out, &hits, colour)
+        print_human(&mut out, &results.hits, first_rank, colour)
     }
     .and_then(|()| out.flush());
     match printed {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
         other => other.context("writing results")?,
     }
-    Ok(if hits.is_empty() {
+    for note in notes(&query, &request, &results, !args.json) {
+        eprintln!("newsdex: {note}");
+    }
+    Ok(if results.hits.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What a search tells the user on stderr: a query cut short, words the index lacks, that
+/// nothing matched, and (for a person) how many results there are in all.
+fn notes(query: &str, request: &Request, results: &Results, counts: bool) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(words) = results.cut_from {
+        notes.push(format!(
+            "the query has {} words; searched for its first {MAX_QUERY_WORDS}",
+            thousands(words as u64)
+        ));
+    }
+    let unmatched = (!results.unmatched.is_empty())
+        .then(|| format!("not in the index: {}", results.unmatched.join(", ")));
+    let unit = if request.articles {
+        "articles"
+    } else {
+        "passages"
+    };
+    let total = &results.total;
+    if results.hits.is_empty() {
+        let why = unmatched.map(|u| format!(" ({u})")).unwrap_or_default();
+        if total.count == 0 {
+            notes.push(format!("nothing matched {}{why}", quoted(query)));
+        } else {
+            notes.push(format!(
+                "no results from {} on: {}{} {unit} matched",
+                request.offset + 1,
+                thousands(total.count),
+                if total.at_least { "+" } else { "" }
+            ));
+        }
+        return notes;
+    }
+    if let Some(unmatched) = unmatched {
+        notes.push(format!("{unmatched}; the results are for the other words"));
+    }
+    if counts {
+        let (first, last) = (request.offset + 1, request.offset + results.hits.len());
+        let shown = if first == last {
+            thousands(first as u64)
+        } else {
+            format!("{}-{}", thousands(first as u64), thousands(last as u64))
+        };
+        let more = total.at_least || (last as u64) < total.count;
+        notes.push(format!(
+            "{shown} of {}{} {unit}{}",
+            thousands(total.count),
+            if total.at_least { "+" } else { "" },
+            if more {
+                format!(" (--offset {last} for more)")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    notes
+}
+
+/// The query as the user typed it, quoted for a message, control characters escaped.
+fn quoted(query: &str) -> String {
+    format!("`{}`", sanitize(query))
+}
+
+/// `3321` as `3,321`.
+fn thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 /// A failure inside the index files: say how to recover.
@@ -139,4 +226,116 @@ fn damaged(dir: &std::path::Path, cause: &str) -> anyhow::Error {
         dir.display(),
         dir.display()
     )
+}
+
+/// Makes a query word that starts with `-` (`-russia`, to exclude russia) reach `search` as
+/// a word, not as an option clap would reject: `search soviet -russia` works as the syntax
+/// table says. A token after `search` that starts with a single `-` is a word unless it is one
+/// of `search`'s short options (`-n 5`, `-n5`, `-h`); it is passed on with a leading space,
+/// which the query parser skips. Tokens after `--` are left as they are, but one that is an
+/// option of `search` is an error: it would be searched for as a word.
+pub fn words_with_dashes(
+    args: Vec<OsString>,
+    search: &clap::Command,
+) -> Result<Vec<OsString>, String> {
+    let Some(at) = args.iter().position(|arg| arg == "search") else {
+        return Ok(args);
+    };
+    let takes_value: Vec<String> = search
+        .get_arguments()
+        .filter(|arg| arg.get_action().takes_values() && !arg.is_positional())
+        .flat_map(|arg| {
+            let long = arg.get_long().map(|long| format!("--{long}"));
+            let short = arg.get_short().map(|short| format!("-{short}"));
+            long.into_iter().chain(short)
+        })
+        .chain(["--color".to_string()])
+        .collect();
+    let shorts: Vec<char> = search
+        .get_arguments()
+        .filter_map(|arg| arg.get_short())
+        .chain(['h'])
+        .collect();
+    let options: Vec<String> = search
+        .get_arguments()
+        .filter(|arg| !arg.is_positional())
+        .flat_map(|arg| {
+            let long = arg.get_long().map(|long| format!("--{long}"));
+            let short = arg.get_short().map(|short| format!("-{short}"));
+            long.into_iter().chain(short)
+        })
+        .chain([
+            "--color".to_string(),
+            "--help".to_string(),
+            "-h".to_string(),
+        ])
+        .collect();
+    let mut rewritten: Vec<OsString> = args[..=at].to_vec();
+    let mut after_dashes = false;
+    let mut value_next = false;
+    for arg in &args[at + 1..] {
+        let text = arg.to_string_lossy();
+        if after_dashes {
+            let name = text.split('=').next().unwrap_or_default();
+            if options.iter().any(|option| option == name) {
+                return Err(format!(
+                    "`{text}` comes after `--`, so it would be searched for as a word; leave out the `--` (a query word may start with -: newsdex search soviet -russia --limit 5)"
+                ));
+            }
+        } else if value_next {
+            value_next = false;
+        } else if text == "--" {
+            after_dashes = true;
+        } else if takes_value.iter().any(|option| *option == text) {
+            value_next = true;
+        } else if is_dash_word(&text, &shorts) {
+            let mut word = OsString::from(" ");
+            word.push(arg);
+            rewritten.push(word);
+            continue;
+        }
+        rewritten.push(arg.clone());
+    }
+    Ok(rewritten)
+}
+
+/// Whether a token that starts with one `-` is a query word rather than a short option:
+/// `-russia`, `-1987` and `-nuclear` are words; `-n`, `-n5` and `-h` are options.
+fn is_dash_word(token: &str, shorts: &[char]) -> bool {
+    let Some(rest) = token.strip_prefix('-') else {
+        return false;
+    };
+    let mut chars = rest.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if first == '-' {
+        return false;
+    }
+    let value = chars.as_str();
+    !shorts.contains(&first) || !(value.is_empty() || value.chars().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dash_words_are_words_and_short_options_stay_options() {
+        let shorts = ['n', 'h'];
+        for word in ["-russia", "-1987", "-nuclear", "-hamas", "-zürich"] {
+            assert!(is_dash_word(word, &shorts), "{word}");
+        }
+        for option in ["-n", "-n5", "-h", "--limit", "-", "soviet"] {
+            assert!(!is_dash_word(option, &shorts), "{option}");
+        }
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(3321), "3,321");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
 }

@@ -12,7 +12,7 @@
 mod manifest;
 mod merge;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -26,8 +26,10 @@ use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::Term;
 use tantivy::{Index, IndexWriter, TantivyError, doc};
 
+use crate::analysis;
 use crate::article::{self, Article};
 use crate::corpus::{self, ArticleFile, Skipped};
+use crate::lexicon::{self, NewWords};
 use crate::open::{self, MARKER, OpenError};
 use crate::schema::{self, Fields};
 use manifest::Manifest;
@@ -37,7 +39,9 @@ use manifest::Manifest;
 pub struct IndexConfig {
     pub corpus: PathBuf,
     pub index_dir: PathBuf,
-    pub extensions: Vec<String>,
+    /// The file extensions to index; `None`: the ones the index was last built with, or
+    /// `corpus::DEFAULT_EXTENSIONS` for a new index.
+    pub extensions: Option<Vec<String>>,
     /// Draw a progress bar (on a terminal).
     pub progress: bool,
     /// Indexing memory budget in bytes, shared by the writer's threads.
@@ -61,6 +65,14 @@ pub struct Summary {
     pub bytes: u64,
     pub skipped: Vec<Skipped>,
     pub seconds: f64,
+    /// The extensions indexed, sorted, and whether they are the ones the index had recorded
+    /// (rather than given or the default).
+    pub extensions: Vec<String>,
+    pub extensions_from_index: bool,
+    /// The extensions the index had recorded, when this run indexed others.
+    pub previous_extensions: Option<Vec<String>>,
+    /// Files passed over for their extension, by extension.
+    pub other_extensions: BTreeMap<String, usize>,
 }
 
 impl Summary {
@@ -72,6 +84,23 @@ impl Summary {
             0.0
         }
     }
+}
+
+/// The extensions to index, without dots, lower-cased, sorted: `chosen`, or the default.
+fn extensions(chosen: Option<&Vec<String>>) -> Vec<String> {
+    let mut extensions: Vec<String> = match chosen {
+        Some(chosen) => chosen
+            .iter()
+            .map(|extension| extension.trim_start_matches('.').to_lowercase())
+            .collect(),
+        None => corpus::DEFAULT_EXTENSIONS
+            .iter()
+            .map(|e| e.to_string())
+            .collect(),
+    };
+    extensions.sort_unstable();
+    extensions.dedup();
+    extensions
 }
 
 /// Files read and handed to the writer at a time: bounds the memory held by parsed articles.
@@ -86,14 +115,24 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     let started = Instant::now();
     // Checked before the index is opened: a bad corpus creates no index folder.
     let corpus_root = corpus::folder(&config.corpus)?;
-    let open = open::for_writing(&config.index_dir, &corpus_root)?;
+    let stored = open::stored_extensions(&config.index_dir);
+    let mut summary = Summary {
+        extensions_from_index: config.extensions.is_none() && stored.is_some(),
+        extensions: extensions(config.extensions.as_ref().or(stored.as_ref())),
+        ..Summary::default()
+    };
+    summary.previous_extensions = stored
+        .map(|stored| extensions(Some(&stored)))
+        .filter(|stored| *stored != summary.extensions);
+    let open = open::for_writing(&config.index_dir, &corpus_root, &summary.extensions)?;
     let manifest =
         Manifest::read(&config.index_dir, &open.fields).map_err(|err| OpenError::Damaged {
             dir: open::shown(&config.index_dir),
             cause: format!("{err:#}"),
         })?;
+    // Words a killed run staged: folded in if its commit was made, else dropped.
+    lexicon::settle(&config.index_dir, manifest.opstamp)?;
     let bar = progress_bar(config.progress);
-    let mut summary = Summary::default();
     let mut run = Run {
         index: &open.index,
         fields: &open.fields,
@@ -103,6 +142,7 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         earlier: HashSet::new(),
         next_article: manifest.next_article,
         since_commit: 0,
+        new_words: NewWords::default(),
     };
     let changed = run.apply_changes(&bar, &mut summary);
     bar.finish_and_clear();
@@ -114,7 +154,7 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         summary.seconds = started.elapsed().as_secs_f64();
         return Ok(summary);
     };
-    writer.commit().context("committing the index")?;
+    commit(&mut writer, &config.index_dir, &mut run.new_words)?;
     merge::merge_segments(&mut writer, &open.index, &run.earlier).context("merging segments")?;
     writer
         .wait_merging_threads()
@@ -122,6 +162,19 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     share_read_permission(&config.index_dir);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Commits the writer's changes, and the words of the articles it added to the lexicon (see
+/// `lexicon`: staged for the commit, folded in once it is made).
+fn commit(writer: &mut IndexWriter, dir: &Path, words: &mut NewWords) -> anyhow::Result<()> {
+    let prepared = writer.prepare_commit().context("committing the index")?;
+    let opstamp = prepared.opstamp();
+    if !words.is_empty() {
+        lexicon::stage(dir, opstamp, words)?;
+    }
+    prepared.commit().context("committing the index")?;
+    *words = NewWords::default();
+    lexicon::settle(dir, opstamp)
 }
 
 /// tantivy writes `meta.json` and `.managed.json` readable by their owner only; give them
@@ -160,6 +213,8 @@ struct Run<'a> {
     next_article: u64,
     /// Bytes indexed since the last commit.
     since_commit: u64,
+    /// The words of the articles added since the last commit, for the lexicon.
+    new_words: NewWords,
 }
 
 impl Run<'_> {
@@ -205,6 +260,7 @@ impl Run<'_> {
     /// `corpus::walk`); then the vanished articles are deleted. Fills in `summary`.
     fn apply_changes(&mut self, bar: &ProgressBar, summary: &mut Summary) -> anyhow::Result<()> {
         let (config, manifest) = (self.config, self.manifest);
+        let extensions = summary.extensions.clone();
         // The walk compares each file as it finds it, so only new and changed files go on.
         let unchanged =
             |key: &str, size: u64, modified: u64| manifest.unchanged(key, size, modified);
@@ -215,7 +271,7 @@ impl Run<'_> {
                     // Fails only once indexing has stopped on an error, which the run reports.
                     let _ = sender.send(files);
                 };
-                let walk = corpus::walk(&config.corpus, &config.extensions, &unchanged, &hand_over);
+                let walk = corpus::walk(&config.corpus, &extensions, &unchanged, &hand_over);
                 // Ends the indexing loop once the walk is done.
                 drop(sender);
                 walk
@@ -229,6 +285,7 @@ impl Run<'_> {
         summary.files = walk.found + walk.unchanged;
         summary.unchanged = walk.unchanged;
         summary.skipped.splice(0..0, walk.skipped);
+        summary.other_extensions = walk.other_extensions;
         // A file in a folder that could not be listed is not known to be gone: it keeps its
         // passages until the folder can be read again.
         let vanished = manifest.vanished(&walk.unlisted_folders)?;
@@ -282,7 +339,15 @@ impl Run<'_> {
         if batch.is_empty() {
             return Ok(());
         }
-        let parsed: Vec<Result<Article, Unusable>> = batch.par_iter().map(read_article).collect();
+        let parsed: Vec<Result<(Article, Vec<String>), Unusable>> = batch
+            .par_iter()
+            .map(|file| {
+                read_article(file).map(|article| {
+                    let words = analysis::distinct_words(&article);
+                    (article, words)
+                })
+            })
+            .collect();
         let fields = self.fields;
         for (file, article) in batch.iter().zip(parsed) {
             bar.inc(file.size);
@@ -296,7 +361,8 @@ impl Run<'_> {
                 .holds(&file.key)
                 .with_context(|| format!("looking {} up in the index", file.key))?;
             match article {
-                Ok(article) => {
+                Ok((article, words)) => {
+                    self.new_words.add(words);
                     let article_id = self.next_article;
                     let writer = self.writer()?;
                     summary.passages +=
@@ -322,7 +388,7 @@ impl Run<'_> {
             && let Some(writer) = self.writer.as_mut()
         {
             self.manifest.check()?;
-            writer.commit().context("committing the index")?;
+            commit(writer, &self.config.index_dir, &mut self.new_words)?;
             self.since_commit = 0;
         }
         Ok(())

@@ -26,6 +26,9 @@ pub(super) struct Marker {
     pub format: u32,
     /// The corpus folder last indexed into this index, absolute; article keys are relative to it.
     pub corpus: Option<PathBuf>,
+    /// The file extensions last indexed (absent from markers written before they were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Vec<String>>,
 }
 
 /// The folder's marker, or `None` when it has none.

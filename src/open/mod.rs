@@ -19,6 +19,7 @@ use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher};
 
 use crate::analysis;
 use crate::corpus;
+use crate::lexicon;
 use crate::schema::Fields;
 
 use marker::Marker;
@@ -140,9 +141,19 @@ pub fn exists(dir: &Path) -> bool {
     dir.join(MARKER).is_file()
 }
 
+/// The file extensions the index in `dir` was last built with, if its marker records them.
+pub fn stored_extensions(dir: &Path) -> Option<Vec<String>> {
+    marker::read(dir).ok().flatten()?.extensions
+}
+
 /// Opens the index in `dir` for writing, creating it (marker first) when there is none, and
-/// records `corpus_root` as the folder its article keys are relative to.
-pub fn for_writing(dir: &Path, corpus_root: &Path) -> anyhow::Result<OpenIndex> {
+/// records `corpus_root` as the folder its article keys are relative to and `extensions` as
+/// the files it indexes.
+pub fn for_writing(
+    dir: &Path,
+    corpus_root: &Path,
+    extensions: &[String],
+) -> anyhow::Result<OpenIndex> {
     match marker::read(dir)? {
         Some(marker) if marker.format != FORMAT_VERSION => {
             return Err(OpenError::WrongVersion {
@@ -160,6 +171,7 @@ pub fn for_writing(dir: &Path, corpus_root: &Path) -> anyhow::Result<OpenIndex> 
         &Marker {
             format: FORMAT_VERSION,
             corpus: Some(corpus_root.to_path_buf()),
+            extensions: Some(extensions.to_vec()),
         },
     )?;
     let directory = PreadDirectory::open(dir)
@@ -168,8 +180,12 @@ pub fn for_writing(dir: &Path, corpus_root: &Path) -> anyhow::Result<OpenIndex> 
         Index::open(directory).map_err(|err| damaged(dir, err))?
     } else {
         let (schema, _) = Fields::schema();
-        Index::create(directory, schema, index_settings())
-            .with_context(|| format!("creating index in {}", dir.display()))?
+        let index = Index::create(directory, schema, index_settings())
+            .with_context(|| format!("creating index in {}", dir.display()))?;
+        // A new index starts its lexicon empty; one built before lexicons has none, and so
+        // none is started for it (it would lack the words already indexed).
+        lexicon::create_empty(dir)?;
+        index
     };
     let fields = Fields::from_schema(&index.schema()).map_err(|err| damaged(dir, err))?;
     analysis::register(&index);

@@ -1,18 +1,30 @@
 //! Highlighting: which byte ranges of a passage the query matched.
 //!
-//! Owns the patterns a query leaves to look for (word sequences as index terms, prefixes) and
-//! finding them in a passage analysed the way it was indexed. It does not decide which part of
+//! Owns the patterns a query leaves to look for (word sequences as index terms, prefixes as
+//! typed), in the passage and in the title, and finding them in a text analysed the way it was
+//! indexed. A lone stop word is marked only when the query has nothing else to mark (`the who`
+//! marks `the`; `cease-fire and truce` does not mark `and`). It does not decide which part of
 //! a long passage to show; that is `output`'s.
 
 use crate::analysis::{Analyzer, Word};
 
-/// A word sequence the passage text is searched for when highlighting.
+/// A word sequence a text is searched for when highlighting.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Pattern {
     /// Consecutive index terms.
     Terms(Vec<String>),
-    /// Any term with this prefix.
+    /// A lone stop word's term: marked only when nothing else is.
+    StopWord(String),
+    /// Any word that starts with this, as written (lower-cased, without accents).
     Prefix(String),
+}
+
+/// What to mark in a hit: the patterns of the query's parts that search the body, and of
+/// those that search the title.
+#[derive(Debug, Default)]
+pub(super) struct Highlighting {
+    pub body: Vec<Pattern>,
+    pub title: Vec<Pattern>,
 }
 
 /// Byte ranges of `text` where a pattern of the query matches, sorted and merged.
@@ -21,10 +33,20 @@ pub(super) fn highlights(
     text: &str,
     patterns: &[Pattern],
 ) -> Vec<(usize, usize)> {
+    if patterns.is_empty() {
+        return Vec::new();
+    }
+    let only_stop_words = patterns
+        .iter()
+        .all(|pattern| matches!(pattern, Pattern::StopWord(_)));
+    let patterns: Vec<&Pattern> = patterns
+        .iter()
+        .filter(|pattern| only_stop_words || !matches!(pattern, Pattern::StopWord(_)))
+        .collect();
     let words = analyzer.words(text);
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     for (i, word) in words.iter().enumerate() {
-        for pattern in patterns {
+        for pattern in &patterns {
             if let Some(len) = pattern_match(pattern, &words[i..]) {
                 ranges.push((word.start, words[i + len - 1].end));
             }
@@ -52,11 +74,13 @@ fn pattern_match(pattern: &Pattern, words: &[Word]) -> Option<usize> {
                     .all(|(term, word)| *term == word.term);
             matches.then_some(terms.len())
         }
+        Pattern::StopWord(term) => words
+            .first()
+            .is_some_and(|word| word.term == *term)
+            .then_some(1),
         Pattern::Prefix(prefix) => words
             .first()
-            .is_some_and(|word| {
-                word.term.starts_with(prefix.as_str()) || word.word.starts_with(prefix.as_str())
-            })
+            .is_some_and(|word| word.word.starts_with(prefix.as_str()))
             .then_some(1),
     }
 }

@@ -9,6 +9,7 @@
 //! for frequent words) and `columns` reads the fast columns. Opening the index is
 //! [`crate::open`]'s; printing is [`crate::output`]'s.
 
+mod article;
 mod columns;
 mod highlight;
 mod passages;
@@ -22,11 +23,14 @@ use std::path::Path;
 use tantivy::DocAddress;
 
 use crate::analysis::Analyzer;
+use crate::lexicon::Lexicon;
 use crate::open::{self, OpenError, OpenIndex};
 use crate::query::Syntax;
+pub use article::{ArticleView, Paragraph};
 use columns::Columns;
-use highlight::Pattern;
+use highlight::Highlighting;
 use passages::Passages;
+pub use plan::MAX_QUERY_WORDS;
 use plan::Plan;
 pub use ranking::{Signal, Signals};
 use segments::Segments;
@@ -37,23 +41,41 @@ pub struct Request<'a> {
     pub query: &'a str,
     pub syntax: Syntax,
     pub limit: usize,
+    /// Results to pass over before the first returned: `offset` 10 with `limit` 10 is the
+    /// second page of ten.
+    pub offset: usize,
     /// One row per article (its best passage) instead of one per passage.
     pub articles: bool,
     /// The rerank's signals to use (all by default; fewer to measure what one is worth).
     pub signals: Signals,
+    /// How much of each hit to return.
+    pub detail: Detail,
 }
 
 impl<'a> Request<'a> {
-    /// The ten best passages for `query` in the full syntax, ranked with every signal.
+    /// The ten best passages for `query` in the full syntax, ranked with every signal, with
+    /// everything a reader sees.
     pub fn new(query: &'a str) -> Request<'a> {
         Request {
             query,
             syntax: Syntax::Full,
             limit: 10,
+            offset: 0,
             articles: false,
             signals: Signals::ALL,
+            detail: Detail::Full,
         }
     }
+}
+
+/// How much of each hit a search returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Text, title, dateline and highlights, and how many matched in all.
+    Full,
+    /// Only score, path and paragraph number, and no count: what a ranking evaluation needs,
+    /// without reading any passage back.
+    Scores,
 }
 
 /// One ranked passage.
@@ -70,6 +92,55 @@ pub struct Hit {
     pub text: String,
     /// Byte ranges of `text` to highlight, sorted, end exclusive.
     pub highlights: Vec<(usize, usize)>,
+    /// Byte ranges of `title` to highlight.
+    pub title_highlights: Vec<(usize, usize)>,
+    /// Whether the article file is still the one indexed; when not, the text shown is the
+    /// text indexed.
+    pub file: FileState,
+}
+
+/// The article file of a hit, against the one indexed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileState {
+    /// The same size and modification time as when indexed.
+    Unchanged,
+    /// Changed since indexing.
+    Changed,
+    /// Gone since indexing.
+    Missing,
+}
+
+impl FileState {
+    /// The word scripts see (`--json`'s `file`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FileState::Unchanged => "unchanged",
+            FileState::Changed => "changed",
+            FileState::Missing => "missing",
+        }
+    }
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    /// The asked-for page of hits, best first.
+    pub hits: Vec<Hit>,
+    /// How many passages (or articles) matched in all; not counted for `Detail::Scores`.
+    pub total: Total,
+    /// The query's words that match nothing in the index, as typed.
+    pub unmatched: Vec<String>,
+    /// When the query was too long and only its first `MAX_QUERY_WORDS` words were searched:
+    /// how many words it had.
+    pub cut_from: Option<usize>,
+}
+
+/// A count of matches: exact, or a lower bound once counting stopped at `COUNT_LIMIT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Total {
+    pub count: u64,
+    /// The count stopped at `COUNT_LIMIT` matching passages: there are at least this many.
+    pub at_least: bool,
 }
 
 /// Why a search could not run.
@@ -88,6 +159,8 @@ struct IndexView {
     open: OpenIndex,
     segments: Segments,
     columns: Columns,
+    /// The words of the articles as written, when the index keeps them.
+    lexicon: Option<Lexicon>,
 }
 
 /// An opened index, ready to answer queries.
@@ -107,6 +180,7 @@ impl Engine {
                 open,
                 columns: Columns::new(&searcher),
                 segments: Segments::new(searcher),
+                lexicon: Lexicon::open(dir),
             },
             analyzer: Analyzer::default(),
             passages: Passages::default(),
@@ -116,31 +190,51 @@ impl Engine {
     /// Runs a query and returns its best passages (or articles), best first: plan, first
     /// pass, rerank, group into articles, hits. When articles are asked for and the first
     /// pass's passages hold fewer than the limit, the pass is widened.
-    pub fn search(&mut self, request: &Request) -> Result<Vec<Hit>, SearchError> {
+    pub fn search(&mut self, request: &Request) -> Result<Results, SearchError> {
         self.passages.clear();
         let plan = Plan::new(&self.index, &mut self.analyzer, request)?;
         self.index.segments.choose_parallel(plan.query.as_ref());
-        let depth = ranking::first_pass_depth(&plan, request);
-        let ranked = ranking::widening(depth, request.limit, |depth| {
+        let wanted = request.offset.saturating_add(request.limit);
+        let depth = ranking::first_pass_depth(&plan, request.articles, wanted);
+        let ranked = ranking::widening(depth, wanted, |depth| {
             let index = &self.index;
             let mut candidates = ranking::first_pass(index, plan.query.as_ref(), depth)?;
             let (analyzer, passages) = (&mut self.analyzer, &mut self.passages);
             ranking::rerank(index, analyzer, passages, &plan, request, &mut candidates)?;
-            let ranked = ranking::group(index, &candidates, request.articles, request.limit)?;
+            let ranked = ranking::group(index, &candidates, request.articles, wanted)?;
             Ok((ranked, candidates.len()))
         })?;
-        self.hits(&ranked, &plan.patterns)
+        let page = ranked.get(request.offset..).unwrap_or_default();
+        let (hits, total) = match request.detail {
+            Detail::Full => {
+                let hits = self.hits(page, &plan.highlighting)?;
+                let articles = request.articles.then(|| self.index.columns.article_ids());
+                let total = self
+                    .index
+                    .segments
+                    .count(plan.query.as_ref(), articles.transpose()?.as_deref())?;
+                (hits, total)
+            }
+            Detail::Scores => (self.scores(page)?, Total::default()),
+        };
+        Ok(Results {
+            hits,
+            total,
+            unmatched: plan.unmatched,
+            cut_from: plan.cut_from,
+        })
     }
 
     /// The ranked passages as hits: text, article fields, highlights.
     fn hits(
         &mut self,
         ranked: &[(f32, DocAddress)],
-        patterns: &[Pattern],
+        highlighting: &Highlighting,
     ) -> Result<Vec<Hit>, SearchError> {
         let addresses: Vec<DocAddress> = ranked.iter().map(|&(_, address)| address).collect();
         let texts = self.passages.texts(&self.index, &addresses)?;
         let corpus = self.index.open.corpus.as_deref();
+        let analyzer = &mut self.analyzer;
         Ok(ranked
             .iter()
             .zip(texts)
@@ -148,12 +242,40 @@ impl Engine {
                 score,
                 path: passages::display_path(corpus, &passage.key),
                 paragraph: passage.paragraph,
-                highlights: highlight::highlights(&mut self.analyzer, &passage.text, patterns),
+                highlights: highlight::highlights(analyzer, &passage.text, &highlighting.body),
+                title_highlights: highlight::highlights(
+                    analyzer,
+                    &passage.title,
+                    &highlighting.title,
+                ),
                 title: passage.title,
                 dateline: passage.dateline,
                 text: passage.text,
+                file: passage.file,
             })
             .collect())
+    }
+
+    /// The ranked passages as scores, paths and paragraph numbers only.
+    fn scores(&self, ranked: &[(f32, DocAddress)]) -> Result<Vec<Hit>, SearchError> {
+        let corpus = self.index.open.corpus.as_deref();
+        let columns = &self.index.columns;
+        ranked
+            .iter()
+            .map(|&(score, address)| {
+                Ok(Hit {
+                    score,
+                    path: passages::display_path(corpus, &columns.key(address)?),
+                    paragraph: columns.paragraph(address)?,
+                    title: String::new(),
+                    dateline: String::new(),
+                    text: String::new(),
+                    highlights: Vec::new(),
+                    title_highlights: Vec::new(),
+                    file: FileState::Unchanged,
+                })
+            })
+            .collect()
     }
 }
 
@@ -189,7 +311,7 @@ mod tests {
             indexer::index_corpus(&indexer::IndexConfig {
                 corpus: corpus_dir.clone(),
                 index_dir: index_dir.clone(),
-                extensions: vec!["txt".into()],
+                extensions: None,
                 progress: false,
                 memory_budget: 50 * 1024 * 1024,
             })
@@ -222,8 +344,8 @@ mod tests {
                     articles,
                     ..Request::new(query)
                 };
-                let in_parallel = parallel.search(&request).expect("search");
-                let in_series = serial.search(&request).expect("search");
+                let in_parallel = parallel.search(&request).expect("search").hits;
+                let in_series = serial.search(&request).expect("search").hits;
                 assert!(!in_series.is_empty(), "{query}: no hits");
                 assert_eq!(in_parallel, in_series, "{query}");
                 for hit in &in_parallel {
@@ -247,7 +369,7 @@ mod tests {
                 signals,
                 ..Request::new(query)
             };
-            let hits = engine.search(&request).expect("search");
+            let hits = engine.search(&request).expect("search").hits;
             hits.into_iter()
                 .map(|hit| (hit.path, hit.paragraph, hit.score))
                 .collect()

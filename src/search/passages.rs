@@ -12,8 +12,8 @@ use rayon::prelude::*;
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Term, Value};
 use tantivy::{DocAddress, DocSet, Searcher, TERMINATED};
 
-use super::IndexView;
 use super::segments::segment_range;
+use super::{FileState, IndexView};
 use crate::article::{self, Article};
 use crate::corpus;
 use crate::schema;
@@ -27,6 +27,8 @@ pub(super) struct PassageText {
     pub title: String,
     pub dateline: String,
     pub text: String,
+    /// Whether the text came from the article file, still the one indexed.
+    pub file: FileState,
 }
 
 /// A passage read from its article file, or what reading it from the doc store takes.
@@ -38,6 +40,8 @@ enum Read {
         first: Option<DocAddress>,
         key: String,
         paragraph: u64,
+        /// Why the file could not serve.
+        file: FileState,
     },
 }
 
@@ -105,6 +109,7 @@ fn read_passages(index: &IndexView, addresses: &[DocAddress]) -> tantivy::Result
                 first,
                 key,
                 paragraph,
+                file,
             } => {
                 let article_field = |field| {
                     first
@@ -117,6 +122,7 @@ fn read_passages(index: &IndexView, addresses: &[DocAddress]) -> tantivy::Result
                     text: stored_text(&documents[&address], fields.body),
                     key,
                     paragraph,
+                    file,
                 }
             }
         })
@@ -171,10 +177,12 @@ fn read_files_once(index: &IndexView, addresses: &[DocAddress]) -> tantivy::Resu
                     dateline: article.dateline.clone(),
                     key,
                     paragraph,
+                    file: FileState::Unchanged,
                 }),
                 None => Read::Stored {
                     address,
                     first,
+                    file: file_state(index, &key),
                     key,
                     paragraph,
                 },
@@ -199,6 +207,20 @@ fn unchanged_article(
     Ok(corpus::key_path(corpus, key)
         .and_then(|path| corpus::read_unchanged(&path, size, modified))
         .map(|text| article::parse(&text)))
+}
+
+/// What became of the file of an article that cannot be read from its file: changed, or
+/// gone (also when the index records no corpus folder).
+pub(super) fn file_state(index: &IndexView, key: &str) -> FileState {
+    let path = index
+        .open
+        .corpus
+        .as_deref()
+        .and_then(|corpus| corpus::key_path(corpus, key));
+    match path {
+        Some(path) if path.is_file() => FileState::Changed,
+        _ => FileState::Missing,
+    }
 }
 
 /// The first passage of a passage's article, which stores the article's fields: the live
@@ -262,6 +284,34 @@ fn read_documents(
         })
         .collect::<tantivy::Result<Vec<_>>>()
         .map(|runs| runs.into_iter().flatten().collect())
+}
+
+/// An article's fields and paragraphs as the doc store holds them.
+pub(super) struct StoredArticle {
+    pub title: String,
+    pub dateline: String,
+    /// The texts of the passages asked for, in their order.
+    pub paragraphs: Vec<String>,
+}
+
+/// The article whose first passage is at `first`, and the passages at `addresses`, from the
+/// doc store.
+pub(super) fn stored(
+    index: &IndexView,
+    first: DocAddress,
+    addresses: &[DocAddress],
+) -> tantivy::Result<StoredArticle> {
+    let mut needed: Vec<DocAddress> = addresses.iter().copied().chain([first]).collect();
+    let documents = read_documents(&index.segments.searcher, &mut needed)?;
+    let fields = &index.open.fields;
+    Ok(StoredArticle {
+        title: stored_text(&documents[&first], fields.stored_title),
+        dateline: stored_text(&documents[&first], fields.stored_dateline),
+        paragraphs: addresses
+            .iter()
+            .map(|address| stored_text(&documents[address], fields.body))
+            .collect(),
+    })
 }
 
 fn stored_text(document: &TantivyDocument, field: Field) -> String {

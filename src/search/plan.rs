@@ -8,11 +8,12 @@
 use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Term};
 
-use super::highlight::Pattern;
+use super::highlight::{Highlighting, Pattern};
 use super::{IndexView, Request, SearchError, vocabulary};
 use crate::analysis::{Analyzer, Word, is_stop_word};
 use crate::query::{self, Node};
 use crate::schema::{BODY, DATELINE, Fields, TITLE};
+use tantivy::query::Bm25StatisticsProvider;
 
 /// How a title or dateline match counts against a body match in the first pass, which
 /// tantivy scores field by field (tuned on the test collections, see the README).
@@ -28,16 +29,26 @@ const MIN_STEM_PREFIX: usize = 4;
 /// query they only add noise; in a short one they may be the point (`the who`).
 const LONG_QUERY_WORDS: usize = 5;
 
+/// Most words a query is searched with: the rest of a longer one are dropped, with a note.
+/// Every word costs its compound checks, postings and rerank pairs: a query of 5,000 words
+/// took 19 s. Natural-language queries run to a few dozen words (TREC's longest topic
+/// descriptions about 60).
+pub const MAX_QUERY_WORDS: usize = 100;
+
 /// What a search runs.
 pub(super) struct Plan {
     /// The first pass: the passages it matches are the candidates.
     pub query: Box<dyn Query>,
-    /// What to highlight in a hit.
-    pub patterns: Vec<Pattern>,
+    /// What to mark in a hit.
+    pub highlighting: Highlighting,
     /// A keyword query's words (only bare words, OR'd), each analysed: the rerank scores
     /// them. Empty when the query has phrases, fields, operators or prefixes, which are taken
     /// literally.
     pub keywords: Vec<Vec<Word>>,
+    /// The query's words that match nothing in the index, as typed.
+    pub unmatched: Vec<String>,
+    /// How many words the query had, when it had more than `MAX_QUERY_WORDS`.
+    pub cut_from: Option<usize>,
 }
 
 impl Plan {
@@ -46,23 +57,39 @@ impl Plan {
         analyzer: &mut Analyzer,
         request: &Request,
     ) -> Result<Plan, SearchError> {
+        let (text, cut_from) = first_words(request.query, MAX_QUERY_WORDS);
         let fields = [TITLE, DATELINE, BODY];
-        let node =
-            query::parse(request.query, request.syntax, &fields).ok_or(SearchError::EmptyQuery)?;
+        let node = query::parse(text, request.syntax, &fields).ok_or(SearchError::EmptyQuery)?;
         let node = drop_stop_words(node);
-        let mut patterns = Vec::new();
+        let mut found = Found::default();
         let mut builder = Builder { index, analyzer };
-        let query = flatten(builder.build(&node, None, &mut patterns));
+        let query = flatten(builder.build(&node, None, &mut found));
         let keywords = keywords(&node)
             .iter()
             .map(|keyword| analyzer.words(keyword))
             .collect();
+        found.unmatched.dedup();
         Ok(Plan {
             query,
-            patterns,
+            highlighting: found.highlighting,
             keywords,
+            unmatched: found.unmatched,
+            cut_from,
         })
     }
+}
+
+/// The first `max` whitespace-separated words of `text`, and how many it had when that was
+/// more.
+fn first_words(text: &str, max: usize) -> (&str, Option<usize>) {
+    let count = text.split_whitespace().count();
+    if count <= max {
+        return (text, None);
+    }
+    let end = text.split_whitespace().nth(max).map_or(text.len(), |word| {
+        word.as_ptr() as usize - text.as_ptr() as usize
+    });
+    (&text[..end], Some(count))
 }
 
 /// The fields searched when the user names none, with their boosts.
@@ -74,6 +101,27 @@ pub(super) fn default_fields(fields: &Fields) -> [(Field, f32); 3] {
     ]
 }
 
+/// What building the query learns on the way: what to highlight, and which words the index
+/// does not hold.
+#[derive(Default)]
+struct Found {
+    highlighting: Highlighting,
+    unmatched: Vec<String>,
+}
+
+impl Found {
+    /// Records a pattern for the texts that `field` (or, for `None`, every default field)
+    /// is shown in: the body and the title; the dateline is not highlighted.
+    fn pattern(&mut self, fields: &Fields, field: Option<Field>, pattern: Pattern) {
+        if field.is_none_or(|field| field == fields.title) {
+            self.highlighting.title.push(pattern.clone());
+        }
+        if field.is_none_or(|field| field == fields.body) {
+            self.highlighting.body.push(pattern);
+        }
+    }
+}
+
 /// Turns a parsed query into tantivy queries, asking the index's vocabulary for spellings.
 struct Builder<'a> {
     index: &'a IndexView,
@@ -82,13 +130,8 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     /// Turns a parsed node into a tantivy query over one field or all, recording what to
-    /// highlight.
-    fn build(
-        &mut self,
-        node: &Node,
-        field: Option<Field>,
-        patterns: &mut Vec<Pattern>,
-    ) -> Box<dyn Query> {
+    /// highlight and which words the index lacks.
+    fn build(&mut self, node: &Node, field: Option<Field>, found: &mut Found) -> Box<dyn Query> {
         match node {
             Node::Word {
                 field: name,
@@ -97,25 +140,25 @@ impl Builder<'_> {
             } => {
                 let field = self.field(name.as_deref()).or(field);
                 if *prefix {
-                    self.prefix_query(text, field, patterns)
+                    self.prefix_query(text, field, found)
                 } else {
-                    self.words_query(text, field, patterns)
+                    self.words_query(text, field, found)
                 }
             }
             Node::Phrase { field: name, text } => {
                 let field = self.field(name.as_deref()).or(field);
-                self.words_query(text, field, patterns)
+                self.words_query(text, field, found)
             }
             Node::Bool(clauses) => {
                 let subqueries = clauses
                     .iter()
                     .map(|(occur, node)| {
-                        let mut ignored = Vec::new();
-                        // Excluded words are not highlighted.
+                        let mut ignored = Found::default();
+                        // Excluded words are neither highlighted nor reported as missing.
                         let sink = if *occur == query::Occur::MustNot {
                             &mut ignored
                         } else {
-                            &mut *patterns
+                            &mut *found
                         };
                         (tantivy_occur(*occur), self.build(node, field, sink))
                     })
@@ -136,21 +179,46 @@ impl Builder<'_> {
         }
     }
 
+    /// Whether an article has `word` in one of `fields`: its term must be there and, where
+    /// the index keeps a lexicon, the word as written too (`goverment` stems to `gover`, as
+    /// `governess` does, but no article writes it).
+    fn written(&self, word: &Word, fields: &[(Field, f32)]) -> bool {
+        let held = fields
+            .iter()
+            .any(|&(field, _)| vocabulary::holds(self.index, field, &word.term));
+        let lexicon = self.index.lexicon.as_ref();
+        let has_letter = word.word.chars().any(char::is_alphabetic);
+        held && lexicon.is_none_or(|lexicon| !has_letter || lexicon.articles(&word.word) > 0)
+    }
+
     /// A word or phrase in every spelling the index holds, over the given fields.
     fn words_query(
         &mut self,
         text: &str,
         field: Option<Field>,
-        patterns: &mut Vec<Pattern>,
+        found: &mut Found,
     ) -> Box<dyn Query> {
         let words = self.analyzer.words(text);
         if words.is_empty() {
             return Box::new(EmptyQuery);
         }
-        let spellings = vocabulary::spellings(self.index, self.analyzer, &words);
-        patterns.extend(spellings.iter().cloned().map(Pattern::Terms));
-        let per_field = self
-            .fields_for(field)
+        let (spellings, covered) = vocabulary::spellings(self.index, self.analyzer, &words);
+        let fields = self.fields_for(field);
+        for (word, covered) in words.iter().zip(covered) {
+            if !covered && !self.written(word, &fields) {
+                found.unmatched.push(text[word.start..word.end].to_string());
+            }
+        }
+        let lone_stop_word = words.len() == 1 && is_stop_word(&words[0].word);
+        for terms in &spellings {
+            let pattern = if lone_stop_word {
+                Pattern::StopWord(terms[0].clone())
+            } else {
+                Pattern::Terms(terms.clone())
+            };
+            found.pattern(&self.index.open.fields, field, pattern);
+        }
+        let per_field = fields
             .into_iter()
             .map(|(field, boost)| {
                 let alternatives: Vec<(Occur, Box<dyn Query>)> = spellings
@@ -166,50 +234,107 @@ impl Builder<'_> {
         Box::new(BooleanQuery::new(per_field))
     }
 
-    /// `word*`: every index term that starts with the word, scored as the terms themselves.
+    /// `word*`: the index terms of words that start with the word as typed. Each expansion
+    /// scores as one occurrence of the prefix would, whichever word it is (its BM25 weight
+    /// takes the idf of all the expansions together, as Lucene's blended terms do), times how
+    /// common it is among them, so that a rare misspelling (`bankinng`) cannot outrank the
+    /// words everyone writes on the strength of its rarity.
     fn prefix_query(
         &mut self,
         text: &str,
         field: Option<Field>,
-        patterns: &mut Vec<Pattern>,
+        found: &mut Found,
     ) -> Box<dyn Query> {
         let words = self.analyzer.words(text);
         let Some(last) = words.last() else {
             return Box::new(EmptyQuery);
         };
         // Index terms are stems, which may be shorter than the typed prefix: `negotiations` is
-        // indexed as `negoti`, which `negotia*` must find. So a term matches when it starts
-        // with the prefix, or is a stem of it cut by at most `STEM_CUT` characters.
-        let prefix = common_prefix(&last.word, &last.term).to_string();
+        // indexed as `negoti`, which `negotia*` must find. So the terms looked at start with
+        // the prefix's own stem cut by `STEM_CUT` characters, and a term matches when it starts
+        // with the prefix as typed, or is the stem of the prefix completed by a common ending
+        // (see `stem_of_completion`).
+        let typed = last.word.clone();
+        let prefix = common_prefix(&typed, &last.term).to_string();
         let shortest = prefix
             .len()
             .saturating_sub(STEM_CUT)
             .max(MIN_STEM_PREFIX)
             .min(prefix.len());
-        patterns.push(Pattern::Prefix(prefix.clone()));
+        found.pattern(
+            &self.index.open.fields,
+            field,
+            Pattern::Prefix(typed.clone()),
+        );
+        let total_passages = self.index.segments.searcher.total_num_docs().unwrap_or(0);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, boost) in self.fields_for(field) {
-            let candidates = vocabulary::terms_with_prefix(
+            let analyzer = &mut *self.analyzer;
+            let expansions = vocabulary::terms_with_prefix(
                 self.index,
                 field,
                 &prefix[..prefix.floor_char_boundary(shortest)],
+                |term| {
+                    term.starts_with(typed.as_str())
+                        || (typed.starts_with(term) && stem_of_completion(analyzer, &typed, term))
+                },
             );
-            for term in candidates
-                .into_iter()
-                .filter(|t| t.starts_with(&prefix) || prefix.starts_with(t.as_str()))
-            {
-                let query = TermQuery::new(
-                    Term::from_field_text(field, &term),
-                    IndexRecordOption::WithFreqs,
-                );
-                clauses.push((Occur::Should, boosted(Box::new(query), boost)));
-            }
+            clauses.extend(expansion_clauses(field, boost, &expansions, total_passages));
         }
         if clauses.is_empty() {
+            found
+                .unmatched
+                .push(format!("{}*", text.trim_end_matches('*')));
             return Box::new(EmptyQuery);
         }
         Box::new(BooleanQuery::new(clauses))
     }
+}
+
+/// Endings that English words take after a stem: `negotia` + `tions` is `negotiations`. A
+/// term shorter than a typed prefix is one of its words' stems only if the prefix, completed
+/// by one of these, stems to it.
+const ENDINGS: [&str; 24] = [
+    "", "s", "e", "es", "ed", "ing", "ion", "ions", "ate", "ated", "ates", "ating", "ation",
+    "ations", "tion", "tions", "al", "ally", "ment", "ments", "or", "ors", "er", "ers",
+];
+
+/// Whether `term`, shorter than `typed`, is the stem of `typed` completed by a common ending:
+/// `negoti` is (`negotiations`), `negot` is not (only misspellings such as `negotations`
+/// stem to it).
+fn stem_of_completion(analyzer: &mut Analyzer, typed: &str, term: &str) -> bool {
+    ENDINGS
+        .iter()
+        .any(|ending| analyzer.term(&format!("{typed}{ending}")) == term)
+}
+
+/// One clause per expansion of a prefix in `field`: scored as a term whose idf is that of
+/// all the expansions together, weighted by how common the expansion is among them.
+fn expansion_clauses(
+    field: Field,
+    boost: f32,
+    expansions: &[(String, u64)],
+    total_passages: u64,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let idf = |passages: u64| {
+        let passages = passages.min(total_passages);
+        let odds = (total_passages - passages) as f32 + 0.5;
+        (1.0 + odds / (passages as f32 + 0.5)).ln()
+    };
+    let together = idf(expansions.iter().map(|(_, passages)| passages).sum());
+    let commonest = expansions.first().map_or(1, |(_, passages)| *passages);
+    expansions
+        .iter()
+        .map(|(term, passages)| {
+            let share = (1.0 + *passages as f32).ln() / (1.0 + commonest as f32).ln();
+            let weight = boost * together / idf(*passages).max(f32::EPSILON) * share;
+            let query = TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
+            );
+            (Occur::Should, boosted(Box::new(query), weight))
+        })
+        .collect()
 }
 
 /// A single term, or a phrase for several.

@@ -8,6 +8,8 @@
 //! taken (`therapist` is not `the rapist`). This module only answers questions about terms;
 //! building queries from the answers is `plan`'s.
 
+use std::collections::HashMap;
+
 use tantivy::query::{EnableScoring, PhraseQuery, Query};
 use tantivy::schema::{Field, Term};
 use tantivy::{DocSet, TERMINATED};
@@ -18,26 +20,33 @@ use crate::analysis::{Analyzer, Word, is_stop_word};
 
 /// Most alternative spellings tried for one word or phrase.
 const MAX_ALTERNATIVES: usize = 6;
-/// Most index terms a `prefix*` expands to.
+/// Most index terms a `prefix*` expands to: the most common of them. Each becomes a clause
+/// of the first pass.
 const MAX_PREFIX_TERMS: usize = 64;
+/// Most distinct terms a prefix's expansion looks at to pick the most common (Lucene's
+/// default limit on a query's clauses is 1,024).
+const MAX_PREFIX_SCANNED: usize = 4096;
 /// Shortest half of a split compound, in characters.
 const MIN_COMPOUND_PART: usize = 3;
 
 /// The term sequences that spell the same words: as written, with a compound split where the
 /// index knows both halves, and with two adjacent words joined where the index knows the
-/// joined word.
+/// joined word. Also, per word, whether an alternative spelling covers it (a split or a join
+/// the index holds), so that a word the index lacks whole is not reported as matching nothing.
 pub(super) fn spellings(
     index: &IndexView,
     analyzer: &mut Analyzer,
     words: &[Word],
-) -> Vec<Vec<String>> {
+) -> (Vec<Vec<String>>, Vec<bool>) {
     let written: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
     let mut spellings = vec![written.clone()];
+    let mut covered = vec![false; words.len()];
     for (i, word) in words.iter().enumerate() {
         for (left, right) in compound_splits(index, analyzer, &word.word) {
             let mut split = written.clone();
             split.splice(i..=i, [left, right]);
             push_unique(&mut spellings, split);
+            covered[i] = true;
         }
     }
     for i in 0..words.len().saturating_sub(1) {
@@ -46,10 +55,12 @@ pub(super) fn spellings(
             let mut join = written.clone();
             join.splice(i..=i + 1, [joined]);
             push_unique(&mut spellings, join);
+            covered[i] = true;
+            covered[i + 1] = true;
         }
     }
     spellings.truncate(MAX_ALTERNATIVES);
-    spellings
+    (spellings, covered)
 }
 
 /// Ways to read `word` as two words the index holds next to each other, the most common
@@ -128,10 +139,22 @@ fn push_unique(spellings: &mut Vec<Vec<String>>, spelling: Vec<String>) {
     }
 }
 
-/// The index terms of `field` that start with `prefix`, in term order, at most
-/// `MAX_PREFIX_TERMS`; a segment whose terms cannot be read contributes none.
-pub(super) fn terms_with_prefix(index: &IndexView, field: Field, prefix: &str) -> Vec<String> {
-    let mut terms: Vec<String> = Vec::new();
+/// Whether any passage holds `term` in `field` (false when the index cannot say).
+pub(super) fn holds(index: &IndexView, field: Field, term: &str) -> bool {
+    let term = Term::from_field_text(field, term);
+    index.segments.searcher.doc_freq(&term).unwrap_or(0) > 0
+}
+
+/// The index terms of `field` that start with `prefix` and pass `keep`, with the passages
+/// holding each: the `MAX_PREFIX_TERMS` most common of them, most common first. A segment
+/// whose terms cannot be read contributes none.
+pub(super) fn terms_with_prefix(
+    index: &IndexView,
+    field: Field,
+    prefix: &str,
+    mut keep: impl FnMut(&str) -> bool,
+) -> Vec<(String, u64)> {
+    let mut found: HashMap<String, u64> = HashMap::new();
     let mut upper = prefix.as_bytes().to_vec();
     upper.push(0xFF);
     for segment in index.segments.searcher.segment_readers() {
@@ -147,13 +170,18 @@ pub(super) fn terms_with_prefix(index: &IndexView, field: Field, prefix: &str) -
         else {
             continue;
         };
-        while stream.advance() && terms.len() < MAX_PREFIX_TERMS {
-            if let Ok(term) = std::str::from_utf8(stream.key())
-                && !terms.iter().any(|t| t == term)
-            {
-                terms.push(term.to_string());
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                if let Some(passages) = found.get_mut(term) {
+                    *passages += u64::from(stream.value().doc_freq);
+                } else if found.len() < MAX_PREFIX_SCANNED && keep(term) {
+                    found.insert(term.to_string(), u64::from(stream.value().doc_freq));
+                }
             }
         }
     }
+    let mut terms: Vec<(String, u64)> = found.into_iter().collect();
+    terms.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms.truncate(MAX_PREFIX_TERMS);
     terms
 }

@@ -122,16 +122,16 @@ const RERANK_DEPTH: usize = 300;
 /// README, relevance).
 const OTHER_PASSAGES_WEIGHT: f32 = 0.1;
 
-/// How many passages the first pass keeps: enough candidates for the rerank of a keyword
-/// query; for articles without a rerank, four times the limit (widened when one article holds
-/// many of them); otherwise the limit.
-pub(super) fn first_pass_depth(plan: &Plan, request: &Request) -> usize {
+/// How many passages the first pass keeps for `wanted` results: enough candidates for the
+/// rerank of a keyword query; for articles without a rerank, four times as many (widened
+/// when one article holds many of them); otherwise `wanted`.
+pub(super) fn first_pass_depth(plan: &Plan, articles: bool, wanted: usize) -> usize {
     if !plan.keywords.is_empty() {
-        request.limit.saturating_mul(10).max(RERANK_DEPTH)
-    } else if request.articles {
-        request.limit.saturating_mul(4).max(16)
+        wanted.saturating_mul(10).max(RERANK_DEPTH)
+    } else if articles {
+        wanted.saturating_mul(4).max(16)
     } else {
-        request.limit
+        wanted
     }
 }
 

@@ -1,0 +1,161 @@
+//! Reading one indexed article whole: its title, dateline and every paragraph, numbered as
+//! search numbers them, with a query's words marked.
+//!
+//! Owns finding an article by the path a user gives (as `search` shows it, or its key below
+//! the corpus folder) and reading all its passages, from the file when it is still the one
+//! indexed, otherwise from the doc store. Only articles in the index can be read: a path that
+//! is not one of its keys reads nothing.
+
+use std::path::Path;
+
+use tantivy::schema::{IndexRecordOption, Term};
+use tantivy::{DocAddress, DocSet, TERMINATED};
+
+use super::passages::{self, display_path, file_state};
+use super::plan::Plan;
+use super::{Engine, FileState, Request, highlight};
+use crate::article;
+use crate::corpus;
+use crate::query::Syntax;
+
+/// An indexed article as a reader sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleView {
+    /// As `search` shows it.
+    pub path: String,
+    pub title: String,
+    pub dateline: String,
+    pub title_highlights: Vec<(usize, usize)>,
+    pub paragraphs: Vec<Paragraph>,
+    /// Whether the text came from the article file, still the one indexed.
+    pub file: FileState,
+}
+
+/// One paragraph of an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paragraph {
+    /// 1-based, as `search` numbers passages.
+    pub number: u64,
+    pub text: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+impl Engine {
+    /// The key of the article at `path`: its path below the corpus folder when it lies there
+    /// (as `search` shows it, relative to the current folder, or absolute), else `path` as
+    /// written, taken as a key.
+    pub fn article_key(&self, path: &str) -> String {
+        self.index
+            .open
+            .corpus
+            .as_deref()
+            .and_then(|corpus| corpus::path_key(corpus, Path::new(path)))
+            .unwrap_or_else(|| path.trim_start_matches("./").to_string())
+    }
+
+    /// The article indexed under `key`, with the words of `highlight` (a query in the full
+    /// syntax) marked; `None` when the index holds no such article.
+    pub fn article(
+        &mut self,
+        key: &str,
+        highlight: Option<&str>,
+    ) -> Result<Option<ArticleView>, super::SearchError> {
+        let mut passages = self.article_passages(key)?;
+        let Some(&(_, first)) = passages.first() else {
+            return Ok(None);
+        };
+        let corpus = self.index.open.corpus.as_deref();
+        let from_file = match self.index.columns.file_identity(first)? {
+            Some((size, modified)) => corpus
+                .and_then(|corpus| corpus::key_path(corpus, key))
+                .and_then(|path| corpus::read_unchanged(&path, size, modified))
+                .map(|text| article::parse(&text)),
+            None => None,
+        };
+        let (title, dateline, texts, file): (_, _, Vec<(u64, String)>, _) = match from_file {
+            Some(article) => {
+                let numbered = (1..).zip(article.paragraphs).collect();
+                (
+                    article.title,
+                    article.dateline,
+                    numbered,
+                    FileState::Unchanged,
+                )
+            }
+            None => {
+                let addresses: Vec<DocAddress> = passages.iter().map(|&(_, a)| a).collect();
+                let stored = passages::stored(&self.index, first, &addresses)?;
+                let numbered = passages
+                    .drain(..)
+                    .map(|(n, _)| n)
+                    .zip(stored.paragraphs)
+                    .collect();
+                (
+                    stored.title,
+                    stored.dateline,
+                    numbered,
+                    file_state(&self.index, key),
+                )
+            }
+        };
+        let highlighting = highlight
+            .map(|query| {
+                let request = Request {
+                    syntax: Syntax::Full,
+                    ..Request::new(query)
+                };
+                Plan::new(&self.index, &mut self.analyzer, &request)
+            })
+            .transpose()
+            .or_else(|err| match err {
+                super::SearchError::EmptyQuery => Ok(None),
+                other => Err(other),
+            })?
+            .map(|plan| plan.highlighting)
+            .unwrap_or_default();
+        let analyzer = &mut self.analyzer;
+        let paragraphs = texts
+            .into_iter()
+            .map(|(number, text)| Paragraph {
+                number,
+                highlights: highlight::highlights(analyzer, &text, &highlighting.body),
+                text,
+            })
+            .collect();
+        Ok(Some(ArticleView {
+            path: display_path(corpus, key),
+            title_highlights: highlight::highlights(analyzer, &title, &highlighting.title),
+            title,
+            dateline,
+            paragraphs,
+            file,
+        }))
+    }
+
+    /// The live passages of the article `key`, as (paragraph number, address), in paragraph
+    /// order.
+    fn article_passages(&self, key: &str) -> tantivy::Result<Vec<(u64, DocAddress)>> {
+        let path = self.index.open.fields.path;
+        let term = Term::from_field_text(path, key);
+        let mut found = Vec::new();
+        let searcher = &self.index.segments.searcher;
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let Some(mut postings) = segment
+                .inverted_index(path)?
+                .read_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            while postings.doc() != TERMINATED {
+                let doc = postings.doc();
+                if !segment.is_deleted(doc) {
+                    let address = DocAddress::new(segment_ord as u32, doc);
+                    found.push((self.index.columns.paragraph(address)?, address));
+                }
+                postings.advance();
+            }
+        }
+        found.sort_unstable();
+        Ok(found)
+    }
+}
