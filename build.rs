@@ -2,8 +2,8 @@
 //!
 //! Every search is a new process, and a position-independent executable makes the dynamic
 //! loader patch tens of thousands of addresses in the binary at each start: `newsdex
-//! --version` took 1.42 ms with them and 1.19 ms without, half the page faults (README,
-//! performance). The code itself is unchanged.
+//! --version` took 1.42 ms with them and 1.19 ms without, half the page faults
+//! (docs/benchmarks.md). The code itself is unchanged.
 
 fn main() {
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();

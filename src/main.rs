@@ -18,6 +18,7 @@ use cmd::ColorChoice;
 Start with:
   newsdex index corpus        build ./index from the articles in ./corpus
   newsdex search '\"cease-fire\"'
+  newsdex show PATH           read a hit's article whole
 
 Exit status: 0 success (results found), 1 nothing found or files skipped, 2 error."
 )]
@@ -79,7 +80,7 @@ fn main() -> ExitCode {
 /// back up to 32 MB: indexing frees a segment's 1 MB arena pages and a merge's large reads
 /// only for glibc to hold on to them. Blocks of 512 KB and more are mapped and unmapped
 /// instead, which brought peak RSS while indexing the 1 GB bench corpus from 492 to 374-390 MB
-/// (README, performance).
+/// (docs/benchmarks.md).
 fn return_large_blocks_to_the_system() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; called before any thread starts.

@@ -50,7 +50,7 @@ pub struct Fields {
     /// numbers in blocks of 512 whose every header it decodes when a search opens the
     /// column (4,500 a segment of the 1 GB bench index, 0.25-0.5 ms each), where a 128-bit
     /// column opens in constant time. Query mix p50 on the 1 GB bench index: 5.2 -> 4.5 ms
-    /// (README, performance); the index grows by 0.1%.
+    /// (docs/benchmarks.md); the index grows by 0.1%.
     pub paragraph: Field,
     /// A number unique to the article within the index, to group passages by article while
     /// collecting (see `indexer`: handed out in indexing order). A per-segment number such as

@@ -106,7 +106,7 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
         let results = engine.search(&request);
         // The process ends after printing, and the kernel unmaps the index files faster at
         // exit than dropping the engine's forty-odd mappings one by one (0.2-0.5 ms of a
-        // 6-7 ms search on the 300 MB bench index; README, performance).
+        // 6-7 ms search on the 300 MB bench index; docs/benchmarks.md).
         std::mem::forget(engine);
         results
     });
@@ -156,12 +156,13 @@ fn notes(query: &str, request: &Request, results: &Results, counts: bool) -> Vec
     }
     let unmatched = (!results.unmatched.is_empty())
         .then(|| format!("not in the index: {}", results.unmatched.join(", ")));
-    let unit = if request.articles {
-        "articles"
-    } else {
-        "passages"
-    };
     let total = &results.total;
+    let unit = match (request.articles, total.count == 1 && !total.at_least) {
+        (true, true) => "article",
+        (true, false) => "articles",
+        (false, true) => "passage",
+        (false, false) => "passages",
+    };
     if results.hits.is_empty() {
         let why = unmatched.map(|u| format!(" ({u})")).unwrap_or_default();
         if total.count == 0 {

@@ -29,7 +29,7 @@ const PARALLEL_MERGES: usize = 2;
 /// level (tantivy's log policy, limited to segments under `SMALL_SEGMENT_PASSAGES`), so that
 /// they cannot pile up. Fewer segments search faster: on
 /// the 300 MB bench corpus, 2 segments instead of 4 took the query mix p50 from 6.8 to 5.9 ms,
-/// for 2.5 s more building (README, performance). A run killed while merging keeps its
+/// for 2.5 s more building (docs/benchmarks.md). A run killed while merging keeps its
 /// commit, only in more segments.
 pub(super) fn merge_segments(
     writer: &mut IndexWriter,

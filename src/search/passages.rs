@@ -85,7 +85,7 @@ impl Passages {
 /// when the file is still the one indexed (the size and time its first passage records),
 /// parsed as indexing parsed it: reading and parsing a few KB costs far less than
 /// decompressing the doc-store block that holds the passage, and its first passage's block,
-/// which was most of a search (README, performance). Passages whose file is gone or changed
+/// which was most of a search (docs/benchmarks.md). Passages whose file is gone or changed
 /// come from the doc store, which holds them as indexed.
 fn read_passages(index: &IndexView, addresses: &[DocAddress]) -> tantivy::Result<Vec<PassageText>> {
     let read = read_from_files(index, addresses)?;

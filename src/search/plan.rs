@@ -16,7 +16,7 @@ use crate::schema::{BODY, DATELINE, Fields, TITLE};
 use tantivy::query::Bm25StatisticsProvider;
 
 /// How a title or dateline match counts against a body match in the first pass, which
-/// tantivy scores field by field (tuned on the test collections, see the README).
+/// tantivy scores field by field (tuned on the test collections, docs/relevance.md).
 pub const TITLE_BOOST: f32 = 1.0;
 pub const DATELINE_BOOST: f32 = 0.5;
 

@@ -6,7 +6,7 @@
 //! body full of the word. BM25F weighs and length-normalises each field's occurrences first,
 //! sums them into one term frequency, and saturates that once: a title match still counts for
 //! several body matches, but a word cannot earn its weight twice (measured on the test
-//! collections: the README's relevance section). Scores only the words it is given; which
+//! collections: docs/relevance.md). Scores only the words it is given; which
 //! words and fields is the rerank's choice.
 
 use tantivy::postings::{Postings, SegmentPostings};
@@ -26,7 +26,7 @@ const B: f32 = 0.75;
 /// What one occurrence of a word in the title weighs against one in the body: a title names
 /// the subject, and is short. On the test collections 5 was the one weight measured that kept
 /// every collection above the best peer (3, 8 and 12 scored within 0.4% of it on average;
-/// README, relevance).
+/// docs/relevance.md).
 const TITLE_WEIGHT: f32 = 5.0;
 
 /// Rescores `candidates` with BM25F over body and title for the keywords that are one term

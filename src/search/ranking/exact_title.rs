@@ -3,7 +3,7 @@
 //!
 //! Snowball conflates more than a reader would (`computer`, `computing` and `compute` are all
 //! `comput`), and a title that uses the very word asked for is the surer match; in the body
-//! the same signal measured less and would double the postings (README, relevance). Only
+//! the same signal measured less and would double the postings (docs/relevance.md). Only
 //! builds the queries; `Segments::add_scores` scores them.
 
 use tantivy::query::{Query, TermQuery};
@@ -13,7 +13,7 @@ use crate::analysis::Word;
 use crate::search::plan::boosted;
 
 /// Weight of a query word's exact form in a title, against 1 for the word through BM25F
-/// (measured: README, relevance).
+/// (measured: docs/relevance.md).
 const BOOST: f32 = 0.3;
 
 /// One term query a content word over the title's unstemmed words.

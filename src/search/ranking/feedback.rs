@@ -22,7 +22,7 @@ use crate::search::plan::{TITLE_BOOST, boosted};
 /// shorter ones say exactly what they want.
 pub(super) const MIN_WORDS: usize = 3;
 /// First-pass results that feed the expansion, terms added, and the original query's share
-/// of the weight (RM3's usual 10 results; 20 terms and 0.7 measured best, see the README).
+/// of the weight (RM3's usual 10 results; 20 terms and 0.7 measured best, docs/relevance.md).
 pub(super) const DOCS: usize = 10;
 const TERMS: usize = 20;
 const ORIGINAL_WEIGHT: f32 = 0.7;

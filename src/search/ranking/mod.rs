@@ -115,11 +115,11 @@ impl Default for Signals {
 /// Fewest first-pass candidates the rerank reorders (ten per result asked for, if more).
 /// For 10 results, 300 scored nDCG@10 within 0.001 of 1000 on the four classic collections
 /// and higher on Reuters topics (.621 against .614), while every rerank signal costs in
-/// proportion to the candidates (README, ranking).
+/// proportion to the candidates (docs/relevance.md).
 const RERANK_DEPTH: usize = 300;
 
 /// What an article's other matching passages add to its best passage's score (measured:
-/// README, relevance).
+/// docs/relevance.md).
 const OTHER_PASSAGES_WEIGHT: f32 = 0.1;
 
 /// How many passages the first pass keeps for `wanted` results: enough candidates for the

@@ -12,7 +12,7 @@ use crate::analysis::Word;
 use crate::search::plan::boosted;
 
 /// Weight of a pair of adjacent query words found within `SLOP` (tantivy's slop: the second
-/// word up to 6 words after the first or 4 before it; measured: README, relevance).
+/// word up to 6 words after the first or 4 before it; measured: docs/relevance.md).
 const BOOST: f32 = 0.3;
 const SLOP: u32 = 5;
 
