@@ -13,7 +13,7 @@ use newsdex::eval::{RUN_DEPTH, Ranking, evaluate, read_qrels, read_queries, trec
 use newsdex::indexer::{IndexConfig, index_corpus};
 use newsdex::open;
 use newsdex::query::Syntax;
-use newsdex::search::{Detail, Engine, Request, SearchError, Signal, Signals};
+use newsdex::search::{Detail, Engine, Request, SearchError, Signal, Signals, Tuning};
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
@@ -43,9 +43,20 @@ pub struct EvalArgs {
     /// bm25f, proximity, exact-title, feedback.
     #[arg(long, value_name = "SIGNAL")]
     pub without: Vec<Signal>,
+    /// Rank with a ranking constant set (repeatable), to measure it: k1, b, title_weight,
+    /// proximity, proximity_slop, exact_title, feedback_min_words, feedback_docs,
+    /// feedback_terms, feedback_original, other_passages, rerank_depth.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub settings: Vec<String>,
 }
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    let mut tuning = Tuning::default();
+    for setting in &args.settings {
+        tuning
+            .set(setting)
+            .map_err(|err| anyhow::anyhow!("--set {err}"))?;
+    }
     let collection = fs::canonicalize(&args.collection)
         .with_context(|| format!("cannot open collection {}", args.collection.display()))?;
     let queries = read_queries(&collection.join("queries.tsv"))?;
@@ -83,6 +94,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             limit: RUN_DEPTH,
             articles: true,
             signals,
+            tuning,
             detail: Detail::Scores,
             ..Request::new(text)
         };

@@ -32,7 +32,7 @@ use highlight::Highlighting;
 use passages::Passages;
 pub use plan::MAX_QUERY_WORDS;
 use plan::Plan;
-pub use ranking::{Signal, Signals};
+pub use ranking::{Signal, Signals, Tuning};
 use segments::Segments;
 
 /// What to search for and how much to return.
@@ -48,6 +48,8 @@ pub struct Request<'a> {
     pub articles: bool,
     /// The rerank's signals to use (all by default; fewer to measure what one is worth).
     pub signals: Signals,
+    /// The ranking's constants (the defaults, but for measurements).
+    pub tuning: Tuning,
     /// How much of each hit to return.
     pub detail: Detail,
 }
@@ -63,6 +65,7 @@ impl<'a> Request<'a> {
             offset: 0,
             articles: false,
             signals: Signals::ALL,
+            tuning: Tuning::default(),
             detail: Detail::Full,
         }
     }
@@ -195,13 +198,19 @@ impl Engine {
         let plan = Plan::new(&self.index, &mut self.analyzer, request)?;
         self.index.segments.choose_parallel(plan.query.as_ref());
         let wanted = request.offset.saturating_add(request.limit);
-        let depth = ranking::first_pass_depth(&plan, request.articles, wanted);
+        let depth = ranking::first_pass_depth(&plan, request, wanted);
         let ranked = ranking::widening(depth, wanted, |depth| {
             let index = &self.index;
             let mut candidates = ranking::first_pass(index, plan.query.as_ref(), depth)?;
             let (analyzer, passages) = (&mut self.analyzer, &mut self.passages);
             ranking::rerank(index, analyzer, passages, &plan, request, &mut candidates)?;
-            let ranked = ranking::group(index, &candidates, request.articles, wanted)?;
+            let ranked = ranking::group(
+                index,
+                &request.tuning,
+                &candidates,
+                request.articles,
+                wanted,
+            )?;
             Ok((ranked, candidates.len()))
         })?;
         let page = ranked.get(request.offset..).unwrap_or_default();

@@ -19,20 +19,13 @@ use crate::search::IndexView;
 use crate::search::plan::TITLE_BOOST;
 use crate::search::segments::sort_best_first;
 
-/// BM25's usual constants (tantivy's and Lucene's).
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
-
-/// What one occurrence of a word in the title weighs against one in the body: a title names
-/// the subject, and is short. On the test collections 5 was the one weight measured that kept
-/// every collection above the best peer (3, 8 and 12 scored within 0.4% of it on average;
-/// docs/relevance.md).
-const TITLE_WEIGHT: f32 = 5.0;
+use super::Tuning;
 
 /// Rescores `candidates` with BM25F over body and title for the keywords that are one term
 /// each, and sorts them again, best first.
 pub(super) fn rescore_title_and_body(
     index: &IndexView,
+    tuning: &Tuning,
     keywords: &[Vec<Word>],
     candidates: &mut [(f32, DocAddress)],
 ) -> tantivy::Result<()> {
@@ -47,13 +40,14 @@ pub(super) fn rescore_title_and_body(
         },
         WeightedField {
             field: fields.title,
-            weight: TITLE_WEIGHT,
+            weight: tuning.title_weight,
             first_pass_boost: TITLE_BOOST,
             holders: articles,
         },
     ];
     rescore(
         &index.segments.searcher,
+        (tuning.k1, tuning.b),
         &weighted,
         &single_terms(keywords),
         candidates,
@@ -89,6 +83,7 @@ struct WeightedField {
 /// pass as one term query per field, boosted by the field's `first_pass_boost`.
 fn rescore(
     searcher: &Searcher,
+    (k1, b): (f32, f32),
     fields: &[WeightedField],
     terms: &[String],
     passages: &mut [(f32, DocAddress)],
@@ -153,9 +148,9 @@ fn rescore(
                 first_pass_score += weighted.first_pass_boost
                     * first_pass_weights[f].score(norm.fieldnorm_id(address.doc_id), term_freq);
                 let length = norm.fieldnorm(address.doc_id) as f32 / average_lengths[f];
-                frequency += weighted.weight * term_freq as f32 / (1.0 - B + B * length);
+                frequency += weighted.weight * term_freq as f32 / (1.0 - b + b * length);
             }
-            let score = idf * (K1 + 1.0) * frequency / (K1 + frequency);
+            let score = idf * (k1 + 1.0) * frequency / (k1 + frequency);
             passages[i].0 += score - first_pass_score;
         }
     }
@@ -244,6 +239,7 @@ mod tests {
         let mut after = before.clone();
         rescore(
             &searcher,
+            (1.2, 0.75),
             &[field(&searcher, body, 1.0)],
             &["oil".into()],
             &mut after,
@@ -266,7 +262,7 @@ mod tests {
         let fields = [field(&searcher, body, 1.0), field(&searcher, title, 1.0)];
         let before = first_pass(&searcher, &[body, title], "oil");
         let mut after = before.clone();
-        rescore(&searcher, &fields, &["oil".into()], &mut after).unwrap();
+        rescore(&searcher, (1.2, 0.75), &fields, &["oil".into()], &mut after).unwrap();
         let score_of = |passages: &[(f32, DocAddress)], doc: DocId| {
             passages
                 .iter()
@@ -293,7 +289,7 @@ mod tests {
                 field(&searcher, body, 1.0),
                 field(&searcher, title, title_weight),
             ];
-            rescore(&searcher, &fields, &words, &mut passages).unwrap();
+            rescore(&searcher, (1.2, 0.75), &fields, &words, &mut passages).unwrap();
             passages[0].1.doc_id
         };
         assert_eq!(ranked_first(1.0), 1);

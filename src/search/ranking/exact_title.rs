@@ -12,18 +12,21 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use crate::analysis::Word;
 use crate::search::plan::boosted;
 
-/// Weight of a query word's exact form in a title, against 1 for the word through BM25F
-/// (measured: docs/relevance.md).
-const BOOST: f32 = 0.3;
+use super::Tuning;
 
-/// One term query a content word over the title's unstemmed words.
-pub(super) fn queries(title_words: Field, content_words: &[&Word]) -> Vec<Box<dyn Query>> {
+/// One term query a content word over the title's unstemmed words, weighing
+/// `tuning.exact_title`.
+pub(super) fn queries(
+    title_words: Field,
+    tuning: &Tuning,
+    content_words: &[&Word],
+) -> Vec<Box<dyn Query>> {
     content_words
         .iter()
         .map(|word| {
             let term = Term::from_field_text(title_words, &word.word);
             let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-            boosted(Box::new(query), BOOST)
+            boosted(Box::new(query), tuning.exact_title)
         })
         .collect()
 }

@@ -18,19 +18,13 @@ use crate::search::IndexView;
 use crate::search::passages::Passages;
 use crate::search::plan::{TITLE_BOOST, boosted};
 
-/// Feedback is used for keyword queries of at least this many words (after stop words):
-/// shorter ones say exactly what they want.
-pub(super) const MIN_WORDS: usize = 3;
-/// First-pass results that feed the expansion, terms added, and the original query's share
-/// of the weight (RM3's usual 10 results; 20 terms and 0.7 measured best, docs/relevance.md).
-pub(super) const DOCS: usize = 10;
-const TERMS: usize = 20;
-const ORIGINAL_WEIGHT: f32 = 0.7;
+use super::Tuning;
 
-/// The `TERMS` heaviest terms of the passages `best` (scored, best first), with their
-/// weights.
+/// The `tuning.feedback_terms` heaviest terms of the passages `best` (scored, best first),
+/// with their weights.
 pub(super) fn terms(
     index: &IndexView,
+    tuning: &Tuning,
     analyzer: &mut Analyzer,
     passages: &mut Passages,
     best: &[(f32, DocAddress)],
@@ -60,15 +54,16 @@ pub(super) fn terms(
     }
     let mut terms: Vec<(String, f32)> = weights.into_iter().collect();
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    terms.truncate(TERMS);
+    terms.truncate(tuning.feedback_terms);
     Ok(terms)
 }
 
 /// The feedback terms as queries whose scores are added to the original's: the original
-/// keeps `ORIGINAL_WEIGHT` of the weight, each of its words counting 1, and the feedback
-/// terms share the rest in proportion to their weights.
+/// keeps `tuning.feedback_original` of the weight, each of its words counting 1, and the
+/// feedback terms share the rest in proportion to their weights.
 pub(super) fn queries(
     fields: &Fields,
+    tuning: &Tuning,
     expansion: &[(String, f32)],
     query_words: usize,
 ) -> Vec<Box<dyn Query>> {
@@ -76,7 +71,8 @@ pub(super) fn queries(
     if total <= 0.0 {
         return Vec::new();
     }
-    let scale = query_words as f32 * (1.0 - ORIGINAL_WEIGHT) / ORIGINAL_WEIGHT / total;
+    let original = tuning.feedback_original;
+    let scale = query_words as f32 * (1.0 - original) / original / total;
     let mut queries = Vec::new();
     for (term, weight) in expansion {
         for (field, boost) in [(fields.body, 1.0), (fields.title, TITLE_BOOST)] {

@@ -16,6 +16,7 @@ mod bm25f;
 mod exact_title;
 mod feedback;
 mod proximity;
+mod tuning;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -30,6 +31,7 @@ use super::plan::Plan;
 use super::segments::sort_best_first;
 use super::{IndexView, Request};
 use crate::analysis::{Analyzer, Word, is_stop_word};
+pub use tuning::Tuning;
 
 /// A signal of the rerank: one reason a candidate rises or falls, which can be switched off
 /// (`Signals::without`) to measure what it is worth.
@@ -112,23 +114,13 @@ impl Default for Signals {
     }
 }
 
-/// Fewest first-pass candidates the rerank reorders (ten per result asked for, if more).
-/// For 10 results, 300 scored nDCG@10 within 0.001 of 1000 on the four classic collections
-/// and higher on Reuters topics (.621 against .614), while every rerank signal costs in
-/// proportion to the candidates (docs/relevance.md).
-const RERANK_DEPTH: usize = 300;
-
-/// What an article's other matching passages add to its best passage's score (measured:
-/// docs/relevance.md).
-const OTHER_PASSAGES_WEIGHT: f32 = 0.1;
-
 /// How many passages the first pass keeps for `wanted` results: enough candidates for the
 /// rerank of a keyword query; for articles without a rerank, four times as many (widened
 /// when one article holds many of them); otherwise `wanted`.
-pub(super) fn first_pass_depth(plan: &Plan, articles: bool, wanted: usize) -> usize {
+pub(super) fn first_pass_depth(plan: &Plan, request: &Request, wanted: usize) -> usize {
     if !plan.keywords.is_empty() {
-        wanted.saturating_mul(10).max(RERANK_DEPTH)
-    } else if articles {
+        wanted.saturating_mul(10).max(request.tuning.rerank_depth)
+    } else if request.articles {
         wanted.saturating_mul(4).max(16)
     } else {
         wanted
@@ -158,9 +150,9 @@ pub(super) fn rerank(
     if words.is_empty() {
         return Ok(());
     }
-    let signals = request.signals;
+    let (signals, tuning) = (request.signals, &request.tuning);
     if signals.has(Signal::Bm25f) {
-        bm25f::rescore_title_and_body(index, words, candidates)?;
+        bm25f::rescore_title_and_body(index, tuning, words, candidates)?;
     }
     let content_words: Vec<&Word> = words
         .iter()
@@ -170,16 +162,26 @@ pub(super) fn rerank(
     let fields = &index.open.fields;
     let mut bonuses = Vec::new();
     if signals.has(Signal::Proximity) {
-        bonuses.extend(proximity::queries(fields.body, &content_words));
+        bonuses.extend(proximity::queries(fields.body, tuning, &content_words));
     }
     if signals.has(Signal::ExactTitle) {
-        bonuses.extend(exact_title::queries(fields.title_words, &content_words));
+        bonuses.extend(exact_title::queries(
+            fields.title_words,
+            tuning,
+            &content_words,
+        ));
     }
     index.segments.add_scores(candidates, &bonuses)?;
-    if signals.has(Signal::Feedback) && words.len() >= feedback::MIN_WORDS {
-        let best = group(index, candidates, request.articles, feedback::DOCS)?;
-        let expansion = feedback::terms(index, analyzer, passages, &best)?;
-        let queries = feedback::queries(fields, &expansion, words.len());
+    if signals.has(Signal::Feedback) && words.len() >= tuning.feedback_min_words {
+        let best = group(
+            index,
+            tuning,
+            candidates,
+            request.articles,
+            tuning.feedback_docs,
+        )?;
+        let expansion = feedback::terms(index, tuning, analyzer, passages, &best)?;
+        let queries = feedback::queries(fields, tuning, &expansion, words.len());
         index.segments.add_scores(candidates, &queries)?;
     }
     Ok(())
@@ -189,12 +191,13 @@ pub(super) fn rerank(
 /// article columns are only opened when articles are asked for.
 pub(super) fn group(
     index: &IndexView,
+    tuning: &Tuning,
     passages: &[(f32, DocAddress)],
     articles: bool,
     limit: usize,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
     Ok(if articles {
-        rank_articles(passages, &index.columns.article_ids()?, limit)
+        rank_articles(passages, &index.columns.article_ids()?, tuning, limit)
     } else {
         passages.iter().take(limit).copied().collect()
     })
@@ -218,12 +221,13 @@ pub(super) fn widening(
 }
 
 /// Articles ranked from their ranked passages, at most `limit`: each by its best passage's
-/// score plus `OTHER_PASSAGES_WEIGHT` of its other passages' scores, and shown by its best
+/// score plus `tuning.other_passages` of its other passages' scores, and shown by its best
 /// passage. An article that several paragraphs match is more about the query than one with a
 /// single passing mention (Callan 1994 mixes in the whole document's score for this).
 fn rank_articles(
     passages: &[(f32, DocAddress)],
     articles: &[Column<u64>],
+    tuning: &Tuning,
     limit: usize,
 ) -> Vec<(f32, DocAddress)> {
     // Per article: its best passage (passages come best first) and the score it ranks by.
@@ -232,7 +236,7 @@ fn rank_articles(
     for &(score, address) in passages {
         let article = articles[address.segment_ord as usize].first(address.doc_id);
         match article.and_then(|article| position.get(&article)) {
-            Some(&i) => ranked[i].0 += OTHER_PASSAGES_WEIGHT * score,
+            Some(&i) => ranked[i].0 += tuning.other_passages * score,
             None => {
                 if let Some(article) = article {
                     position.insert(article, ranked.len());

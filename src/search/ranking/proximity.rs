@@ -11,20 +11,23 @@ use tantivy::schema::{Field, Term};
 use crate::analysis::Word;
 use crate::search::plan::boosted;
 
-/// Weight of a pair of adjacent query words found within `SLOP` (tantivy's slop: the second
-/// word up to 6 words after the first or 4 before it; measured: docs/relevance.md).
-const BOOST: f32 = 0.3;
-const SLOP: u32 = 5;
+use super::Tuning;
 
 /// The pair queries over the body for `content_words`, the query's words without its stop
 /// words.
-pub(super) fn queries(body: Field, content_words: &[&Word]) -> Vec<Box<dyn Query>> {
+/// Pairs adjacent in the query weigh `tuning.proximity`, pairs one apart half as much.
+pub(super) fn queries(
+    body: Field,
+    tuning: &Tuning,
+    content_words: &[&Word],
+) -> Vec<Box<dyn Query>> {
+    let boost = tuning.proximity;
     let terms: Vec<&str> = content_words
         .iter()
         .map(|word| word.term.as_str())
         .collect();
-    let adjacent = terms.windows(2).map(|w| (w[0], w[1], BOOST));
-    let one_apart = terms.windows(3).map(|w| (w[0], w[2], BOOST / 2.0));
+    let adjacent = terms.windows(2).map(|w| (w[0], w[1], boost));
+    let one_apart = terms.windows(3).map(|w| (w[0], w[2], boost / 2.0));
     adjacent
         .chain(one_apart)
         .filter(|(first, second, _)| first != second)
@@ -33,7 +36,7 @@ pub(super) fn queries(body: Field, content_words: &[&Word]) -> Vec<Box<dyn Query
                 Term::from_field_text(body, first),
                 Term::from_field_text(body, second),
             ]);
-            phrase.set_slop(SLOP);
+            phrase.set_slop(tuning.proximity_slop);
             boosted(Box::new(phrase), boost)
         })
         .collect()
