@@ -196,28 +196,47 @@ impl Analyzer {
     }
 }
 
-/// The distinct words of an article (title, dateline, paragraphs) as the lexicon keeps them:
-/// lower-cased and folded by the unstemmed chain, and holding a letter.
-pub fn distinct_words(article: &Article) -> Vec<String> {
+/// The distinct words and terms of an article (title, dateline, paragraphs), as the lexicon
+/// keeps them.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Vocabulary {
+    /// Lower-cased and folded by the unstemmed chain, those holding a letter.
+    pub words: Vec<String>,
+    /// As indexed (stemmed), every one.
+    pub terms: Vec<String>,
+    /// Tokens in the body (the paragraphs), as the index counts them.
+    pub body_tokens: u64,
+}
+
+/// The distinct words and terms of an article.
+pub fn vocabulary(article: &Article) -> Vocabulary {
     thread_local! {
-        static WORDS: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(word_analyzer());
+        static CHAINS: std::cell::RefCell<Analyzer> = std::cell::RefCell::new(Analyzer::default());
     }
-    WORDS.with_borrow_mut(|chain| {
-        let mut words: Vec<String> = Vec::new();
+    CHAINS.with_borrow_mut(|chains| {
+        let mut all: Vec<String> = Vec::new();
+        let mut body_tokens = 0;
         let texts = [&article.title, &article.dateline]
             .into_iter()
             .chain(&article.paragraphs);
-        for text in texts {
-            let mut stream = chain.token_stream(text);
+        for (i, text) in texts.enumerate() {
+            let mut stream = chains.words.token_stream(text);
             while let Some(token) = stream.next() {
-                if token.text.chars().any(char::is_alphabetic) {
-                    words.push(token.text.clone());
-                }
+                all.push(token.text.clone());
+                body_tokens += u64::from(i >= 2);
             }
         }
-        words.sort_unstable();
-        words.dedup();
-        words
+        all.sort_unstable();
+        all.dedup();
+        let mut terms: Vec<String> = all.iter().map(|word| chains.term(word)).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        all.retain(|word| word.chars().any(char::is_alphabetic));
+        Vocabulary {
+            words: all,
+            terms,
+            body_tokens,
+        }
     })
 }
 

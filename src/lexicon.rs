@@ -1,12 +1,16 @@
 //! The lexicon: every word of the indexed articles as written (lower-cased, without accents,
-//! not stemmed), with how many articles use it, kept in the index folder beside tantivy's files.
+//! not stemmed), and every term (stem) as indexed, each with how many articles use it, kept in
+//! the index folder beside tantivy's files.
 //!
 //! The index holds stems, which cannot say whether a word was ever written: `goverment` stems
 //! to `gover`, which `governess` also gives. The lexicon can, so a search names the query words
 //! that no article contains, and suggests the words they may have meant from its neighbours by
-//! edit distance and frequency. It only ever grows: an article deleted or changed leaves its
-//! words counted (a rebuild recounts), which makes a word at worst look used when it no longer
-//! is. Words without a letter (numbers) are not kept.
+//! edit distance and frequency. Its terms' counts are the articles that hold a term, which the
+//! index (one document a passage) cannot say without reading every posting: whole-article
+//! ranking takes its idf from them. It only ever grows: an article deleted or changed leaves
+//! its words counted (a rebuild recounts), and the count of articles with them, which makes a
+//! word at worst look used when it no longer is. Words without a letter (numbers) are kept
+//! as terms only.
 //!
 //! A run's words reach the lexicon with its commit, in two steps that survive a kill at any
 //! point: before tantivy commits, the run stages its words with the commit's opstamp
@@ -24,6 +28,8 @@ use memmap2::Mmap;
 use tantivy::Opstamp;
 use tantivy_fst::{IntoStreamer, Map, MapBuilder, Streamer};
 
+use crate::analysis::Vocabulary;
+
 /// The lexicon's file in the index folder.
 pub const FILE: &str = "lexicon.fst";
 /// A run's words, staged for the commit they belong to.
@@ -31,6 +37,10 @@ const STAGED: &str = "lexicon.staged";
 /// The key under which the lexicon records the last commit whose words it holds (no word
 /// starts with a NUL), so that words are never folded in twice.
 const FOLDED: &[u8] = b"\0folded";
+/// The key counting the articles added.
+const ARTICLES: &str = "\0articles";
+/// What term keys start with, to keep them apart from words.
+const TERM: char = '\u{1}';
 
 /// The lexicon of an index, as searches read it.
 pub struct Lexicon {
@@ -59,6 +69,17 @@ impl Lexicon {
         self.words.get(word).unwrap_or(0)
     }
 
+    /// How many articles hold the index term `term` (a stem).
+    pub fn term_articles(&self, term: &str) -> u64 {
+        self.words.get(format!("{TERM}{term}")).unwrap_or(0)
+    }
+
+    /// How many articles the lexicon has counted (every article added, also those since
+    /// changed or deleted).
+    pub fn article_count(&self) -> u64 {
+        self.words.get(ARTICLES).unwrap_or(0)
+    }
+
     /// The words within `distance` edits (insertions, deletions, substitutions, swaps of two
     /// neighbouring letters) of `word`, with their article counts.
     pub fn near(&self, word: &str, distance: u8) -> Vec<(String, u64)> {
@@ -68,7 +89,7 @@ impl Lexicon {
         let mut near = Vec::new();
         while let Some((key, articles)) = stream.next() {
             if let Ok(key) = std::str::from_utf8(key)
-                && !key.starts_with('\0')
+                && !key.starts_with(['\0', TERM])
             {
                 near.push((key.to_string(), articles));
             }
@@ -103,18 +124,22 @@ impl tantivy_fst::Automaton for Levenshtein {
     }
 }
 
-/// The words of the articles a run adds, each counted once per article.
+/// The words and terms of the articles a run adds, each counted once per article.
 #[derive(Debug, Default)]
 pub struct NewWords {
     articles: HashMap<String, u64>,
 }
 
 impl NewWords {
-    /// Counts one article's distinct words.
-    pub fn add(&mut self, words: Vec<String>) {
-        for word in words {
+    /// Counts one article's distinct words and terms.
+    pub fn add(&mut self, vocabulary: Vocabulary) {
+        for word in vocabulary.words {
             *self.articles.entry(word).or_default() += 1;
         }
+        for term in vocabulary.terms {
+            *self.articles.entry(format!("{TERM}{term}")).or_default() += 1;
+        }
+        *self.articles.entry(ARTICLES.to_string()).or_default() += 1;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -237,8 +262,15 @@ fn fold(dir: &Path, opstamp: Opstamp, mut words: Vec<(String, u64)>) -> anyhow::
 mod tests {
     use super::*;
 
-    fn words(list: &[&str]) -> Vec<String> {
-        list.iter().map(|w| w.to_string()).collect()
+    fn words(list: &[&str]) -> Vocabulary {
+        Vocabulary {
+            words: list.iter().map(|w| w.to_string()).collect(),
+            terms: list
+                .iter()
+                .map(|w| w.trim_end_matches('s').to_string())
+                .collect(),
+            body_tokens: list.len() as u64,
+        }
     }
 
     #[test]
@@ -265,6 +297,9 @@ mod tests {
         assert_eq!(lexicon.articles("government"), 1);
         assert_eq!(lexicon.articles("deficit"), 1);
         assert_eq!(lexicon.articles("goverment"), 0);
+        assert_eq!(lexicon.term_articles("budget"), 3);
+        assert_eq!(lexicon.term_articles("deficit"), 1);
+        assert_eq!(lexicon.article_count(), 3);
         assert!(!dir.path().join(STAGED).exists());
 
         // Killed after folding, before the staged file was removed: not folded twice.

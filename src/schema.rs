@@ -13,7 +13,8 @@
 //! byte a passage). Format 5 dropped the dateline's length norms: datelines are a few words,
 //! and a norm takes a byte on every passage though only first passages have a dateline
 //! (1.4 MB of the 300 MB bench corpus's index). Format 7 keeps paragraph numbers in a 128-bit
-//! column (see `Fields::paragraph`).
+//! column (see `Fields::paragraph`). Format 8 gives every passage its article's length
+//! (`Fields::article_length`) and starts the lexicon.
 
 use std::net::Ipv6Addr;
 
@@ -58,12 +59,27 @@ pub struct Fields {
     /// so an article's passages are often spread over two segments (45,625 of the 94,714
     /// articles of the 300 MB bench corpus).
     pub article: Field,
+    /// The length of the passage's article body, in tokens, as `length_value` encodes it: on
+    /// every passage, so that ranking an article as a whole needs no lookup of its other
+    /// passages (8 bits a passage: 0.5% of the 300 MB bench corpus's index).
+    pub article_length: Field,
     /// On the first passage only: the stored title and dateline, file size and modification
     /// time.
     pub stored_title: Field,
     pub stored_dateline: Field,
     pub size: Field,
     pub modified: Field,
+}
+
+/// The `article_length` column's value for a body of `tokens` tokens: 8 × log2(1 + tokens),
+/// rounded, which keeps a length to within 5%, like tantivy's own field norms.
+pub fn length_value(tokens: u64) -> u64 {
+    (8.0 * (1.0 + tokens as f64).log2()).round() as u64
+}
+
+/// The number of tokens an `article_length` value stands for.
+pub fn length_of(value: u64) -> f32 {
+    (value as f32 / 8.0).exp2() - 1.0
 }
 
 /// The `paragraph` column's value for paragraph `number`.
@@ -106,6 +122,7 @@ impl Fields {
             body: builder.add_text_field(BODY, text.set_stored()),
             paragraph: builder.add_ip_addr_field("paragraph", FAST),
             article: builder.add_u64_field("article", FAST),
+            article_length: builder.add_u64_field("article_length", FAST),
             stored_title: builder.add_text_field("stored_title", STORED),
             stored_dateline: builder.add_text_field("stored_dateline", STORED),
             size: builder.add_u64_field("size", FAST),
@@ -125,6 +142,7 @@ impl Fields {
             body: field(BODY)?,
             paragraph: field("paragraph")?,
             article: field("article")?,
+            article_length: field("article_length")?,
             stored_title: field("stored_title")?,
             stored_dateline: field("stored_dateline")?,
             size: field("size")?,

@@ -339,12 +339,12 @@ impl Run<'_> {
         if batch.is_empty() {
             return Ok(());
         }
-        let parsed: Vec<Result<(Article, Vec<String>), Unusable>> = batch
+        let parsed: Vec<Result<(Article, analysis::Vocabulary), Unusable>> = batch
             .par_iter()
             .map(|file| {
                 read_article(file).map(|article| {
-                    let words = analysis::distinct_words(&article);
-                    (article, words)
+                    let vocabulary = analysis::vocabulary(&article);
+                    (article, vocabulary)
                 })
             })
             .collect();
@@ -361,12 +361,20 @@ impl Run<'_> {
                 .holds(&file.key)
                 .with_context(|| format!("looking {} up in the index", file.key))?;
             match article {
-                Ok((article, words)) => {
-                    self.new_words.add(words);
+                Ok((article, vocabulary)) => {
+                    let body_tokens = vocabulary.body_tokens;
+                    self.new_words.add(vocabulary);
                     let article_id = self.next_article;
                     let writer = self.writer()?;
-                    summary.passages +=
-                        add_article(writer, fields, article_id, file, &article, committed)?;
+                    summary.passages += add_article(
+                        writer,
+                        fields,
+                        article_id,
+                        file,
+                        &article,
+                        body_tokens,
+                        committed,
+                    )?;
                     self.next_article += 1;
                     summary.indexed += 1;
                 }
@@ -445,6 +453,7 @@ fn add_article(
     article_id: u64,
     file: &ArticleFile,
     article: &Article,
+    body_tokens: u64,
     replace: bool,
 ) -> anyhow::Result<usize> {
     if replace {
@@ -456,6 +465,7 @@ fn add_article(
             fields.body => paragraph.as_str(),
             fields.paragraph => schema::paragraph_value(i as u64 + 1),
             fields.article => article_id,
+            fields.article_length => schema::length_value(body_tokens),
         );
         if i == 0 {
             document.add_text(fields.title, &article.title);

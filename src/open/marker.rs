@@ -18,7 +18,7 @@ use super::{OpenError, shown};
 pub const MARKER: &str = "newsdex.json";
 
 /// Bumped whenever the schema or analysis changes in a way old indexes cannot serve.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// What the marker records.
 #[derive(Debug, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! The fast columns a search reads for a passage without touching the doc store: its
-//! article's key (path), its paragraph number, its article id, and its file's size and time.
+//! article's key (path), its paragraph number, its article id and length, and its file's size
+//! and time.
 //!
 //! Owns opening each segment's columns once, on first use, and reading one value of them. It
 //! does not decide what the values mean for ranking or hits.
@@ -25,6 +26,7 @@ pub(super) struct Columns {
 #[derive(Default)]
 struct SegmentColumns {
     article: OnceLock<Column<u64>>,
+    article_length: OnceLock<Column<u64>>,
     paragraph: OnceLock<Column<Ipv6Addr>>,
     path: OnceLock<Option<StrColumn>>,
     size: OnceLock<Column<u64>>,
@@ -96,6 +98,14 @@ impl Columns {
                     .cloned()
             })
             .collect()
+    }
+
+    /// The length of a passage's article body, in tokens (0 when unknown).
+    pub fn article_length(&self, address: DocAddress) -> tantivy::Result<f32> {
+        let lengths = self.u64_column(address.segment_ord, "article_length", |columns| {
+            &columns.article_length
+        })?;
+        Ok(lengths.first(address.doc_id).map_or(0.0, schema::length_of))
     }
 
     /// The article key (path relative to the corpus folder) of a passage; empty in a segment

@@ -203,12 +203,15 @@ impl Engine {
             let index = &self.index;
             let mut candidates = ranking::first_pass(index, plan.query.as_ref(), depth)?;
             let (analyzer, passages) = (&mut self.analyzer, &mut self.passages);
-            ranking::rerank(index, analyzer, passages, &plan, request, &mut candidates)?;
+            let article_scores =
+                ranking::rerank(index, analyzer, passages, &plan, request, &mut candidates)?;
+            let (tuning, articles) = (&request.tuning, request.articles);
             let ranked = ranking::group(
                 index,
-                &request.tuning,
+                tuning,
+                &article_scores,
                 &candidates,
-                request.articles,
+                articles,
                 wanted,
             )?;
             Ok((ranked, candidates.len()))
@@ -374,8 +377,13 @@ mod tests {
         let mut engine = Engine::open(&index_dir).expect("open the index");
         let query = "frost coffee harvest arabica futures";
         let scores = |engine: &mut Engine, signals: Signals| -> Vec<(String, u64, f32)> {
+            // Articles, so that the whole-article signal has a say too.
+            let mut tuning = Tuning::default();
+            tuning.set("article_weight=1").expect("a constant");
             let request = Request {
                 signals,
+                articles: true,
+                tuning,
                 ..Request::new(query)
             };
             let hits = engine.search(&request).expect("search").hits;

@@ -56,7 +56,7 @@ pub(super) fn rescore_title_and_body(
 
 /// The index terms of the keywords that are one term each (as often as they occur in the
 /// query): the first pass scored each as one term query per field, which BM25F replaces.
-fn single_terms(keywords: &[Vec<Word>]) -> Vec<String> {
+pub(super) fn single_terms(keywords: &[Vec<Word>]) -> Vec<String> {
     keywords
         .iter()
         .filter_map(|analysed| match analysed.as_slice() {

@@ -12,6 +12,7 @@
 //! `RERANK_DEPTH`. Any other query is ranked by the first pass alone. This module decides the
 //! order of results; it reads no passage text but the feedback's and prints nothing.
 
+mod article;
 mod bm25f;
 mod exact_title;
 mod feedback;
@@ -45,15 +46,18 @@ pub enum Signal {
     ExactTitle,
     /// Pseudo-relevance feedback (RM3) from the best candidates.
     Feedback,
+    /// An article's words over all its passages and title (BM25F), when ranking articles.
+    Article,
 }
 
 impl Signal {
     /// Every signal, in the order the rerank applies them.
-    pub const ALL: [Signal; 4] = [
+    pub const ALL: [Signal; 5] = [
         Signal::Bm25f,
         Signal::Proximity,
         Signal::ExactTitle,
         Signal::Feedback,
+        Signal::Article,
     ];
 
     /// The name users and scripts give the signal.
@@ -63,6 +67,7 @@ impl Signal {
             Signal::Proximity => "proximity",
             Signal::ExactTitle => "exact-title",
             Signal::Feedback => "feedback",
+            Signal::Article => "article",
         }
     }
 
@@ -96,7 +101,7 @@ impl FromStr for Signal {
 pub struct Signals(u8);
 
 impl Signals {
-    pub const ALL: Signals = Signals(0b1111);
+    pub const ALL: Signals = Signals(0b1_1111);
 
     /// These signals without `signal`.
     pub fn without(self, signal: Signal) -> Signals {
@@ -136,8 +141,12 @@ pub(super) fn first_pass(
     index.segments.top_passages(query, depth)
 }
 
+/// Whole-article scores by article id, for ranking articles (empty: none).
+pub(super) type ArticleScores = HashMap<u64, f32>;
+
 /// Rescores a keyword query's candidates with each signal `request` leaves on, and sorts them
-/// again, best first. Other queries' candidates are left as the first pass ranked them.
+/// again, best first; when articles are ranked, also scores the candidates' articles whole.
+/// Other queries' candidates are left as the first pass ranked them.
 pub(super) fn rerank(
     index: &IndexView,
     analyzer: &mut Analyzer,
@@ -145,15 +154,21 @@ pub(super) fn rerank(
     plan: &Plan,
     request: &Request,
     candidates: &mut [(f32, DocAddress)],
-) -> tantivy::Result<()> {
+) -> tantivy::Result<ArticleScores> {
     let words = &plan.keywords;
     if words.is_empty() {
-        return Ok(());
+        return Ok(ArticleScores::new());
     }
     let (signals, tuning) = (request.signals, &request.tuning);
     if signals.has(Signal::Bm25f) {
         bm25f::rescore_title_and_body(index, tuning, words, candidates)?;
     }
+    let article_scores =
+        if request.articles && signals.has(Signal::Article) && tuning.article_weight > 0.0 {
+            article::scores(index, tuning, &bm25f::single_terms(words), candidates)?
+        } else {
+            ArticleScores::new()
+        };
     let content_words: Vec<&Word> = words
         .iter()
         .flatten()
@@ -173,18 +188,20 @@ pub(super) fn rerank(
     }
     index.segments.add_scores(candidates, &bonuses)?;
     if signals.has(Signal::Feedback) && words.len() >= tuning.feedback_min_words {
+        let docs = tuning.feedback_docs;
         let best = group(
             index,
             tuning,
+            &article_scores,
             candidates,
             request.articles,
-            tuning.feedback_docs,
+            docs,
         )?;
         let expansion = feedback::terms(index, tuning, analyzer, passages, &best)?;
         let queries = feedback::queries(fields, tuning, &expansion, words.len());
         index.segments.add_scores(candidates, &queries)?;
     }
-    Ok(())
+    Ok(article_scores)
 }
 
 /// The first `limit` of ranked passages, or of their articles (see `rank_articles`); the
@@ -192,12 +209,14 @@ pub(super) fn rerank(
 pub(super) fn group(
     index: &IndexView,
     tuning: &Tuning,
+    article_scores: &ArticleScores,
     passages: &[(f32, DocAddress)],
     articles: bool,
     limit: usize,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
     Ok(if articles {
-        rank_articles(passages, &index.columns.article_ids()?, tuning, limit)
+        let ids = index.columns.article_ids()?;
+        rank_articles(passages, &ids, tuning, article_scores, limit)
     } else {
         passages.iter().take(limit).copied().collect()
     })
@@ -228,6 +247,7 @@ fn rank_articles(
     passages: &[(f32, DocAddress)],
     articles: &[Column<u64>],
     tuning: &Tuning,
+    article_scores: &ArticleScores,
     limit: usize,
 ) -> Vec<(f32, DocAddress)> {
     // Per article: its best passage (passages come best first) and the score it ranks by.
@@ -238,10 +258,13 @@ fn rank_articles(
         match article.and_then(|article| position.get(&article)) {
             Some(&i) => ranked[i].0 += tuning.other_passages * score,
             None => {
+                let whole = article
+                    .and_then(|article| article_scores.get(&article))
+                    .map_or(0.0, |whole| tuning.article_weight * whole);
                 if let Some(article) = article {
                     position.insert(article, ranked.len());
                 }
-                ranked.push((score, address));
+                ranked.push((score + whole, address));
             }
         }
     }

@@ -33,6 +33,12 @@ pub struct Tuning {
     pub other_passages: f32,
     /// Fewest first-pass candidates the rerank reorders (ten per result asked for, if more).
     pub rerank_depth: usize,
+    /// Weight of the whole article's BM25F in an article's score, against 1 for its best
+    /// passage's score.
+    pub article_weight: f32,
+    /// BM25's saturation and length normalisation over whole articles.
+    pub article_k1: f32,
+    pub article_b: f32,
 }
 
 impl Default for Tuning {
@@ -50,13 +56,16 @@ impl Default for Tuning {
             feedback_original: 0.7,
             other_passages: 0.1,
             rerank_depth: 300,
+            article_weight: 0.0,
+            article_k1: 1.2,
+            article_b: 0.75,
         }
     }
 }
 
 impl Tuning {
     /// The constants' names, as `set` takes them.
-    pub const NAMES: [&'static str; 12] = [
+    pub const NAMES: [&'static str; 15] = [
         "k1",
         "b",
         "title_weight",
@@ -69,6 +78,9 @@ impl Tuning {
         "feedback_original",
         "other_passages",
         "rerank_depth",
+        "article_weight",
+        "article_k1",
+        "article_b",
     ];
 
     /// Sets one constant from `name=value`.
@@ -101,6 +113,9 @@ impl Tuning {
             "feedback_original" => self.feedback_original = real()?.clamp(0.01, 1.0),
             "other_passages" => self.other_passages = real()?,
             "rerank_depth" => self.rerank_depth = whole()?.max(1),
+            "article_weight" => self.article_weight = real()?,
+            "article_k1" => self.article_k1 = real()?,
+            "article_b" => self.article_b = real()?.min(1.0),
             _ => {
                 return Err(format!(
                     "no constant `{name}` (constants: {})",
