@@ -19,6 +19,7 @@ mod segments;
 mod vocabulary;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use tantivy::DocAddress;
 
@@ -157,21 +158,34 @@ pub enum SearchError {
     Index(#[from] tantivy::TantivyError),
 }
 
-/// The opened index as the stages of a search read it.
+/// The opened index as the stages of a search read it. Cloned cheaply: what it opened is
+/// shared.
+#[derive(Clone)]
 struct IndexView {
-    open: OpenIndex,
+    open: Arc<OpenIndex>,
     segments: Segments,
-    columns: Columns,
+    columns: Arc<Columns>,
     /// The words of the articles as written, when the index keeps them.
-    lexicon: Option<Lexicon>,
+    lexicon: Option<Arc<Lexicon>>,
 }
 
-/// An opened index, ready to answer queries.
+/// An opened index, ready to answer queries. A clone searches the same opened index with
+/// state of its own: one per thread serves many searches at once.
 pub struct Engine {
     index: IndexView,
     analyzer: Analyzer,
     /// The passages this search has read (the feedback's and the hits' overlap).
     passages: Passages,
+}
+
+impl Clone for Engine {
+    fn clone(&self) -> Engine {
+        Engine {
+            index: self.index.clone(),
+            analyzer: Analyzer::default(),
+            passages: Passages::default(),
+        }
+    }
 }
 
 impl Engine {
@@ -180,10 +194,10 @@ impl Engine {
         let (open, searcher) = open::for_search(dir)?;
         Ok(Engine {
             index: IndexView {
-                open,
-                columns: Columns::new(&searcher),
+                open: Arc::new(open),
+                columns: Arc::new(Columns::new(&searcher)),
                 segments: Segments::new(searcher),
-                lexicon: Lexicon::open(dir),
+                lexicon: Lexicon::open(dir).map(Arc::new),
             },
             analyzer: Analyzer::default(),
             passages: Passages::default(),
@@ -400,6 +414,28 @@ mod tests {
         for signal in Signal::ALL {
             let without = scores(&mut engine, Signals::ALL.without(signal));
             assert_ne!(without, all, "switching {signal} off changes nothing");
+        }
+    }
+
+    #[test]
+    fn clones_search_side_by_side_and_find_what_the_original_finds() {
+        let (_dir, index_dir, _) = index_built_in_two_runs();
+        let engine = Engine::open(&index_dir).expect("open the index");
+        let request = Request::new("cease-fire talks");
+        let expected = engine.clone().search(&request).expect("search").hits;
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let mut clone = engine.clone();
+                std::thread::spawn(move || {
+                    clone
+                        .search(&Request::new("cease-fire talks"))
+                        .expect("search")
+                        .hits
+                })
+            })
+            .collect();
+        for thread in threads {
+            assert_eq!(thread.join().expect("a search thread"), expected);
         }
     }
 }

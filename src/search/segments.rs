@@ -32,6 +32,7 @@ const PARALLEL_POSTINGS: u64 = 30_000;
 const PARALLEL_SEGMENT_PASSAGES: u32 = 100_000;
 
 /// The searcher, and how the current search runs its per-segment work.
+#[derive(Clone)]
 pub(super) struct Segments {
     pub searcher: Searcher,
     /// Whether this search runs its per-segment work in parallel (see `each`).
