@@ -22,6 +22,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::article::Article;
+use crate::signature::Signature;
 use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
@@ -206,6 +207,8 @@ pub struct Vocabulary {
     pub terms: Vec<String>,
     /// Tokens in the body (the paragraphs), as the index counts them.
     pub body_tokens: u64,
+    /// The body's near-duplicate signature.
+    pub signature: Signature,
 }
 
 /// The distinct words and terms of an article.
@@ -215,17 +218,22 @@ pub fn vocabulary(article: &Article) -> Vocabulary {
     }
     CHAINS.with_borrow_mut(|chains| {
         let mut all: Vec<String> = Vec::new();
-        let mut body_tokens = 0;
         let texts = [&article.title, &article.dateline]
             .into_iter()
             .chain(&article.paragraphs);
+        let mut body_starts = 0;
         for (i, text) in texts.enumerate() {
+            if i == 2 {
+                body_starts = all.len();
+            }
             let mut stream = chains.words.token_stream(text);
             while let Some(token) = stream.next() {
                 all.push(token.text.clone());
-                body_tokens += u64::from(i >= 2);
             }
         }
+        let body: Vec<&str> = all[body_starts..].iter().map(String::as_str).collect();
+        let signature = Signature::of_words(&body);
+        let body_tokens = body.len() as u64;
         all.sort_unstable();
         all.dedup();
         let mut terms: Vec<String> = all.iter().map(|word| chains.term(word)).collect();
@@ -236,6 +244,7 @@ pub fn vocabulary(article: &Article) -> Vocabulary {
             words: all,
             terms,
             body_tokens,
+            signature,
         }
     })
 }

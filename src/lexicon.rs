@@ -18,13 +18,13 @@
 //! whose commit happened is folded by the next run that opens the index for writing; one whose
 //! commit did not happen is dropped. This module knows nothing of articles or queries.
 
-use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 use anyhow::Context;
 use memmap2::Mmap;
+use rustc_hash::FxHashMap;
 use tantivy::Opstamp;
 use tantivy_fst::{IntoStreamer, Map, MapBuilder, Streamer};
 
@@ -80,10 +80,13 @@ impl Lexicon {
         self.words.get(ARTICLES).unwrap_or(0)
     }
 
-    /// The words within `distance` edits (insertions, deletions, substitutions, swaps of two
-    /// neighbouring letters) of `word`, with their article counts.
-    pub fn near(&self, word: &str, distance: u8) -> Vec<(String, u64)> {
-        let builder = levenshtein_automata::LevenshteinAutomatonBuilder::new(distance, true);
+    /// The words within the builder's edits (insertions, deletions, substitutions, swaps of
+    /// two neighbouring letters) of `word`, with their article counts.
+    pub fn near(
+        &self,
+        word: &str,
+        builder: &levenshtein_automata::LevenshteinAutomatonBuilder,
+    ) -> Vec<(String, u64)> {
         let automaton = Levenshtein(builder.build_dfa(word));
         let mut stream = self.words.search(&automaton).into_stream();
         let mut near = Vec::new();
@@ -127,23 +130,25 @@ impl tantivy_fst::Automaton for Levenshtein {
 /// The words and terms of the articles a run adds, each counted once per article.
 #[derive(Debug, Default)]
 pub struct NewWords {
-    articles: HashMap<String, u64>,
+    words: FxHashMap<String, u64>,
+    terms: FxHashMap<String, u64>,
+    articles: u64,
 }
 
 impl NewWords {
     /// Counts one article's distinct words and terms.
     pub fn add(&mut self, vocabulary: Vocabulary) {
         for word in vocabulary.words {
-            *self.articles.entry(word).or_default() += 1;
+            *self.words.entry(word).or_default() += 1;
         }
         for term in vocabulary.terms {
-            *self.articles.entry(format!("{TERM}{term}")).or_default() += 1;
+            *self.terms.entry(term).or_default() += 1;
         }
-        *self.articles.entry(ARTICLES.to_string()).or_default() += 1;
+        self.articles += 1;
     }
 
     pub fn is_empty(&self) -> bool {
-        self.articles.is_empty()
+        self.articles == 0
     }
 }
 
@@ -166,9 +171,13 @@ pub fn stage(dir: &Path, opstamp: Opstamp, words: &NewWords) -> anyhow::Result<(
     let write = || -> io::Result<()> {
         let mut out = BufWriter::new(File::create(&temporary)?);
         writeln!(out, "{opstamp}")?;
-        for (word, articles) in &words.articles {
+        for (word, articles) in &words.words {
             writeln!(out, "{word}\t{articles}")?;
         }
+        for (term, articles) in &words.terms {
+            writeln!(out, "{TERM}{term}\t{articles}")?;
+        }
+        writeln!(out, "{ARTICLES}\t{}", words.articles)?;
         out.into_inner()?.sync_all()?;
         fs::rename(&temporary, &path)
     };
@@ -261,6 +270,7 @@ fn fold(dir: &Path, opstamp: Opstamp, mut words: Vec<(String, u64)>) -> anyhow::
 #[cfg(test)]
 mod tests {
     use super::*;
+    use levenshtein_automata::LevenshteinAutomatonBuilder;
 
     fn words(list: &[&str]) -> Vocabulary {
         Vocabulary {
@@ -270,6 +280,7 @@ mod tests {
                 .map(|w| w.trim_end_matches('s').to_string())
                 .collect(),
             body_tokens: list.len() as u64,
+            signature: Default::default(),
         }
     }
 
@@ -328,13 +339,13 @@ mod tests {
         settle(dir.path(), 1).unwrap();
         let lexicon = Lexicon::open(dir.path()).unwrap();
         let near: Vec<String> = lexicon
-            .near("goverment", 1)
+            .near("goverment", &LevenshteinAutomatonBuilder::new(1, true))
             .into_iter()
             .map(|(w, _)| w)
             .collect();
         assert_eq!(near, ["government"]);
         let swapped: Vec<String> = lexicon
-            .near("deifcit", 1)
+            .near("deifcit", &LevenshteinAutomatonBuilder::new(1, true))
             .into_iter()
             .map(|(w, _)| w)
             .collect();

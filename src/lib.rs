@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod article;
 pub mod corpus;
+pub mod dates;
 pub mod eval;
 pub mod indexer;
 pub mod lexicon;
@@ -18,3 +19,4 @@ pub mod output;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod signature;

@@ -32,6 +32,14 @@ pub struct JsonHit<'a> {
     /// `unchanged`, or `changed` / `missing` when the article file changed or vanished since
     /// indexing (the text is then the text indexed).
     pub file: &'static str,
+    /// The paths of the near-duplicate articles collapsed into this row (its story's copies).
+    pub copies: &'a [String],
+    /// How many more passages of this article matched than the list shows.
+    pub more_in_article: usize,
+    /// The article's date (`YYYY-MM-DD`) and where it came from: `path`, `dateline` or
+    /// `modified` (the file's time).
+    pub date: String,
+    pub date_source: &'static str,
 }
 
 impl<'a> JsonHit<'a> {
@@ -48,8 +56,22 @@ impl<'a> JsonHit<'a> {
             highlights: pairs(&hit.highlights),
             title_highlights: pairs(&hit.title_highlights),
             file: hit.file.name(),
+            copies: &hit.copies,
+            more_in_article: hit.more_in_article,
+            date: hit.date.to_string(),
+            date_source: hit.date_source.name(),
         }
     }
+}
+
+/// How hits look to a person.
+#[derive(Debug, Clone, Copy)]
+pub struct Look {
+    /// The first hit's rank.
+    pub first_rank: usize,
+    pub colour: bool,
+    /// Show each article's date (when dates were asked about).
+    pub dates: bool,
 }
 
 /// Prints hits as JSON Lines, one object per hit; the first is ranked `first_rank`.
@@ -150,6 +172,23 @@ pub fn print_article(out: &mut impl Write, article: &ArticleView, colour: bool) 
     Ok(())
 }
 
+/// What a row says after its path when the list leaves out passages of its article.
+fn more_note(more: usize) -> String {
+    match more {
+        0 => String::new(),
+        more => format!("  (+{more} more in this article)"),
+    }
+}
+
+/// `copy` as shown beside `path`: its file name when both are in one folder, else whole.
+fn beside<'a>(path: &str, copy: &'a str) -> &'a str {
+    let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    match copy.rsplit_once('/') {
+        Some((copy_folder, name)) if copy_folder == folder => name,
+        _ => copy,
+    }
+}
+
 /// What a hit or article says after its path when its file is no longer the one indexed.
 fn file_note(file: FileState) -> &'static str {
     match file {
@@ -198,20 +237,16 @@ const PLAIN: Style = Style {
 /// ```
 ///
 /// A hit whose article file changed or vanished since indexing says so after its path.
-pub fn print_human(
-    out: &mut impl Write,
-    hits: &[Hit],
-    first_rank: usize,
-    colour: bool,
-) -> io::Result<()> {
-    let style = if colour { &COLOUR } else { &PLAIN };
+pub fn print_human(out: &mut impl Write, hits: &[Hit], look: Look) -> io::Result<()> {
+    let style = if look.colour { &COLOUR } else { &PLAIN };
+    let first_rank = look.first_rank;
     for (i, hit) in hits.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
         writeln!(
             out,
-            "{}{}.{} {:.2}  {}{}{} ¶{}{}",
+            "{}{}.{} {:.2}  {}{}{} ¶{}{}{}",
             style.rank,
             first_rank + i,
             style.reset,
@@ -220,7 +255,8 @@ pub fn print_human(
             sanitize(&hit.path),
             style.reset,
             hit.paragraph,
-            file_note(hit.file)
+            file_note(hit.file),
+            more_note(hit.more_in_article)
         )?;
         let title = marked(
             &hit.title,
@@ -230,12 +266,23 @@ pub fn print_human(
             style,
             style.meta,
         );
-        let meta = if hit.dateline.is_empty() {
+        let mut meta = if hit.dateline.is_empty() {
             title
         } else {
             format!("{} · {title}", sanitize(&hit.dateline))
         };
+        if look.dates {
+            meta = format!("{} · {meta}", hit.date);
+        }
         writeln!(out, "   {}{}{}", style.meta, meta, style.reset)?;
+        if !hit.copies.is_empty() {
+            let copies: Vec<String> = hit
+                .copies
+                .iter()
+                .map(|copy| sanitize(beside(&hit.path, copy)))
+                .collect();
+            writeln!(out, "   also: {}", copies.join(", "))?;
+        }
         let (start, end) = window(&hit.text, &hit.highlights, WINDOW_BYTES);
         let mut line = String::from("   ");
         if start > 0 {
@@ -331,6 +378,7 @@ pub fn sanitize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::{DateSource, Day};
 
     fn hit(text: &str, highlights: Vec<(usize, usize)>) -> Hit {
         Hit {
@@ -343,19 +391,23 @@ mod tests {
             highlights,
             title_highlights: Vec::new(),
             file: FileState::Unchanged,
+            copies: Vec::new(),
+            more_in_article: 0,
+            date: Day(18_192),
+            date_source: DateSource::Path,
         }
     }
+
+    const LOOK: Look = Look {
+        first_rank: 1,
+        colour: false,
+        dates: false,
+    };
 
     #[test]
     fn plain_output_brackets_highlights() {
         let mut out = Vec::new();
-        print_human(
-            &mut out,
-            &[hit("a cease-fire deal", vec![(2, 12)])],
-            1,
-            false,
-        )
-        .unwrap();
+        print_human(&mut out, &[hit("a cease-fire deal", vec![(2, 12)])], LOOK).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
@@ -368,7 +420,7 @@ mod tests {
         let text = format!("{} ceasefire {}", "word ".repeat(200), "tail ".repeat(200));
         let at = text.find("ceasefire").unwrap();
         let mut out = Vec::new();
-        print_human(&mut out, &[hit(&text, vec![(at, at + 9)])], 1, false).unwrap();
+        print_human(&mut out, &[hit(&text, vec![(at, at + 9)])], LOOK).unwrap();
         let shown = String::from_utf8(out).unwrap();
         let passage = shown.lines().nth(2).unwrap();
         assert!(

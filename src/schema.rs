@@ -13,8 +13,9 @@
 //! byte a passage). Format 5 dropped the dateline's length norms: datelines are a few words,
 //! and a norm takes a byte on every passage though only first passages have a dateline
 //! (1.4 MB of the 300 MB bench corpus's index). Format 7 keeps paragraph numbers in a 128-bit
-//! column (see `Fields::paragraph`). Format 8 gives every passage its article's length
-//! (`Fields::article_length`) and starts the lexicon.
+//! column (see `Fields::paragraph`). Format 8 gives every passage its article's length and
+//! date, the first passage its near-duplicate signature and its dateline's place and agency,
+//! and starts the lexicon.
 
 use std::net::Ipv6Addr;
 
@@ -28,6 +29,9 @@ use crate::analysis::{ANALYZER, WORDS_ANALYZER};
 pub const TITLE: &str = "title";
 pub const DATELINE: &str = "dateline";
 pub const BODY: &str = "body";
+
+/// The names of the signature's four columns.
+pub const SIGNATURE_FIELDS: [&str; 4] = ["signature0", "signature1", "signature2", "signature3"];
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
@@ -63,6 +67,16 @@ pub struct Fields {
     /// every passage, so that ranking an article as a whole needs no lookup of its other
     /// passages (8 bits a passage: 0.5% of the 300 MB bench corpus's index).
     pub article_length: Field,
+    /// The article's date and where it came from, as `dates::date_value` encodes them: on
+    /// every passage, so that a date filter is a range over a column (2 bytes a passage).
+    pub date: Field,
+    /// On the first passage only: the body's near-duplicate signature, in four parts (see
+    /// `signature`; 32 bytes an article).
+    pub signature: [Field; 4],
+    /// On the first passage only: the dateline's place and agency, lower-cased, one term each
+    /// (for `stats`).
+    pub place: Field,
+    pub agency: Field,
     /// On the first passage only: the stored title and dateline, file size and modification
     /// time.
     pub stored_title: Field,
@@ -123,6 +137,10 @@ impl Fields {
             paragraph: builder.add_ip_addr_field("paragraph", FAST),
             article: builder.add_u64_field("article", FAST),
             article_length: builder.add_u64_field("article_length", FAST),
+            date: builder.add_u64_field("date", FAST),
+            signature: SIGNATURE_FIELDS.map(|name| builder.add_u64_field(name, FAST)),
+            place: builder.add_text_field("place", STRING),
+            agency: builder.add_text_field("agency", STRING),
             stored_title: builder.add_text_field("stored_title", STORED),
             stored_dateline: builder.add_text_field("stored_dateline", STORED),
             size: builder.add_u64_field("size", FAST),
@@ -143,6 +161,15 @@ impl Fields {
             paragraph: field("paragraph")?,
             article: field("article")?,
             article_length: field("article_length")?,
+            date: field("date")?,
+            signature: [
+                field(SIGNATURE_FIELDS[0])?,
+                field(SIGNATURE_FIELDS[1])?,
+                field(SIGNATURE_FIELDS[2])?,
+                field(SIGNATURE_FIELDS[3])?,
+            ],
+            place: field("place")?,
+            agency: field("agency")?,
             stored_title: field("stored_title")?,
             stored_dateline: field("stored_dateline")?,
             size: field("size")?,

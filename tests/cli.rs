@@ -51,6 +51,10 @@ struct Hit {
     highlights: Vec<[usize; 2]>,
     title_highlights: Vec<[usize; 2]>,
     file: String,
+    copies: Vec<String>,
+    more_in_article: usize,
+    date: String,
+    date_source: String,
 }
 
 impl Hit {
@@ -477,7 +481,8 @@ fn articles_fill_the_limit_even_when_each_has_many_matching_passages() {
         .collect();
     let fixture = Fixture::new();
     fixture.index_articles(&named);
-    let out = fixture.search(&["--json", "--articles", "--limit", "40", "quokka"]);
+    // Alike articles: --all keeps the near-duplicates apart.
+    let out = fixture.search(&["--json", "--articles", "--all", "--limit", "40", "quokka"]);
     assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     let hits = parse_hits(&out);
     assert_eq!(hits.len(), 40);
@@ -618,7 +623,11 @@ fn json_lines_have_the_documented_shape() {
                 "text",
                 "highlights",
                 "title_highlights",
-                "file"
+                "file",
+                "copies",
+                "more_in_article",
+                "date",
+                "date_source"
             ])
         );
         assert_eq!(object["file"], "unchanged", "{line}");
@@ -1022,11 +1031,12 @@ fn articles_mode_ranks_an_article_that_several_paragraphs_match_above_a_passing_
 
 /// Indexes two articles and checks that `query` ranks `winner` first, with a higher score
 /// than the other: for articles alike but for the one signal under test, so that a tie
-/// would mean the signal is gone.
+/// would mean the signal is gone. Articles this alike are near-duplicates: `--all` keeps them
+/// apart.
 fn assert_outranks(articles: &[(&str, &str); 2], query: &str, winner: &str) {
     let fixture = Fixture::new();
     fixture.index_articles(articles);
-    let (code, hits) = fixture.search_json(&[query]);
+    let (code, hits) = fixture.search_json(&["--all", query]);
     assert_eq!(code, 0);
     let order: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
     assert_eq!(order.len(), 2, "{order:?}");

@@ -73,11 +73,17 @@ fn run(dir: &Path, home: &Path, command: &str) -> (i32, String) {
     (out.status.code().unwrap_or(-1), text)
 }
 
+/// Copies the sample articles, each modified at noon on 30 November 2026 (UTC): an article
+/// without a dated path or dateline is dated by its file, and the README shows one day.
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
+    let noon = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_040_000);
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
-        fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        let copy = to.join(entry.file_name());
+        fs::copy(entry.path(), &copy).unwrap();
+        let file = fs::File::options().write(true).open(&copy).unwrap();
+        file.set_modified(noon).unwrap();
     }
 }
 

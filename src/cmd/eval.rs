@@ -21,7 +21,9 @@ A collection is a folder with corpus/ (articles), queries.tsv (qid<TAB>text) and
 (TREC: qid 0 docid grade; docid = file name without extension). eval indexes the corpus
 (reusing the index when it is current), runs every query as plain words ranking whole
 articles (`newsdex search --plain --articles`, 1000 deep), and prints trec_eval's nDCG@10
-(graded), P@10, MAP and Recall@100. Nothing is written inside the collection folder.
+(graded), P@10, MAP and Recall@100. Near-duplicate articles, which search shows as one story,
+are listed in the run at their story's rank, each judged on its own. Nothing is written
+inside the collection folder.
 
 Examples:
   newsdex eval ../shared/corpora/collections/cran
@@ -103,9 +105,17 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             Err(SearchError::EmptyQuery) => Vec::new(),
             Err(err) => return Err(err).with_context(|| format!("query {qid}")),
         };
+        // A story's copies were found at its rank: the run lists them there, each judged on
+        // its own, as a ranking without collapsing would have them (a copy scores as its
+        // original does).
         let ranking = hits
             .into_iter()
-            .map(|hit| (docid(&hit.path), hit.score))
+            .flat_map(|hit| {
+                let score = hit.score;
+                std::iter::once(hit.path)
+                    .chain(hit.copies)
+                    .map(move |path| (docid(&path), score))
+            })
             .collect();
         runs.insert(qid.clone(), ranking);
     }

@@ -8,10 +8,11 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
+use newsdex::dates::{Day, parse_day};
 use newsdex::open::{self, OpenError};
-use newsdex::output::{print_human, print_json, sanitize};
+use newsdex::output::{Look, print_human, print_json, sanitize};
 use newsdex::query::Syntax;
-use newsdex::search::{Engine, MAX_QUERY_WORDS, Request, Results, SearchError};
+use newsdex::search::{Engine, MAX_QUERY_WORDS, Request, Results, SearchError, Sort};
 
 use super::index::{self, IndexArgs};
 use super::{DEFAULT_CORPUS, index_dir};
@@ -71,6 +72,53 @@ pub struct SearchArgs {
     /// Read the query as plain words: no phrases, fields or operators.
     #[arg(long)]
     pub plain: bool,
+    /// Show every near-duplicate article on its own, not one row per story.
+    #[arg(long)]
+    pub all: bool,
+    /// Most passages of one article to list (0: all).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub per_article: usize,
+    /// Only articles dated on or after DATE: 2019-10-23, or an age such as 7d, 2w, 3m, 1y.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only articles dated on or before DATE (as --since).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Search for the suggested spelling when a word looks misspelt (see "did you mean").
+    #[arg(long)]
+    pub fix: bool,
+    /// Order: by relevance, or newest first.
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance, value_name = "ORDER")]
+    pub sort: SortArg,
+}
+
+/// The orders `--sort` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortArg {
+    /// Best match first.
+    Relevance,
+    /// Newest first (the better match first within a day).
+    Date,
+}
+
+/// The `--since` and `--until` days, checked: each a date or an age, in order.
+fn date_window(args: &SearchArgs) -> anyhow::Result<(Option<Day>, Option<Day>)> {
+    let today = Day::today();
+    let parse = |text: &Option<String>, flag: &str| {
+        text.as_deref()
+            .map(|text| parse_day(text, today).map_err(|err| anyhow::anyhow!("{flag} {err}")))
+            .transpose()
+    };
+    let (since, until) = (
+        parse(&args.since, "--since")?,
+        parse(&args.until, "--until")?,
+    );
+    if let (Some(since), Some(until)) = (since, until)
+        && since > until
+    {
+        anyhow::bail!("--since {since} is after --until {until}: nothing can be dated between");
+    }
+    Ok((since, until))
 }
 
 pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
@@ -89,6 +137,7 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
         index::run(&build)?;
     }
     let query = args.query.join(" ");
+    let (since, until) = date_window(args)?;
     let request = Request {
         syntax: if args.plain {
             Syntax::Plain
@@ -98,20 +147,42 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
         limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
         offset: usize::try_from(args.offset).unwrap_or(usize::MAX),
         articles: args.articles,
+        collapse: !args.all,
+        per_article: args.per_article,
+        since,
+        until,
+        sort: match args.sort {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Date => Sort::Date,
+        },
         ..Request::new(&query)
     };
     // tantivy panics on some kinds of corrupted files; that is a damaged index, not a crash.
     let searched = super::catch_panic(|| {
         let mut engine = Engine::open(&dir)?;
-        let results = engine.search(&request);
+        let mut results = engine.search(&request);
+        let mut searched_for = None;
+        if args.fix
+            && let Ok(Results {
+                did_you_mean: Some(fixed),
+                ..
+            }) = &results
+        {
+            let fixed = fixed.clone();
+            results = engine.search(&Request {
+                query: &fixed,
+                ..request.clone()
+            });
+            searched_for = Some(fixed);
+        }
         // The process ends after printing, and the kernel unmaps the index files faster at
         // exit than dropping the engine's forty-odd mappings one by one (0.2-0.5 ms of a
         // 6-7 ms search on the 300 MB bench index; docs/benchmarks.md).
         std::mem::forget(engine);
-        results
+        results.map(|results| (results, searched_for))
     });
-    let results = match searched {
-        Ok(Ok(results)) => results,
+    let (results, searched_for) = match searched {
+        Ok(Ok(found)) => found,
         // A first `index` run that never committed: nothing to find yet.
         Ok(Err(SearchError::Open(empty @ OpenError::Empty(_)))) => {
             eprintln!("newsdex: {empty}");
@@ -127,12 +198,24 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
     let printed = if args.json {
         print_json(&mut out, &results.hits, first_rank)
     } else {
-        print_human(&mut out, &results.hits, first_rank, colour)
+        let look = Look {
+            first_rank,
+            colour,
+            dates: since.is_some() || until.is_some() || args.sort == SortArg::Date,
+        };
+        print_human(&mut out, &results.hits, look)
     }
     .and_then(|()| out.flush());
     match printed {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
         other => other.context("writing results")?,
+    }
+    if let Some(fixed) = &searched_for {
+        eprintln!(
+            "newsdex: searched for {} instead of {}",
+            quoted(fixed),
+            quoted(&query)
+        );
     }
     for note in notes(&query, &request, &results, !args.json) {
         eprintln!("newsdex: {note}");
@@ -156,6 +239,11 @@ fn notes(query: &str, request: &Request, results: &Results, counts: bool) -> Vec
     }
     let unmatched = (!results.unmatched.is_empty())
         .then(|| format!("not in the index: {}", results.unmatched.join(", ")));
+    let suggestion = results
+        .did_you_mean
+        .as_deref()
+        .map(|fixed| format!("; did you mean {}? (--fix searches for it)", quoted(fixed)))
+        .unwrap_or_default();
     let total = &results.total;
     let unit = match (request.articles, total.count == 1 && !total.at_least) {
         (true, true) => "article",
@@ -166,7 +254,10 @@ fn notes(query: &str, request: &Request, results: &Results, counts: bool) -> Vec
     if results.hits.is_empty() {
         let why = unmatched.map(|u| format!(" ({u})")).unwrap_or_default();
         if total.count == 0 {
-            notes.push(format!("nothing matched {}{why}", quoted(query)));
+            notes.push(format!(
+                "nothing matched {}{why}{suggestion}",
+                quoted(query)
+            ));
         } else {
             notes.push(format!(
                 "no results from {} on: {}{} {unit} matched",
@@ -177,8 +268,12 @@ fn notes(query: &str, request: &Request, results: &Results, counts: bool) -> Vec
         }
         return notes;
     }
-    if let Some(unmatched) = unmatched {
-        notes.push(format!("{unmatched}; the results are for the other words"));
+    match unmatched {
+        Some(unmatched) => notes.push(format!(
+            "{unmatched}; the results are for the other words{suggestion}"
+        )),
+        None if !suggestion.is_empty() => notes.push(suggestion[2..].to_string()),
+        None => {}
     }
     if counts {
         let (first, last) = (request.offset + 1, request.offset + results.hits.len());

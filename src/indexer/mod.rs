@@ -29,6 +29,7 @@ use tantivy::{Index, IndexWriter, TantivyError, doc};
 use crate::analysis;
 use crate::article::{self, Article};
 use crate::corpus::{self, ArticleFile, Skipped};
+use crate::dates;
 use crate::lexicon::{self, NewWords};
 use crate::open::{self, MARKER, OpenError};
 use crate::schema::{self, Fields};
@@ -362,8 +363,6 @@ impl Run<'_> {
                 .with_context(|| format!("looking {} up in the index", file.key))?;
             match article {
                 Ok((article, vocabulary)) => {
-                    let body_tokens = vocabulary.body_tokens;
-                    self.new_words.add(vocabulary);
                     let article_id = self.next_article;
                     let writer = self.writer()?;
                     summary.passages += add_article(
@@ -372,9 +371,10 @@ impl Run<'_> {
                         article_id,
                         file,
                         &article,
-                        body_tokens,
+                        &vocabulary,
                         committed,
                     )?;
+                    self.new_words.add(vocabulary);
                     self.next_article += 1;
                     summary.indexed += 1;
                 }
@@ -453,19 +453,23 @@ fn add_article(
     article_id: u64,
     file: &ArticleFile,
     article: &Article,
-    body_tokens: u64,
+    vocabulary: &analysis::Vocabulary,
     replace: bool,
 ) -> anyhow::Result<usize> {
     if replace {
         writer.delete_term(Term::from_field_text(fields.path, &file.key));
     }
+    let (day, source) = dates::article_date(&file.key, &article.dateline, file.modified_ns);
+    let date = dates::date_value(day, source);
+    let parts = article::dateline_parts(&article.dateline);
     for (i, paragraph) in article.paragraphs.iter().enumerate() {
         let mut document = doc!(
             fields.path => file.key.as_str(),
             fields.body => paragraph.as_str(),
             fields.paragraph => schema::paragraph_value(i as u64 + 1),
             fields.article => article_id,
-            fields.article_length => schema::length_value(body_tokens),
+            fields.article_length => schema::length_value(vocabulary.body_tokens),
+            fields.date => date,
         );
         if i == 0 {
             document.add_text(fields.title, &article.title);
@@ -474,6 +478,15 @@ fn add_article(
             document.add_text(fields.stored_title, &article.title);
             document.add_text(fields.stored_dateline, &article.dateline);
             document.add_u64(fields.size, file.size);
+            for (field, part) in fields.signature.iter().zip(vocabulary.signature.0) {
+                document.add_u64(*field, part);
+            }
+            if !parts.place.is_empty() {
+                document.add_text(fields.place, parts.place.to_lowercase());
+            }
+            if let Some(agency) = parts.agency {
+                document.add_text(fields.agency, agency.to_lowercase());
+            }
             document.add_u64(fields.modified, file.modified_ns);
         }
         writer.add_document(document)?;

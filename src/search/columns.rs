@@ -12,7 +12,9 @@ use tantivy::columnar::{Column, ColumnIndex, StrColumn};
 use tantivy::fastfield::FastFieldReaders;
 use tantivy::{DocAddress, Searcher};
 
-use crate::schema;
+use crate::dates::{self, DateSource, Day};
+use crate::schema::{self, SIGNATURE_FIELDS};
+use crate::signature::Signature;
 
 /// Per segment, the fast columns ranking and hits read, each opened on first use: opening a
 /// column decodes its block index, which cost more than the search itself (2,000 page faults
@@ -27,6 +29,8 @@ pub(super) struct Columns {
 struct SegmentColumns {
     article: OnceLock<Column<u64>>,
     article_length: OnceLock<Column<u64>>,
+    date: OnceLock<Column<u64>>,
+    signature: [OnceLock<Column<u64>>; 4],
     paragraph: OnceLock<Column<Ipv6Addr>>,
     path: OnceLock<Option<StrColumn>>,
     size: OnceLock<Column<u64>>,
@@ -106,6 +110,30 @@ impl Columns {
             &columns.article_length
         })?;
         Ok(lengths.first(address.doc_id).map_or(0.0, schema::length_of))
+    }
+
+    /// The day a passage's article is dated, and where that came from (the epoch, from the
+    /// file's time, when the index does not say).
+    pub fn date(&self, address: DocAddress) -> tantivy::Result<(Day, DateSource)> {
+        let dates = self.u64_column(address.segment_ord, "date", |columns| &columns.date)?;
+        Ok(dates
+            .first(address.doc_id)
+            .map_or((Day(0), DateSource::Modified), dates::date_of))
+    }
+
+    /// The near-duplicate signature stored on an article's first passage.
+    pub fn signature(&self, first: DocAddress) -> tantivy::Result<Option<Signature>> {
+        let mut parts = [0u64; 4];
+        for (i, part) in parts.iter_mut().enumerate() {
+            let column = self.u64_column(first.segment_ord, SIGNATURE_FIELDS[i], |columns| {
+                &columns.signature[i]
+            })?;
+            let Some(value) = column.first(first.doc_id) else {
+                return Ok(None);
+            };
+            *part = value;
+        }
+        Ok(Some(Signature(parts)))
     }
 
     /// The article key (path relative to the corpus folder) of a passage; empty in a segment

@@ -16,6 +16,7 @@ mod passages;
 mod plan;
 pub mod ranking;
 mod segments;
+mod suggest;
 mod vocabulary;
 
 use std::path::Path;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 use tantivy::DocAddress;
 
 use crate::analysis::Analyzer;
+use crate::dates::{DateSource, Day};
 use crate::lexicon::Lexicon;
 use crate::open::{self, OpenError, OpenIndex};
 use crate::query::Syntax;
@@ -33,6 +35,7 @@ use highlight::Highlighting;
 use passages::Passages;
 pub use plan::MAX_QUERY_WORDS;
 use plan::Plan;
+use ranking::stories::{self, Cut, Row};
 pub use ranking::{Signal, Signals, Tuning};
 use segments::Segments;
 
@@ -53,6 +56,25 @@ pub struct Request<'a> {
     pub tuning: Tuning,
     /// How much of each hit to return.
     pub detail: Detail,
+    /// One row per story: near-duplicate articles collapse into their best, listed as its
+    /// copies (`false`: every article on its own).
+    pub collapse: bool,
+    /// Most passages of one article in a passage list (0: all).
+    pub per_article: usize,
+    /// Only articles dated on or after this day, and on or before `until`.
+    pub since: Option<Day>,
+    pub until: Option<Day>,
+    /// The order of the results.
+    pub sort: Sort,
+}
+
+/// The order of a search's results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first.
+    Relevance,
+    /// Newest first; the better match first within a day.
+    Date,
 }
 
 impl<'a> Request<'a> {
@@ -68,6 +90,11 @@ impl<'a> Request<'a> {
             signals: Signals::ALL,
             tuning: Tuning::default(),
             detail: Detail::Full,
+            collapse: true,
+            per_article: 2,
+            since: None,
+            until: None,
+            sort: Sort::Relevance,
         }
     }
 }
@@ -101,6 +128,13 @@ pub struct Hit {
     /// Whether the article file is still the one indexed; when not, the text shown is the
     /// text indexed.
     pub file: FileState,
+    /// The paths of the articles that are copies of this story (near-duplicates), shown once.
+    pub copies: Vec<String>,
+    /// How many more passages of this article matched than the list shows.
+    pub more_in_article: usize,
+    /// The day the article is dated, and where that came from.
+    pub date: Day,
+    pub date_source: DateSource,
 }
 
 /// The article file of a hit, against the one indexed.
@@ -137,6 +171,8 @@ pub struct Results {
     /// When the query was too long and only its first `MAX_QUERY_WORDS` words were searched:
     /// how many words it had.
     pub cut_from: Option<usize>,
+    /// The query with its misspelt words corrected, when some look misspelt.
+    pub did_you_mean: Option<String>,
 }
 
 /// A count of matches: exact, or a lower bound once counting stopped at `COUNT_LIMIT`.
@@ -212,25 +248,51 @@ impl Engine {
         let plan = Plan::new(&self.index, &mut self.analyzer, request)?;
         self.index.segments.choose_parallel(plan.query.as_ref());
         let wanted = request.offset.saturating_add(request.limit);
+        let cut = Cut {
+            rows: wanted,
+            collapse: request.collapse,
+            per_article: if request.articles {
+                0
+            } else {
+                request.per_article
+            },
+        };
         let depth = ranking::first_pass_depth(&plan, request, wanted);
-        let ranked = ranking::widening(depth, wanted, |depth| {
+        let rows = ranking::widening(depth, wanted, |depth| {
             let index = &self.index;
-            let mut candidates = ranking::first_pass(index, plan.query.as_ref(), depth)?;
-            let (analyzer, passages) = (&mut self.analyzer, &mut self.passages);
-            let article_scores =
-                ranking::rerank(index, analyzer, passages, &plan, request, &mut candidates)?;
-            let (tuning, articles) = (&request.tuning, request.articles);
-            let ranked = ranking::group(
-                index,
-                tuning,
-                &article_scores,
-                &candidates,
-                articles,
-                wanted,
-            )?;
-            Ok((ranked, candidates.len()))
+            let (ranked, drawn) = match request.sort {
+                Sort::Relevance => {
+                    let mut candidates = ranking::first_pass(index, plan.query.as_ref(), depth)?;
+                    let (analyzer, passages) = (&mut self.analyzer, &mut self.passages);
+                    let article_scores = ranking::rerank(
+                        index,
+                        analyzer,
+                        passages,
+                        &plan,
+                        request,
+                        &mut candidates,
+                    )?;
+                    let (tuning, articles) = (&request.tuning, request.articles);
+                    let ranked =
+                        ranking::group(index, tuning, &article_scores, &candidates, articles)?;
+                    (ranked, candidates.len())
+                }
+                Sort::Date => {
+                    let newest = index.segments.newest(plan.query.as_ref(), depth)?;
+                    let drawn = newest.len();
+                    let ranked = ranking::group(
+                        index,
+                        &request.tuning,
+                        &ranking::ArticleScores::new(),
+                        &newest,
+                        request.articles,
+                    )?;
+                    (ranked, drawn)
+                }
+            };
+            Ok((stories::page(index, &ranked, cut)?, drawn))
         })?;
-        let page = ranked.get(request.offset..).unwrap_or_default();
+        let page = rows.get(request.offset..).unwrap_or_default();
         let (hits, total) = match request.detail {
             Detail::Full => {
                 let hits = self.hits(page, &plan.highlighting)?;
@@ -243,30 +305,42 @@ impl Engine {
             }
             Detail::Scores => (self.scores(page)?, Total::default()),
         };
+        let did_you_mean = match (&self.index.lexicon, request.detail) {
+            (Some(lexicon), Detail::Full) => {
+                suggest::did_you_mean(lexicon, &mut self.analyzer, request.query)
+            }
+            _ => None,
+        };
         Ok(Results {
             hits,
             total,
             unmatched: plan.unmatched,
             cut_from: plan.cut_from,
+            did_you_mean,
         })
     }
 
-    /// The ranked passages as hits: text, article fields, highlights.
-    fn hits(
-        &mut self,
-        ranked: &[(f32, DocAddress)],
-        highlighting: &Highlighting,
-    ) -> Result<Vec<Hit>, SearchError> {
-        let addresses: Vec<DocAddress> = ranked.iter().map(|&(_, address)| address).collect();
+    /// The page's rows as hits: text, article fields, highlights.
+    fn hits(&mut self, rows: &[Row], highlighting: &Highlighting) -> Result<Vec<Hit>, SearchError> {
+        let addresses: Vec<DocAddress> = rows.iter().map(|row| row.address).collect();
         let texts = self.passages.texts(&self.index, &addresses)?;
         let corpus = self.index.open.corpus.as_deref();
+        let mut dates = Vec::with_capacity(rows.len());
+        for row in rows {
+            dates.push(self.index.columns.date(row.address)?);
+        }
         let analyzer = &mut self.analyzer;
-        Ok(ranked
+        Ok(rows
             .iter()
             .zip(texts)
-            .map(|(&(score, _), passage)| Hit {
-                score,
+            .zip(dates)
+            .map(|((row, passage), (date, date_source))| Hit {
+                score: row.score,
                 path: passages::display_path(corpus, &passage.key),
+                copies: shown_paths(corpus, &row.copies),
+                more_in_article: row.more_in_article,
+                date,
+                date_source,
                 paragraph: passage.paragraph,
                 highlights: highlight::highlights(analyzer, &passage.text, &highlighting.body),
                 title_highlights: highlight::highlights(
@@ -283,26 +357,37 @@ impl Engine {
     }
 
     /// The ranked passages as scores, paths and paragraph numbers only.
-    fn scores(&self, ranked: &[(f32, DocAddress)]) -> Result<Vec<Hit>, SearchError> {
+    fn scores(&self, rows: &[Row]) -> Result<Vec<Hit>, SearchError> {
         let corpus = self.index.open.corpus.as_deref();
         let columns = &self.index.columns;
-        ranked
-            .iter()
-            .map(|&(score, address)| {
+        rows.iter()
+            .map(|row| {
+                let (date, date_source) = columns.date(row.address)?;
                 Ok(Hit {
-                    score,
-                    path: passages::display_path(corpus, &columns.key(address)?),
-                    paragraph: columns.paragraph(address)?,
+                    score: row.score,
+                    path: passages::display_path(corpus, &columns.key(row.address)?),
+                    paragraph: columns.paragraph(row.address)?,
                     title: String::new(),
                     dateline: String::new(),
                     text: String::new(),
                     highlights: Vec::new(),
                     title_highlights: Vec::new(),
                     file: FileState::Unchanged,
+                    copies: shown_paths(corpus, &row.copies),
+                    more_in_article: row.more_in_article,
+                    date,
+                    date_source,
                 })
             })
             .collect()
     }
+}
+
+/// Article keys as a user sees their paths.
+fn shown_paths(corpus: Option<&Path>, keys: &[String]) -> Vec<String> {
+    keys.iter()
+        .map(|key| passages::display_path(corpus, key))
+        .collect()
 }
 
 #[cfg(test)]

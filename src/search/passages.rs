@@ -225,7 +225,7 @@ pub(super) fn file_state(index: &IndexView, key: &str) -> FileState {
 
 /// The first passage of a passage's article, which stores the article's fields: the live
 /// passage with paragraph number 1 among the few the article's path term lists.
-fn first_passage(
+pub(super) fn first_passage(
     index: &IndexView,
     address: DocAddress,
     paragraph: u64,

@@ -5,12 +5,17 @@
 //! a word is searched in and with what boost, spellings and prefixes (through `vocabulary`),
 //! and dropping the stop words of long queries. It runs no search and scores nothing.
 
-use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use std::ops::Bound;
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption, Term};
 
 use super::highlight::{Highlighting, Pattern};
 use super::{IndexView, Request, SearchError, vocabulary};
 use crate::analysis::{Analyzer, Word, is_stop_word};
+use crate::dates::{self, Day};
 use crate::query::{self, Node};
 use crate::schema::{BODY, DATELINE, Fields, TITLE};
 use tantivy::query::Bm25StatisticsProvider;
@@ -63,7 +68,11 @@ impl Plan {
         let node = drop_stop_words(node);
         let mut found = Found::default();
         let mut builder = Builder { index, analyzer };
-        let query = flatten(builder.build(&node, None, &mut found));
+        let query = within_dates(
+            &index.open.fields,
+            flatten(builder.build(&node, None, &mut found)),
+            request,
+        );
         let keywords = keywords(&node)
             .iter()
             .map(|keyword| analyzer.words(keyword))
@@ -77,6 +86,29 @@ impl Plan {
             cut_from,
         })
     }
+}
+
+/// `query`, kept to the articles dated within the request's `since` and `until`: a range over
+/// the date column, required and scoring nothing, so scores stay those of the words.
+fn within_dates(fields: &Fields, query: Box<dyn Query>, request: &Request) -> Box<dyn Query> {
+    if request.since.is_none() && request.until.is_none() {
+        return query;
+    }
+    let bound = |day: Option<Day>, first: bool| match day {
+        Some(day) => {
+            let (lowest, highest) = dates::day_values(day);
+            Bound::Included(Term::from_field_u64(
+                fields.date,
+                if first { lowest } else { highest },
+            ))
+        }
+        None => Bound::Unbounded,
+    };
+    let range = RangeQuery::new(bound(request.since, true), bound(request.until, false));
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, query),
+        (Occur::Must, Box::new(BoostQuery::new(Box::new(range), 0.0))),
+    ]))
 }
 
 /// The first `max` whitespace-separated words of `text`, and how many it had when that was

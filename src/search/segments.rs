@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use tantivy::collector::{Collector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocAddress, DocSet, Searcher, SegmentReader, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
 use super::Total;
 
@@ -123,6 +123,30 @@ impl Segments {
             collector.collect_segment(weight.as_ref(), segment_ord, segment)
         })?;
         collector.merge_fruits(per_segment)
+    }
+
+    /// The `limit` newest passages for `query` (by their article's date), the better match
+    /// first within a day, with their scores.
+    pub fn newest(
+        &self,
+        query: &dyn Query,
+        limit: usize,
+    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+        let collector = TopDocs::with_limit(limit).tweak_score(|segment: &SegmentReader| {
+            let dates = segment.fast_fields().u64("date").ok();
+            move |doc: DocId, score: Score| {
+                let value = dates
+                    .as_ref()
+                    .and_then(|dates| dates.first(doc))
+                    .unwrap_or(0);
+                (value / 4, score)
+            }
+        });
+        let newest = self.searcher.search(query, &collector)?;
+        Ok(newest
+            .into_iter()
+            .map(|((_, score), address)| (score, address))
+            .collect())
     }
 
     /// How many passages match `query` (or, given each segment's article ids, how many

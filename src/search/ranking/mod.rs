@@ -17,6 +17,7 @@ mod bm25f;
 mod exact_title;
 mod feedback;
 mod proximity;
+pub(super) mod stories;
 mod tuning;
 
 use std::collections::HashMap;
@@ -188,15 +189,8 @@ pub(super) fn rerank(
     }
     index.segments.add_scores(candidates, &bonuses)?;
     if signals.has(Signal::Feedback) && words.len() >= tuning.feedback_min_words {
-        let docs = tuning.feedback_docs;
-        let best = group(
-            index,
-            tuning,
-            &article_scores,
-            candidates,
-            request.articles,
-            docs,
-        )?;
+        let mut best = group(index, tuning, &article_scores, candidates, request.articles)?;
+        best.truncate(tuning.feedback_docs);
         let expansion = feedback::terms(index, tuning, analyzer, passages, &best)?;
         let queries = feedback::queries(fields, tuning, &expansion, words.len());
         index.segments.add_scores(candidates, &queries)?;
@@ -204,32 +198,31 @@ pub(super) fn rerank(
     Ok(article_scores)
 }
 
-/// The first `limit` of ranked passages, or of their articles (see `rank_articles`); the
-/// article columns are only opened when articles are asked for.
+/// The ranked passages, or their articles ranked (see `rank_articles`); the article columns
+/// are only opened when articles are asked for.
 pub(super) fn group(
     index: &IndexView,
     tuning: &Tuning,
     article_scores: &ArticleScores,
     passages: &[(f32, DocAddress)],
     articles: bool,
-    limit: usize,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
     Ok(if articles {
         let ids = index.columns.article_ids()?;
-        rank_articles(passages, &ids, tuning, article_scores, limit)
+        rank_articles(passages, &ids, tuning, article_scores)
     } else {
-        passages.iter().take(limit).copied().collect()
+        passages.to_vec()
     })
 }
 
 /// Ranks with `rank(depth)`, which returns its results and how many passages it drew on, at
 /// fourfold depths until the results fill `limit` or the passages run out: articles with many
 /// matching passages can fill a pass with fewer articles than asked for.
-pub(super) fn widening(
+pub(super) fn widening<T>(
     mut depth: usize,
     limit: usize,
-    mut rank: impl FnMut(usize) -> tantivy::Result<(Vec<(f32, DocAddress)>, usize)>,
-) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    mut rank: impl FnMut(usize) -> tantivy::Result<(Vec<T>, usize)>,
+) -> tantivy::Result<Vec<T>> {
     loop {
         let (ranked, passages) = rank(depth)?;
         if ranked.len() >= limit || passages < depth {
@@ -239,16 +232,15 @@ pub(super) fn widening(
     }
 }
 
-/// Articles ranked from their ranked passages, at most `limit`: each by its best passage's
-/// score plus `tuning.other_passages` of its other passages' scores, and shown by its best
-/// passage. An article that several paragraphs match is more about the query than one with a
+/// Articles ranked from their ranked passages: each by its best passage's score plus
+/// `tuning.other_passages` of its other passages' scores (and `tuning.article_weight` of its
+/// whole-article score, when there is one), and shown by its best passage. An article that several paragraphs match is more about the query than one with a
 /// single passing mention (Callan 1994 mixes in the whole document's score for this).
 fn rank_articles(
     passages: &[(f32, DocAddress)],
     articles: &[Column<u64>],
     tuning: &Tuning,
     article_scores: &ArticleScores,
-    limit: usize,
 ) -> Vec<(f32, DocAddress)> {
     // Per article: its best passage (passages come best first) and the score it ranks by.
     let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
@@ -269,7 +261,6 @@ fn rank_articles(
         }
     }
     sort_best_first(&mut ranked);
-    ranked.truncate(limit);
     ranked
 }
 

@@ -1,77 +1,9 @@
-//! Article parsing: decoded text → title, dateline and body paragraphs.
+//! Datelines: recognising the wire-copy dateline that opens an article's first paragraph
+//! (`ANKARA, Turkey (AP) --`, `LONDON, Nov 24 (Reuters) -`, `SALVADOR, Feb 26 --`), and taking
+//! one apart into its place, date and agency.
 //!
-//! Owns the shape of one article file (title line, blank line, paragraphs) and the recognition
-//! of wire-copy datelines such as `ANKARA, Turkey (AP) --`. It knows nothing about files or
-//! encodings (see `corpus`) nor about tokens (see `analysis`).
-
-/// One parsed article. `paragraphs` never is empty: a title-only article gets its title as its
-/// only passage, so it stays findable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Article {
-    pub title: String,
-    /// The dateline without its separator (`ANKARA, Turkey (AP)`), or `""` when there is none.
-    pub dateline: String,
-    /// Body paragraphs; the first one no longer carries the dateline.
-    pub paragraphs: Vec<String>,
-}
-
-/// Parses an article's text. Line ends may be `\n` or `\r\n`; paragraphs are separated by
-/// blank lines and the lines inside one paragraph are joined with a space.
-pub fn parse(text: &str) -> Article {
-    let mut paragraphs = split_paragraphs(text);
-    let title = if paragraphs.is_empty() {
-        String::new()
-    } else {
-        paragraphs.remove(0)
-    };
-    // Wire copy often repeats the headline as the first body line.
-    if paragraphs.first().is_some_and(|first| first == &title) {
-        paragraphs.remove(0);
-    }
-    let mut dateline = String::new();
-    if let Some(first) = paragraphs.first_mut()
-        && let Some((found, rest_at)) = find_dateline(first)
-    {
-        dateline = found.to_string();
-        let rest = first[rest_at..].trim_start().to_string();
-        if rest.is_empty() {
-            paragraphs.remove(0);
-        } else {
-            *first = rest;
-        }
-    }
-    if paragraphs.is_empty() {
-        paragraphs.push(title.clone());
-    }
-    Article {
-        title,
-        dateline,
-        paragraphs,
-    }
-}
-
-/// Splits text into paragraphs: runs of non-blank lines, each joined with single spaces.
-fn split_paragraphs(text: &str) -> Vec<String> {
-    let mut paragraphs = Vec::new();
-    let mut current = String::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() {
-            if !current.is_empty() {
-                paragraphs.push(std::mem::take(&mut current));
-            }
-        } else {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(line);
-        }
-    }
-    if !current.is_empty() {
-        paragraphs.push(current);
-    }
-    paragraphs
-}
+//! Owns the shapes a dateline may take and the words they are made of (places, months,
+//! agencies). It reads one paragraph at a time and knows nothing of files or years.
 
 /// Separators that end a dateline, longest first so `--` wins over `-`.
 const SEPARATORS: [&str; 4] = [" -- ", " — ", " – ", " - "];
@@ -308,6 +240,72 @@ fn is_year(word: &str) -> bool {
             .is_ok_and(|year| (1800..=2200).contains(&year))
 }
 
+/// What a dateline says: where, when (a month and day, and a year where it gives one), and
+/// from which agency. Parts it does not give are `None` (the place is `""`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DatelineParts<'a> {
+    pub place: &'a str,
+    /// 1-12.
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+    pub year: Option<i32>,
+    pub agency: Option<&'a str>,
+}
+
+/// Takes a dateline (as `find_dateline` returns it) apart: `SALVADOR, Feb 26` → place
+/// `SALVADOR`, month 2, day 26; `ANKARA, Turkey (AP)` → place `ANKARA`, agency `AP`;
+/// `MANILA, April 1, Reuter` → agency `Reuter`.
+pub fn dateline_parts(dateline: &str) -> DatelineParts<'_> {
+    let (body, agency) = split_agency(dateline);
+    let mut parts = DatelineParts {
+        agency: agency.map(str::trim).filter(|agency| !agency.is_empty()),
+        ..DatelineParts::default()
+    };
+    let body = body.trim().trim_end_matches(',').trim();
+    let mut pieces: Vec<&str> = body
+        .split(',')
+        .map(str::trim)
+        .filter(|piece| !piece.is_empty())
+        .collect();
+    if pieces.len() > 1
+        && let Some(last) = pieces.last()
+        && COMMA_AGENCIES.contains(last)
+    {
+        parts.agency = Some(last);
+        pieces.pop();
+    }
+    for (i, piece) in pieces.iter().enumerate() {
+        if let Some((month, day)) = month_and_day(piece) {
+            (parts.month, parts.day) = (Some(month), Some(day));
+        } else if is_year(piece) {
+            parts.year = piece.parse().ok();
+        } else if let Some(place) = place_before_date(piece) {
+            if let Some((month, day)) = month_and_day(&piece[place.len()..]) {
+                (parts.month, parts.day) = (Some(month), Some(day));
+            }
+            if i == 0 {
+                parts.place = place;
+            }
+        } else if i == 0 {
+            parts.place = piece;
+        }
+    }
+    parts
+}
+
+/// The month (1-12) and day of `March 3`, `Sept. 12` or `24 November`.
+fn month_and_day(part: &str) -> Option<(u32, u32)> {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let (month, day) = match words.as_slice() {
+        [month, day] if is_month(month) && is_day(day) => (*month, *day),
+        [day, month] if is_day(day) && is_month(month) => (*month, *day),
+        _ => return None,
+    };
+    let month = month.trim_end_matches('.').to_lowercase();
+    let number = MONTHS.iter().position(|name| name.starts_with(&month))? as u32 + 1;
+    Some((number, day.parse().ok()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,34 +442,42 @@ mod tests {
     }
 
     #[test]
-    fn parse_splits_title_dateline_and_paragraphs() {
-        let text = "Turkey Unhappy\n\nTurkey Unhappy\n\nANKARA, Turkey (AP) -- First part\nstill first.\n\nSecond.\n";
-        let article = parse(text);
-        assert_eq!(article.title, "Turkey Unhappy");
-        assert_eq!(article.dateline, "ANKARA, Turkey (AP)");
-        assert_eq!(article.paragraphs, ["First part still first.", "Second."]);
-    }
-
-    #[test]
-    fn parse_drops_the_priority_marker_and_keeps_the_rest_as_body() {
-        let article = parse("Sugar\n\n****LONDON, March 5 -- India bought sugar.\n");
-        assert_eq!(article.dateline, "LONDON, March 5");
-        assert_eq!(article.paragraphs, ["India bought sugar."]);
-    }
-
-    #[test]
-    fn parse_handles_crlf_and_missing_dateline() {
-        let article = parse("Title\r\n\r\nBody one.\r\n\r\nBody two.\r\n");
-        assert_eq!(article.dateline, "");
-        assert_eq!(article.paragraphs, ["Body one.", "Body two."]);
-    }
-
-    #[test]
-    fn title_only_article_keeps_its_title_as_passage() {
-        for text in ["Just a title\n", "Just a title\n\nJust a title\n"] {
-            let article = parse(text);
-            assert_eq!(article.title, "Just a title");
-            assert_eq!(article.paragraphs, ["Just a title"]);
+    fn datelines_come_apart_into_place_date_and_agency() {
+        let cases = [
+            ("SALVADOR, Feb 26", ("SALVADOR", Some((2, 26)), None, None)),
+            ("ANKARA, Turkey (AP)", ("ANKARA", None, None, Some("AP"))),
+            (
+                "LONDON, Nov 24 (Reuters)",
+                ("LONDON", Some((11, 24)), None, Some("Reuters")),
+            ),
+            (
+                "MANILA, April 1, Reuter",
+                ("MANILA", Some((4, 1)), None, Some("Reuter")),
+            ),
+            (
+                "JOHANNESBURG March 13",
+                ("JOHANNESBURG", Some((3, 13)), None, None),
+            ),
+            (
+                "ANGLETON, Tex. March 3",
+                ("ANGLETON", Some((3, 3)), None, None),
+            ),
+            (
+                "ZÜRICH, Sept. 12 (AFP)",
+                ("ZÜRICH", Some((9, 12)), None, Some("AFP")),
+            ),
+            (
+                "NEW YORK, Oct. 19, 2019",
+                ("NEW YORK", Some((10, 19)), Some(2019), None),
+            ),
+            ("BEIRUT", ("BEIRUT", None, None, None)),
+        ];
+        for (dateline, (place, month_day, year, agency)) in cases {
+            let parts = dateline_parts(dateline);
+            assert_eq!(parts.place, place, "{dateline}");
+            assert_eq!(parts.month.zip(parts.day), month_day, "{dateline}");
+            assert_eq!(parts.year, year, "{dateline}");
+            assert_eq!(parts.agency, agency, "{dateline}");
         }
     }
 }

@@ -1,0 +1,240 @@
+//! Near-duplicate signatures: 256 bits that say how much of its text an article shares with
+//! another, so that re-sends, corrected and re-topped stories are found as one.
+//!
+//! An article's body is cut into shingles of three consecutive words (lower-cased, without
+//! accents; the title is left out, so a changed headline still matches), and summarised by
+//! one-permutation MinHash (Li, Owen & Zhang 2012): each shingle's 64-bit hash falls into one
+//! of 128 bins, each bin keeps its smallest hash, and empty bins borrow from the next full one
+//! (densification, Shrivastava & Li 2014). Only the lowest two bits of each bin's minimum are
+//! kept (b-bit MinHash, Li & König 2010): two articles' bins agree with probability
+//! J + (1 - J)/4 for a Jaccard resemblance J of their shingle sets, so J is estimated from the
+//! share of agreeing bins. Hashes are FNV-1a with a SplitMix finaliser: stable across builds,
+//! since signatures are stored in the index. This module knows nothing of the index.
+
+/// Bins of the one-permutation MinHash.
+const BINS: usize = 128;
+/// Words per shingle.
+const SHINGLE: usize = 3;
+
+/// An article's signature: two bits for each of 128 bins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Signature(pub [u64; 4]);
+
+impl Signature {
+    /// The signature of an article whose body has these words (as the word analyzer gives
+    /// them), in order.
+    pub fn of_words(words: &[&str]) -> Signature {
+        let hashes: Vec<u64> = if words.len() < SHINGLE {
+            words.iter().map(|word| hash(word.as_bytes())).collect()
+        } else {
+            words
+                .windows(SHINGLE)
+                .map(|shingle| hash(shingle.join(" ").as_bytes()))
+                .collect()
+        };
+        let mut minima = [u64::MAX; BINS];
+        let mut filled = [false; BINS];
+        for hash in hashes {
+            let bin = (hash >> 57) as usize;
+            let value = hash & ((1 << 57) - 1);
+            minima[bin] = minima[bin].min(value);
+            filled[bin] = true;
+        }
+        if filled.iter().any(|&full| full) {
+            densify(&mut minima, &filled);
+        }
+        let mut bits = [0u64; 4];
+        for (bin, minimum) in minima.iter().enumerate() {
+            bits[bin / 32] |= (minimum & 0b11) << ((bin % 32) * 2);
+        }
+        Signature(bits)
+    }
+
+    /// The estimated Jaccard resemblance of two articles' shingle sets, 0 to 1.
+    pub fn resemblance(&self, other: &Signature) -> f32 {
+        let mut agreeing = 0;
+        for (a, b) in self.0.iter().zip(&other.0) {
+            let differ = a ^ b;
+            // A bin agrees when both its bits do.
+            let disagree_pairs = (differ | (differ >> 1)) & 0x5555_5555_5555_5555;
+            agreeing += 32 - disagree_pairs.count_ones();
+        }
+        let share = agreeing as f32 / BINS as f32;
+        ((share - 0.25) / 0.75).clamp(0.0, 1.0)
+    }
+
+    /// The signature in `bands` bands of equal width, each as a number, for finding
+    /// candidate pairs by shared bands (locality-sensitive hashing).
+    pub fn bands(&self, bands: usize) -> impl Iterator<Item = u64> + '_ {
+        let width = 256 / bands;
+        (0..bands).map(move |band| {
+            let bit = band * width;
+            (self.0[bit / 64] >> (bit % 64)) & ((1u64 << width.min(63)) - 1)
+        })
+    }
+}
+
+/// The resemblance from which two articles are one story: re-sends, a corrected figure, a
+/// changed headline or a paragraph more or fewer (measured on Reuters-21578:
+/// docs/duplicates.md).
+pub const SAME_STORY: f32 = 0.8;
+
+/// Bands of the signature compared to find candidate pairs: 16 bands of 8 bins. Two articles
+/// of resemblance 0.8 share a band with probability 0.994; two unrelated ones (0.0), 0.0002.
+const BANDS: usize = 16;
+
+/// Articles grouped into stories: each group the articles whose resemblance to another of the
+/// group reaches a threshold (single linkage, found through shared bands).
+pub struct Stories {
+    /// Per article, its story's first article.
+    story: Vec<usize>,
+    candidates: Vec<(usize, usize)>,
+}
+
+impl Stories {
+    /// Groups articles by their signatures.
+    pub fn group(signatures: &[Signature], threshold: f32) -> Stories {
+        let mut parent: Vec<usize> = (0..signatures.len()).collect();
+        let mut candidates = Vec::new();
+        for band in 0..BANDS {
+            let mut buckets: std::collections::HashMap<u64, Vec<usize>> =
+                std::collections::HashMap::new();
+            for (i, signature) in signatures.iter().enumerate() {
+                let value = signature.bands(BANDS).nth(band).unwrap_or(0);
+                buckets.entry(value).or_default().push(i);
+            }
+            for members in buckets.values() {
+                for (k, &a) in members.iter().enumerate() {
+                    for &b in &members[k + 1..] {
+                        if find(&mut parent, a) == find(&mut parent, b) {
+                            continue;
+                        }
+                        candidates.push((a, b));
+                        if signatures[a].resemblance(&signatures[b]) >= threshold {
+                            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                            parent[ra.max(rb)] = ra.min(rb);
+                        }
+                    }
+                }
+            }
+        }
+        let story = (0..signatures.len())
+            .map(|i| find(&mut parent, i))
+            .collect();
+        Stories { story, candidates }
+    }
+
+    /// The story (its first article) of article `i`.
+    pub fn story_of(&self, i: usize) -> usize {
+        self.story[i]
+    }
+
+    /// How many stories the articles make.
+    pub fn count(&self) -> usize {
+        self.story
+            .iter()
+            .enumerate()
+            .filter(|&(i, &s)| i == s)
+            .count()
+    }
+
+    /// Every story's articles, in article order; stories in order of their first article.
+    pub fn groups(&self) -> Vec<Vec<usize>> {
+        let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        for (i, &story) in self.story.iter().enumerate() {
+            groups.entry(story).or_default().push(i);
+        }
+        groups.into_values().collect()
+    }
+
+    /// The pairs that shared a band and were compared.
+    pub fn candidate_pairs(&self) -> &[(usize, usize)] {
+        &self.candidates
+    }
+}
+
+/// The root of `i` in a union-find forest, halving paths on the way.
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+/// Fills each empty bin from the next full one to its right (wrapping), mixed with the
+/// distance travelled, so that two articles' empty bins agree only as often as their full
+/// ones do.
+fn densify(minima: &mut [u64; BINS], filled: &[bool; BINS]) {
+    let original = *minima;
+    // Walking right to left twice round, the nearest full bin to the right of each bin.
+    let mut donor = None;
+    for step in (0..2 * BINS).rev() {
+        let bin = step % BINS;
+        if filled[bin] {
+            donor = Some(step);
+        } else if step < BINS
+            && let Some(donor) = donor
+        {
+            let distance = (donor - step) as u64;
+            minima[bin] =
+                mix(original[donor % BINS] ^ distance.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        }
+    }
+}
+
+/// FNV-1a over the bytes, then a SplitMix64 finaliser for well-spread bits.
+fn hash(bytes: &[u8]) -> u64 {
+    let fnv = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    mix(fnv)
+}
+
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signature(text: &str) -> Signature {
+        let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        Signature::of_words(&words)
+    }
+
+    const STORY: &str = "The Bank of Japan is expected to let the yen rise to 140 to the \
+        dollar as exporters sell dollars ahead of the end of the fiscal year, dealers in \
+        Tokyo said on Thursday, adding that the central bank had intervened only lightly \
+        this week and that trading volumes were thin before the holiday weekend while \
+        traders waited for the trade figures due on Monday.";
+
+    #[test]
+    fn the_same_text_resembles_itself_wholly() {
+        assert_eq!(signature(STORY).resemblance(&signature(STORY)), 1.0);
+        assert_eq!(signature(STORY), signature(&STORY.to_uppercase()));
+    }
+
+    #[test]
+    fn a_corrected_figure_still_resembles_and_another_story_does_not() {
+        let corrected = STORY.replace("140", "145");
+        let resemblance = signature(STORY).resemblance(&signature(&corrected));
+        assert!(resemblance > 0.75, "{resemblance}");
+        let other = "Coffee prices climbed in London on Friday after frost damaged young \
+            trees in the highlands of Minas Gerais, and roasters said stocks were ample.";
+        let resemblance = signature(STORY).resemblance(&signature(other));
+        assert!(resemblance < 0.2, "{resemblance}");
+    }
+
+    #[test]
+    fn bands_cover_the_signature() {
+        let sig = signature(STORY);
+        let bands: Vec<u64> = sig.bands(16).collect();
+        assert_eq!(bands.len(), 16);
+        assert_eq!(bands[0], sig.0[0] & 0xFFFF);
+    }
+}
