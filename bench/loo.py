@@ -155,9 +155,10 @@ def main():
     names = list(collections_arg)
     best = best_peers(args.shared, work, names)
     evaluator = Evaluator(args, collections_arg)
-    # Build (or check) each collection's index once, before any runs side by side.
+    # Build (or check) each collection's index once, before any runs side by side: two
+    # first runs of one collection at once would both try to build it.
     for name in names:
-        evaluator.run({}, name)
+        subprocess.run([args.bin, "eval", collections_arg[name], "--json"], capture_output=True, check=True)
     start = dict(kv.split("=", 1) for kv in args.start.split(",") if kv)
     start = {k: (float(v) if "." in v else int(v)) for k, v in start.items()}
 

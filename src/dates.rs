@@ -167,9 +167,14 @@ fn path_date(key: &str) -> Option<Day> {
     })
 }
 
-/// A year a path names as a folder or at the start of a name (`1987/`, `1987-wire.txt`).
+/// A year a path names as a folder (`1987/`) or at the start of a file name followed by more
+/// (`1987-wire.txt`); a file named by a number (`1999.txt`, Reuters' ids) names no year.
 fn path_year(key: &str) -> Option<i64> {
-    key.split(['/', '-', '_', '.'])
+    let (folders, name) = key.rsplit_once('/').unwrap_or(("", key));
+    let name_year = name.split_once(['-', '_']).map(|(start, _)| start);
+    folders
+        .split('/')
+        .chain(name_year)
         .filter(|part| part.len() == 4 && part.bytes().all(|b| b.is_ascii_digit()))
         .filter_map(|part| part.parse::<i64>().ok())
         .rfind(|year| (1800..=2200).contains(year))
@@ -288,6 +293,18 @@ mod tests {
                 DateSource::Modified,
             ),
             ("wire/12345.txt", "", "1987-06-23", DateSource::Modified),
+            (
+                "1985-storm.txt",
+                "SALVADOR, Feb 26",
+                "1985-02-26",
+                DateSource::Dateline,
+            ),
+            (
+                "wire/1999.txt",
+                "SALVADOR, Feb 26",
+                "1987-02-26",
+                DateSource::Dateline,
+            ),
         ];
         for (key, dateline, date, source) in cases {
             let (day, from) = article_date(key, dateline, june_1987);

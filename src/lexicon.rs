@@ -74,6 +74,17 @@ impl Lexicon {
         self.words.get(format!("{TERM}{term}")).unwrap_or(0)
     }
 
+    /// How many distinct words the lexicon holds (terms and counters aside).
+    pub fn word_count(&self) -> u64 {
+        let mut words = 0;
+        let mut stream = self.words.stream();
+        while let Some((key, _)) = stream.next() {
+            words +=
+                u64::from(!key.starts_with(b"\0") && !key.starts_with(TERM.to_string().as_bytes()));
+        }
+        words
+    }
+
     /// How many articles the lexicon has counted (every article added, also those since
     /// changed or deleted).
     pub fn article_count(&self) -> u64 {

@@ -20,3 +20,4 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod signature;
+pub mod stats;

@@ -38,6 +38,8 @@ enum Command {
     Search(cmd::search::SearchArgs),
     /// Print one indexed article whole, its paragraphs numbered as search numbers them.
     Show(cmd::show::ShowArgs),
+    /// Show what an index holds: articles, stories, dates, datelines, size.
+    Stats(cmd::stats::StatsArgs),
     /// Measure ranking quality on a test collection with relevance judgments.
     Eval(cmd::eval::EvalArgs),
 }
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Index(args) => cmd::index::run(args),
         Command::Search(args) => cmd::search::run(args, colour),
         Command::Show(args) => cmd::show::run(args, colour),
+        Command::Stats(args) => cmd::stats::run(args),
         Command::Eval(args) => cmd::eval::run(args),
     });
     match result {

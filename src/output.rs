@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::search::{ArticleView, FileState, Hit};
+use crate::search::{ArticleView, Explanation, FileState, Hit};
 
 /// Longest passage excerpt shown to a person, in bytes; longer passages are windowed.
 const WINDOW_BYTES: usize = 320;
@@ -40,6 +40,10 @@ pub struct JsonHit<'a> {
     /// `modified` (the file's time).
     pub date: String,
     pub date_source: &'static str,
+    /// With `--explain`: the score taken apart, a tree of `{what, value, parts}` whose
+    /// parts' values sum to their whole's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<&'a Explanation>,
 }
 
 impl<'a> JsonHit<'a> {
@@ -60,6 +64,7 @@ impl<'a> JsonHit<'a> {
             more_in_article: hit.more_in_article,
             date: hit.date.to_string(),
             date_source: hit.date_source.name(),
+            explanation: hit.explanation.as_ref(),
         }
     }
 }
@@ -293,6 +298,25 @@ pub fn print_human(out: &mut impl Write, hits: &[Hit], look: Look) -> io::Result
             line.push('…');
         }
         writeln!(out, "{line}")?;
+        if let Some(explanation) = &hit.explanation {
+            print_explanation(out, explanation, 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints a score's explanation as an indented tree: value, then what it is.
+fn print_explanation(out: &mut impl Write, part: &Explanation, depth: usize) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:indent$}{:>9.4}  {}",
+        "",
+        part.value,
+        sanitize(&part.what),
+        indent = 1 + 2 * depth
+    )?;
+    for child in &part.parts {
+        print_explanation(out, child, depth + 1)?;
     }
     Ok(())
 }
@@ -395,6 +419,7 @@ mod tests {
             more_in_article: 0,
             date: Day(18_192),
             date_source: DateSource::Path,
+            explanation: None,
         }
     }
 

@@ -69,9 +69,19 @@ impl Workspace {
     }
 
     /// `newsdex search --index INDEX --json --limit 100000 QUERY`: exit code and hits.
+    /// Every matching passage: no story collapsed, no cap on passages an article.
     fn search(&self, index: &str, query: &str) -> (i32, Vec<Hit>, String) {
         let out = self.run(&[
-            "search", "--index", index, "--json", "--limit", "100000", query,
+            "search",
+            "--index",
+            index,
+            "--json",
+            "--limit",
+            "100000",
+            "--all",
+            "--per-article",
+            "0",
+            query,
         ]);
         let err = stderr(&out);
         assert_no_panic(&out);
@@ -1008,6 +1018,9 @@ fn search_works_on_a_read_only_index_and_changes_nothing() {
         "--index",
         "idx",
         "--json",
+        "--all",
+        "--per-article",
+        "0",
         "readonlymarker",
     ];
     let out = if is_root() {

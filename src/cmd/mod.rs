@@ -4,6 +4,7 @@ pub mod eval;
 pub mod index;
 pub mod search;
 pub mod show;
+pub mod stats;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

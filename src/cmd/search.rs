@@ -87,6 +87,9 @@ pub struct SearchArgs {
     /// Search for the suggested spelling when a word looks misspelt (see "did you mean").
     #[arg(long)]
     pub fix: bool,
+    /// Take each result's score apart: each signal's share, summing to the score.
+    #[arg(long)]
+    pub explain: bool,
     /// Order: by relevance, or newest first.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance, value_name = "ORDER")]
     pub sort: SortArg,
@@ -148,6 +151,7 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
         offset: usize::try_from(args.offset).unwrap_or(usize::MAX),
         articles: args.articles,
         collapse: !args.all,
+        explain: args.explain,
         per_article: args.per_article,
         since,
         until,

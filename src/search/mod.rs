@@ -35,6 +35,9 @@ use highlight::Highlighting;
 use passages::Passages;
 pub use plan::MAX_QUERY_WORDS;
 use plan::Plan;
+use ranking::Reranked;
+pub use ranking::explain::Explanation;
+use ranking::explain::{self, Evidence};
 use ranking::stories::{self, Cut, Row};
 pub use ranking::{Signal, Signals, Tuning};
 use segments::Segments;
@@ -66,6 +69,8 @@ pub struct Request<'a> {
     pub until: Option<Day>,
     /// The order of the results.
     pub sort: Sort,
+    /// Take each result's score apart (`Hit::explanation`).
+    pub explain: bool,
 }
 
 /// The order of a search's results.
@@ -95,6 +100,7 @@ impl<'a> Request<'a> {
             since: None,
             until: None,
             sort: Sort::Relevance,
+            explain: false,
         }
     }
 }
@@ -135,6 +141,8 @@ pub struct Hit {
     /// The day the article is dated, and where that came from.
     pub date: Day,
     pub date_source: DateSource,
+    /// The score taken apart, when asked for.
+    pub explanation: Option<Explanation>,
 }
 
 /// The article file of a hit, against the one indexed.
@@ -194,6 +202,16 @@ pub enum SearchError {
     Index(#[from] tantivy::TantivyError),
 }
 
+/// One pass of ranking: the candidates as scored, what the rerank learned, the ranking
+/// (passages, or articles by their best passage) and how many passages the first pass drew.
+#[derive(Default)]
+struct Ranking {
+    candidates: Vec<(f32, DocAddress)>,
+    reranked: Reranked,
+    ranked: Vec<(f32, DocAddress)>,
+    drawn: usize,
+}
+
 /// The opened index as the stages of a search read it. Cloned cheaply: what it opened is
 /// shared.
 #[derive(Clone)]
@@ -241,8 +259,8 @@ impl Engine {
     }
 
     /// Runs a query and returns its best passages (or articles), best first: plan, first
-    /// pass, rerank, group into articles, hits. When articles are asked for and the first
-    /// pass's passages hold fewer than the limit, the pass is widened.
+    /// pass, rerank, group into articles, cut a page (stories, passages an article), hits.
+    /// When the first pass's passages fill fewer rows than asked for, the pass is widened.
     pub fn search(&mut self, request: &Request) -> Result<Results, SearchError> {
         self.passages.clear();
         let plan = Plan::new(&self.index, &mut self.analyzer, request)?;
@@ -258,58 +276,42 @@ impl Engine {
             },
         };
         let depth = ranking::first_pass_depth(&plan, request, wanted);
+        let mut last = Ranking::default();
         let rows = ranking::widening(depth, wanted, |depth| {
-            let index = &self.index;
-            let (ranked, drawn) = match request.sort {
-                Sort::Relevance => {
-                    let mut candidates = ranking::first_pass(index, plan.query.as_ref(), depth)?;
-                    let (analyzer, passages) = (&mut self.analyzer, &mut self.passages);
-                    let article_scores = ranking::rerank(
-                        index,
-                        analyzer,
-                        passages,
-                        &plan,
-                        request,
-                        &mut candidates,
-                    )?;
-                    let (tuning, articles) = (&request.tuning, request.articles);
-                    let ranked =
-                        ranking::group(index, tuning, &article_scores, &candidates, articles)?;
-                    (ranked, candidates.len())
-                }
-                Sort::Date => {
-                    let newest = index.segments.newest(plan.query.as_ref(), depth)?;
-                    let drawn = newest.len();
-                    let ranked = ranking::group(
-                        index,
-                        &request.tuning,
-                        &ranking::ArticleScores::new(),
-                        &newest,
-                        request.articles,
-                    )?;
-                    (ranked, drawn)
-                }
-            };
-            Ok((stories::page(index, &ranked, cut)?, drawn))
+            last = self.rank(&plan, request, depth)?;
+            Ok((stories::page(&self.index, &last.ranked, cut)?, last.drawn))
         })?;
         let page = rows.get(request.offset..).unwrap_or_default();
-        let (hits, total) = match request.detail {
+        let mut hits = match request.detail {
+            Detail::Full => self.hits(page, &plan.highlighting)?,
+            Detail::Scores => self.scores(page)?,
+        };
+        if request.explain {
+            let evidence = Evidence {
+                plan: &plan,
+                request,
+                candidates: &last.candidates,
+                reranked: &last.reranked,
+            };
+            for (hit, row) in hits.iter_mut().zip(page) {
+                hit.explanation = Some(explain::row(&self.index, &evidence, row.address)?);
+            }
+        }
+        let (total, did_you_mean) = match request.detail {
             Detail::Full => {
-                let hits = self.hits(page, &plan.highlighting)?;
                 let articles = request.articles.then(|| self.index.columns.article_ids());
+                let query = plan.query.as_ref();
                 let total = self
                     .index
                     .segments
-                    .count(plan.query.as_ref(), articles.transpose()?.as_deref())?;
-                (hits, total)
+                    .count(query, articles.transpose()?.as_deref())?;
+                let lexicon = self.index.lexicon.as_ref();
+                let analyzer = &mut self.analyzer;
+                let suggestion = lexicon
+                    .and_then(|lexicon| suggest::did_you_mean(lexicon, analyzer, request.query));
+                (total, suggestion)
             }
-            Detail::Scores => (self.scores(page)?, Total::default()),
-        };
-        let did_you_mean = match (&self.index.lexicon, request.detail) {
-            (Some(lexicon), Detail::Full) => {
-                suggest::did_you_mean(lexicon, &mut self.analyzer, request.query)
-            }
-            _ => None,
+            Detail::Scores => (Total::default(), None),
         };
         Ok(Results {
             hits,
@@ -317,6 +319,57 @@ impl Engine {
             unmatched: plan.unmatched,
             cut_from: plan.cut_from,
             did_you_mean,
+        })
+    }
+
+    /// Ranks `depth` first-pass candidates: the rerank and articles by relevance, or the
+    /// newest by date.
+    fn rank(&mut self, plan: &Plan, request: &Request, depth: usize) -> tantivy::Result<Ranking> {
+        let index = &self.index;
+        let (tuning, articles) = (&request.tuning, request.articles);
+        let (mut candidates, drawn) = match request.sort {
+            Sort::Relevance => {
+                let candidates = ranking::first_pass(index, plan.query.as_ref(), depth)?;
+                let drawn = candidates.len();
+                (candidates, drawn)
+            }
+            Sort::Date => {
+                let newest = index.segments.newest(plan.query.as_ref(), depth)?;
+                let drawn = newest.len();
+                (newest, drawn)
+            }
+        };
+        let reranked = match request.sort {
+            Sort::Relevance => {
+                let (analyzer, passages) = (&mut self.analyzer, &mut self.passages);
+                ranking::rerank(index, analyzer, passages, plan, request, &mut candidates)?
+            }
+            Sort::Date => Reranked::default(),
+        };
+        let mut ranked = ranking::group(
+            index,
+            tuning,
+            &reranked.article_scores,
+            &candidates,
+            articles,
+        )?;
+        if request.sort == Sort::Date && articles {
+            // Articles came ranked by score: newest first again, the better first within a day.
+            let mut dated = Vec::with_capacity(ranked.len());
+            for (score, address) in ranked {
+                dated.push((index.columns.date(address)?.0, score, address));
+            }
+            dated.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+            ranked = dated
+                .into_iter()
+                .map(|(_, score, address)| (score, address))
+                .collect();
+        }
+        Ok(Ranking {
+            candidates,
+            reranked,
+            ranked,
+            drawn,
         })
     }
 
@@ -341,6 +394,7 @@ impl Engine {
                 more_in_article: row.more_in_article,
                 date,
                 date_source,
+                explanation: None,
                 paragraph: passage.paragraph,
                 highlights: highlight::highlights(analyzer, &passage.text, &highlighting.body),
                 title_highlights: highlight::highlights(
@@ -377,6 +431,7 @@ impl Engine {
                     more_in_article: row.more_in_article,
                     date,
                     date_source,
+                    explanation: None,
                 })
             })
             .collect()

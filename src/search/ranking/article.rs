@@ -21,6 +21,18 @@ use tantivy::{DocAddress, DocSet, TERMINATED};
 use super::Tuning;
 use crate::search::IndexView;
 
+/// What whole-article BM25F made of one word in one article.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ArticleTerm {
+    pub term: String,
+    pub body_frequency: f32,
+    pub title_frequency: f32,
+    pub body_length: f32,
+    pub mean_body_length: f32,
+    pub idf: f32,
+    pub score: f32,
+}
+
 /// The whole-article BM25F score of each candidate's article, by article id.
 pub(super) fn scores(
     index: &IndexView,
@@ -28,6 +40,38 @@ pub(super) fn scores(
     terms: &[String],
     candidates: &[(f32, DocAddress)],
 ) -> tantivy::Result<HashMap<u64, f32>> {
+    let mut scores: HashMap<u64, f32> = HashMap::new();
+    score_terms(index, tuning, terms, candidates, &mut |id, part| {
+        *scores.entry(id).or_default() += part.score;
+    })?;
+    Ok(scores)
+}
+
+/// The parts of article `id`'s whole-article score, word by word.
+pub(super) fn explain(
+    index: &IndexView,
+    tuning: &Tuning,
+    terms: &[String],
+    candidates: &[(f32, DocAddress)],
+    id: u64,
+) -> tantivy::Result<Vec<ArticleTerm>> {
+    let mut parts = Vec::new();
+    score_terms(index, tuning, terms, candidates, &mut |article, part| {
+        if article == id {
+            parts.push(part);
+        }
+    })?;
+    Ok(parts)
+}
+
+/// Scores each word in each candidate's article, handing each non-zero part to `parts`.
+fn score_terms(
+    index: &IndexView,
+    tuning: &Tuning,
+    terms: &[String],
+    candidates: &[(f32, DocAddress)],
+    parts: &mut dyn FnMut(u64, ArticleTerm),
+) -> tantivy::Result<()> {
     let ids = index.columns.article_ids()?;
     // The candidates in index order, each with its article.
     let mut passages: Vec<(DocAddress, u64)> = candidates
@@ -48,7 +92,6 @@ pub(super) fn scores(
     let mean_title = total_tokens(index, fields.title)? as f32 / live_articles;
     let norm =
         |length: f32, mean: f32| 1.0 - tuning.article_b + tuning.article_b * length / mean.max(1.0);
-    let mut scores: HashMap<u64, f32> = HashMap::new();
     for term in terms {
         let (holding, counted) = match &index.lexicon {
             Some(lexicon) => (lexicon.term_articles(term), lexicon.article_count()),
@@ -66,10 +109,21 @@ pub(super) fn scores(
             let frequency = body_tf / norm(body_lengths[&id], mean_body)
                 + tuning.title_weight * title_tf / norm(title_length, mean_title);
             let k1 = tuning.article_k1;
-            *scores.entry(id).or_default() += idf * (k1 + 1.0) * frequency / (k1 + frequency);
+            parts(
+                id,
+                ArticleTerm {
+                    term: term.clone(),
+                    body_frequency: body_tf,
+                    title_frequency: title_tf,
+                    body_length: body_lengths[&id],
+                    mean_body_length: mean_body,
+                    idf,
+                    score: idf * (k1 + 1.0) * frequency / (k1 + frequency),
+                },
+            );
         }
     }
-    Ok(scores)
+    Ok(())
 }
 
 /// Per article: its body frequency, title frequency and title length.

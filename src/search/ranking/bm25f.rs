@@ -51,7 +51,57 @@ pub(super) fn rescore_title_and_body(
         &weighted,
         &single_terms(keywords),
         candidates,
+        &mut |_, _| {},
     )
+}
+
+/// What BM25F made of one word in one passage: its frequency and length in each field (body,
+/// title), its idf, the first pass's score of it that BM25F replaced, and BM25F's.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct TermPart {
+    pub term: String,
+    pub frequencies: Vec<u32>,
+    pub lengths: Vec<f32>,
+    pub mean_lengths: Vec<f32>,
+    pub idf: f32,
+    pub first_pass: f32,
+    pub score: f32,
+}
+
+/// The BM25F parts of a passage's score, word by word, as `rescore_title_and_body` computes
+/// them.
+pub(super) fn explain(
+    index: &IndexView,
+    tuning: &Tuning,
+    keywords: &[Vec<Word>],
+    address: DocAddress,
+) -> tantivy::Result<Vec<TermPart>> {
+    let (passages, articles) = index.columns.passage_and_article_counts()?;
+    let fields = &index.open.fields;
+    let weighted = [
+        WeightedField {
+            field: fields.body,
+            weight: 1.0,
+            first_pass_boost: 1.0,
+            holders: passages,
+        },
+        WeightedField {
+            field: fields.title,
+            weight: tuning.title_weight,
+            first_pass_boost: TITLE_BOOST,
+            holders: articles,
+        },
+    ];
+    let mut parts = Vec::new();
+    rescore(
+        &index.segments.searcher,
+        (tuning.k1, tuning.b),
+        &weighted,
+        &single_terms(keywords),
+        &mut [(0.0, address)],
+        &mut |_, part| parts.push(part),
+    )?;
+    Ok(parts)
 }
 
 /// The index terms of the keywords that are one term each (as often as they occur in the
@@ -81,12 +131,15 @@ struct WeightedField {
 /// Replaces, in each passage's score, the first pass's per-field BM25 scores of each term
 /// with the term's BM25F score over `fields`. The terms must have been scored in the first
 /// pass as one term query per field, boosted by the field's `first_pass_boost`.
+/// Each word's parts go to `parts` with the passage's index in `passages`, where the word is
+/// in the passage.
 fn rescore(
     searcher: &Searcher,
     (k1, b): (f32, f32),
     fields: &[WeightedField],
     terms: &[String],
     passages: &mut [(f32, DocAddress)],
+    parts: &mut dyn FnMut(usize, TermPart),
 ) -> tantivy::Result<()> {
     let mut order: Vec<usize> = (0..passages.len()).collect();
     order.sort_by_key(|&i| passages[i].1);
@@ -140,6 +193,8 @@ fn rescore(
             }
             let mut first_pass_score = 0.0;
             let mut frequency = 0.0;
+            let mut frequencies = vec![0; fields.len()];
+            let mut lengths = vec![0.0; fields.len()];
             for (f, weighted) in fields.iter().enumerate() {
                 let Some(term_freq) = term_freq(&mut postings[f], address.doc_id) else {
                     continue;
@@ -147,11 +202,27 @@ fn rescore(
                 let norm = &norms[f];
                 first_pass_score += weighted.first_pass_boost
                     * first_pass_weights[f].score(norm.fieldnorm_id(address.doc_id), term_freq);
-                let length = norm.fieldnorm(address.doc_id) as f32 / average_lengths[f];
+                lengths[f] = norm.fieldnorm(address.doc_id) as f32;
+                frequencies[f] = term_freq;
+                let length = lengths[f] / average_lengths[f];
                 frequency += weighted.weight * term_freq as f32 / (1.0 - b + b * length);
             }
             let score = idf * (k1 + 1.0) * frequency / (k1 + frequency);
             passages[i].0 += score - first_pass_score;
+            if frequency > 0.0 {
+                parts(
+                    i,
+                    TermPart {
+                        term: text.clone(),
+                        frequencies,
+                        lengths,
+                        mean_lengths: average_lengths.clone(),
+                        idf,
+                        first_pass: first_pass_score,
+                        score,
+                    },
+                );
+            }
         }
     }
     sort_best_first(passages);
@@ -243,6 +314,7 @@ mod tests {
             &[field(&searcher, body, 1.0)],
             &["oil".into()],
             &mut after,
+            &mut |_, _| {},
         )
         .unwrap();
         assert_eq!(after.len(), 2);
@@ -262,7 +334,15 @@ mod tests {
         let fields = [field(&searcher, body, 1.0), field(&searcher, title, 1.0)];
         let before = first_pass(&searcher, &[body, title], "oil");
         let mut after = before.clone();
-        rescore(&searcher, (1.2, 0.75), &fields, &["oil".into()], &mut after).unwrap();
+        rescore(
+            &searcher,
+            (1.2, 0.75),
+            &fields,
+            &["oil".into()],
+            &mut after,
+            &mut |_, _| {},
+        )
+        .unwrap();
         let score_of = |passages: &[(f32, DocAddress)], doc: DocId| {
             passages
                 .iter()
@@ -289,7 +369,15 @@ mod tests {
                 field(&searcher, body, 1.0),
                 field(&searcher, title, title_weight),
             ];
-            rescore(&searcher, (1.2, 0.75), &fields, &words, &mut passages).unwrap();
+            rescore(
+                &searcher,
+                (1.2, 0.75),
+                &fields,
+                &words,
+                &mut passages,
+                &mut |_, _| {},
+            )
+            .unwrap();
             passages[0].1.doc_id
         };
         assert_eq!(ranked_first(1.0), 1);

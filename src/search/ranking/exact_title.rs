@@ -15,18 +15,19 @@ use crate::search::plan::boosted;
 use super::Tuning;
 
 /// One term query a content word over the title's unstemmed words, weighing
-/// `tuning.exact_title`.
+/// `tuning.exact_title`; each with what it asks, for explaining.
 pub(super) fn queries(
     title_words: Field,
     tuning: &Tuning,
     content_words: &[&Word],
-) -> Vec<Box<dyn Query>> {
+) -> Vec<(String, Box<dyn Query>)> {
     content_words
         .iter()
         .map(|word| {
             let term = Term::from_field_text(title_words, &word.word);
             let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-            boosted(Box::new(query), tuning.exact_title)
+            let what = format!("`{}` in the title as typed", word.word);
+            (what, boosted(Box::new(query), tuning.exact_title))
         })
         .collect()
 }

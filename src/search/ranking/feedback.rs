@@ -60,13 +60,14 @@ pub(super) fn terms(
 
 /// The feedback terms as queries whose scores are added to the original's: the original
 /// keeps `tuning.feedback_original` of the weight, each of its words counting 1, and the
-/// feedback terms share the rest in proportion to their weights.
+/// feedback terms share the rest in proportion to their weights. Each with what it asks, for
+/// explaining.
 pub(super) fn queries(
     fields: &Fields,
     tuning: &Tuning,
     expansion: &[(String, f32)],
     query_words: usize,
-) -> Vec<Box<dyn Query>> {
+) -> Vec<(String, Box<dyn Query>)> {
     let total: f32 = expansion.iter().map(|(_, weight)| weight).sum();
     if total <= 0.0 {
         return Vec::new();
@@ -75,12 +76,16 @@ pub(super) fn queries(
     let scale = query_words as f32 * (1.0 - original) / original / total;
     let mut queries = Vec::new();
     for (term, weight) in expansion {
-        for (field, boost) in [(fields.body, 1.0), (fields.title, TITLE_BOOST)] {
+        for (field, boost, name) in [
+            (fields.body, 1.0, "body"),
+            (fields.title, TITLE_BOOST, "title"),
+        ] {
             let query = TermQuery::new(
                 Term::from_field_text(field, term),
                 IndexRecordOption::WithFreqs,
             );
-            queries.push(boosted(Box::new(query), boost * weight * scale));
+            let what = format!("feedback word `{term}` in the {name}");
+            queries.push((what, boosted(Box::new(query), boost * weight * scale)));
         }
     }
     queries

@@ -15,6 +15,7 @@
 mod article;
 mod bm25f;
 mod exact_title;
+pub(super) mod explain;
 mod feedback;
 mod proximity;
 pub(super) mod stories;
@@ -145,6 +146,14 @@ pub(super) fn first_pass(
 /// Whole-article scores by article id, for ranking articles (empty: none).
 pub(super) type ArticleScores = HashMap<u64, f32>;
 
+/// What a rerank learned beyond the candidates' scores: its articles' whole scores, and the
+/// words feedback added with their weights (for explaining).
+#[derive(Debug, Default)]
+pub(super) struct Reranked {
+    pub article_scores: ArticleScores,
+    pub feedback: Vec<(String, f32)>,
+}
+
 /// Rescores a keyword query's candidates with each signal `request` leaves on, and sorts them
 /// again, best first; when articles are ranked, also scores the candidates' articles whole.
 /// Other queries' candidates are left as the first pass ranked them.
@@ -155,10 +164,10 @@ pub(super) fn rerank(
     plan: &Plan,
     request: &Request,
     candidates: &mut [(f32, DocAddress)],
-) -> tantivy::Result<ArticleScores> {
+) -> tantivy::Result<Reranked> {
     let words = &plan.keywords;
     if words.is_empty() {
-        return Ok(ArticleScores::new());
+        return Ok(Reranked::default());
     }
     let (signals, tuning) = (request.signals, &request.tuning);
     if signals.has(Signal::Bm25f) {
@@ -170,32 +179,50 @@ pub(super) fn rerank(
         } else {
             ArticleScores::new()
         };
+    let bonuses = unlabelled(bonus_queries(index, request, words));
+    index.segments.add_scores(candidates, &bonuses)?;
+    let mut feedback = Vec::new();
+    if signals.has(Signal::Feedback) && words.len() >= tuning.feedback_min_words {
+        let mut best = group(index, tuning, &article_scores, candidates, request.articles)?;
+        best.truncate(tuning.feedback_docs);
+        feedback = feedback::terms(index, tuning, analyzer, passages, &best)?;
+        let queries = feedback::queries(&index.open.fields, tuning, &feedback, words.len());
+        index
+            .segments
+            .add_scores(candidates, &unlabelled(queries))?;
+    }
+    Ok(Reranked {
+        article_scores,
+        feedback,
+    })
+}
+
+/// The proximity and exact-title bonuses for `words`, as the request's signals have them, each
+/// with what it asks.
+fn bonus_queries(
+    index: &IndexView,
+    request: &Request,
+    words: &[Vec<Word>],
+) -> Vec<(String, Box<dyn Query>)> {
     let content_words: Vec<&Word> = words
         .iter()
         .flatten()
         .filter(|word| !is_stop_word(&word.word))
         .collect();
-    let fields = &index.open.fields;
+    let (fields, tuning) = (&index.open.fields, &request.tuning);
     let mut bonuses = Vec::new();
-    if signals.has(Signal::Proximity) {
+    if request.signals.has(Signal::Proximity) {
         bonuses.extend(proximity::queries(fields.body, tuning, &content_words));
     }
-    if signals.has(Signal::ExactTitle) {
-        bonuses.extend(exact_title::queries(
-            fields.title_words,
-            tuning,
-            &content_words,
-        ));
+    if request.signals.has(Signal::ExactTitle) {
+        let title_words = fields.title_words;
+        bonuses.extend(exact_title::queries(title_words, tuning, &content_words));
     }
-    index.segments.add_scores(candidates, &bonuses)?;
-    if signals.has(Signal::Feedback) && words.len() >= tuning.feedback_min_words {
-        let mut best = group(index, tuning, &article_scores, candidates, request.articles)?;
-        best.truncate(tuning.feedback_docs);
-        let expansion = feedback::terms(index, tuning, analyzer, passages, &best)?;
-        let queries = feedback::queries(fields, tuning, &expansion, words.len());
-        index.segments.add_scores(candidates, &queries)?;
-    }
-    Ok(article_scores)
+    bonuses
+}
+
+fn unlabelled(queries: Vec<(String, Box<dyn Query>)>) -> Vec<Box<dyn Query>> {
+    queries.into_iter().map(|(_, query)| query).collect()
 }
 
 /// The ranked passages, or their articles ranked (see `rank_articles`); the article columns

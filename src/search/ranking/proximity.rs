@@ -15,12 +15,13 @@ use super::Tuning;
 
 /// The pair queries over the body for `content_words`, the query's words without its stop
 /// words.
-/// Pairs adjacent in the query weigh `tuning.proximity`, pairs one apart half as much.
+/// Pairs adjacent in the query weigh `tuning.proximity`, pairs one apart half as much; each
+/// with what it asks, for explaining.
 pub(super) fn queries(
     body: Field,
     tuning: &Tuning,
     content_words: &[&Word],
-) -> Vec<Box<dyn Query>> {
+) -> Vec<(String, Box<dyn Query>)> {
     let boost = tuning.proximity;
     let terms: Vec<&str> = content_words
         .iter()
@@ -37,7 +38,8 @@ pub(super) fn queries(
                 Term::from_field_text(body, second),
             ]);
             phrase.set_slop(tuning.proximity_slop);
-            boosted(Box::new(phrase), boost)
+            let what = format!("`{first}` near `{second}`");
+            (what, boosted(Box::new(phrase), boost))
         })
         .collect()
 }

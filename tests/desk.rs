@@ -1,0 +1,412 @@
+//! What a news desk needs, through the built binary: one row per story, two passages an
+//! article, dates, did you mean, explain, stats. Each test writes its own small wire folder.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, UNIX_EPOCH};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_newsdex");
+
+/// A temp folder with articles under `wire/`, indexed into `idx/`.
+struct Desk {
+    root: TempDir,
+}
+
+impl Desk {
+    /// Writes `(path below wire/, text)` articles, each modified at `noon` of 2026-11-30 unless
+    /// `dated` gives its file a time, and indexes them.
+    fn new(articles: &[(&str, &str)]) -> Desk {
+        let desk = Desk {
+            root: TempDir::new().expect("temp dir"),
+        };
+        for (name, text) in articles {
+            desk.write(name, text, NOON);
+        }
+        desk.index();
+        desk
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.root.path().join(relative)
+    }
+
+    /// Writes an article below `wire/` modified at `seconds` since the epoch.
+    fn write(&self, name: &str, text: &str, seconds: u64) {
+        let path = self.path("wire").join(name);
+        fs::create_dir_all(path.parent().expect("a folder")).unwrap();
+        fs::write(&path, text).unwrap();
+        let file = fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(UNIX_EPOCH + Duration::from_secs(seconds))
+            .unwrap();
+    }
+
+    fn index(&self) {
+        let out = self.run(&["index", "wire", "--index", "idx"]);
+        assert!(exit_code(&out) <= 1, "{}", stderr(&out));
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(self.root.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .output()
+            .expect("run newsdex")
+    }
+
+    /// `newsdex search --index idx --json ARGS…`: the hits as JSON values.
+    fn hits(&self, args: &[&str]) -> Vec<Value> {
+        let mut all = vec!["search", "--index", "idx", "--json", "--color", "never"];
+        all.extend_from_slice(args);
+        let out = self.run(&all);
+        assert!(exit_code(&out) <= 1, "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect()
+    }
+}
+
+/// 2026-11-30 12:00 UTC.
+const NOON: u64 = 1_796_040_000;
+
+fn exit_code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn file_name(hit: &Value) -> &str {
+    let path = hit["path"].as_str().expect("a path");
+    Path::new(path).file_name().unwrap().to_str().unwrap()
+}
+
+const YEN: &str = "The yen could rise to 140 yen to the dollar, a leading Japanese businessman \
+    said. Bunji Kimura, president of the Japan Federation of Employers Associations, told \
+    reporters he expected the dollar to weaken further as the trade surplus persisted, and \
+    that exporters would have to cut costs to survive the stronger currency this year.";
+
+#[test]
+fn near_duplicate_stories_collapse_into_one_row_with_their_copies_listed() {
+    let resent = YEN.replace("a leading", "a prominent");
+    let desk = Desk::new(&[
+        (
+            "9149.txt",
+            &format!("YEN MAY RISE TO 140 TO THE DOLLAR\n\n{YEN}"),
+        ),
+        (
+            "9213.txt",
+            &format!("YEN MAY RISE TO 140, NIKKEIREN SAYS\n\n{resent}"),
+        ),
+        (
+            "other.txt",
+            "Coffee Quotas\n\nCoffee producers met to discuss export quotas and the yen.",
+        ),
+    ]);
+    let hits = desk.hits(&["yen dollar"]);
+    let stories: Vec<&str> = hits.iter().map(file_name).collect();
+    assert_eq!(stories.len(), 2, "{stories:?}");
+    let copies = hits[0]["copies"].as_array().unwrap();
+    assert_eq!(copies.len(), 1, "{hits:?}");
+    let (shown, copy) = (file_name(&hits[0]), copies[0].as_str().unwrap());
+    assert!(
+        (shown == "9149.txt" && copy.ends_with("9213.txt"))
+            || (shown == "9213.txt" && copy.ends_with("9149.txt")),
+        "{shown} {copy}"
+    );
+    let human = desk.run(&["search", "--index", "idx", "--color", "never", "yen dollar"]);
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains("   also: 9213.txt") || human.contains("   also: 9149.txt"),
+        "{human}"
+    );
+
+    // --all shows every copy.
+    assert_eq!(desk.hits(&["--all", "yen dollar"]).len(), 3);
+
+    // Incremental re-index keeps groups right: a changed copy that is no longer one splits off,
+    // a deleted one leaves the list.
+    desk.write(
+        "9213.txt",
+        "Yen Story\n\nA different story altogether about rice farmers and the yen.",
+        NOON,
+    );
+    desk.index();
+    assert_eq!(
+        desk.hits(&["yen dollar"]).len(),
+        3,
+        "the changed article is its own story now"
+    );
+    desk.write("9300.txt", &format!("YEN MAY RISE TO 140\n\n{YEN}"), NOON);
+    desk.index();
+    let hits = desk.hits(&["yen dollar"]);
+    assert_eq!(hits[0]["copies"].as_array().unwrap().len(), 1, "{hits:?}");
+    fs::remove_file(desk.path("wire/9300.txt")).unwrap();
+    desk.index();
+    let hits = desk.hits(&["yen dollar"]);
+    assert!(
+        hits.iter()
+            .all(|hit| hit["copies"].as_array().unwrap().is_empty()),
+        "{hits:?}"
+    );
+}
+
+#[test]
+fn a_passage_list_shows_at_most_two_passages_of_an_article() {
+    let paragraphs: Vec<String> = (1..=6)
+        .map(|i| format!("Quokka sighting number {i} was logged by the rangers."))
+        .collect();
+    let desk = Desk::new(&[
+        (
+            "many.txt",
+            &format!("Quokka Census\n\n{}", paragraphs.join("\n\n")),
+        ),
+        ("one.txt", "Island Visitors\n\nA quokka greeted the ferry."),
+    ]);
+    let hits = desk.hits(&["quokka"]);
+    let from_many: Vec<&Value> = hits.iter().filter(|h| file_name(h) == "many.txt").collect();
+    assert_eq!(from_many.len(), 2, "{hits:?}");
+    assert_eq!(from_many[0]["more_in_article"], 4);
+    assert_eq!(hits.len(), 3);
+    assert_eq!(desk.hits(&["quokka", "--per-article", "0"]).len(), 7);
+    assert_eq!(desk.hits(&["quokka", "--per-article", "1"]).len(), 2);
+    let human = desk.run(&["search", "--index", "idx", "--color", "never", "quokka"]);
+    assert!(
+        String::from_utf8_lossy(&human.stdout).contains("(+4 more in this article)"),
+        "{}",
+        String::from_utf8_lossy(&human.stdout)
+    );
+    // Ranking articles is not affected.
+    assert_eq!(desk.hits(&["quokka", "--articles"]).len(), 2);
+}
+
+#[test]
+fn articles_are_dated_by_path_then_dateline_then_file_time() {
+    let desk = Desk::new(&[
+        (
+            "2019/10/23/storm.txt",
+            "Storm Hits Coast\n\nNICOSIA, Oct 19 -- A storm hit the coast.",
+        ),
+        (
+            "2019-06-02-storm.txt",
+            "Storm Warning\n\nA storm warning was issued.",
+        ),
+        (
+            "cyprus.txt",
+            "Cyprus Storm\n\nNICOSIA, Oct 19 -- A storm hit Cyprus.",
+        ),
+        (
+            "undated.txt",
+            "Storm Again\n\nANKARA, Turkey (AP) -- Another storm.",
+        ),
+    ]);
+    let hits = desk.hits(&["storm", "--articles", "--all"]);
+    let dated: Vec<(&str, &str, &str)> = {
+        let mut dated: Vec<_> = hits
+            .iter()
+            .map(|h| {
+                (
+                    file_name(h),
+                    h["date"].as_str().unwrap(),
+                    h["date_source"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        dated.sort();
+        dated
+    };
+    assert_eq!(
+        dated,
+        [
+            ("2019-06-02-storm.txt", "2019-06-02", "path"),
+            ("cyprus.txt", "2026-10-19", "dateline"),
+            ("storm.txt", "2019-10-23", "path"),
+            ("undated.txt", "2026-11-30", "modified"),
+        ]
+    );
+    let window = desk.hits(&[
+        "storm",
+        "--articles",
+        "--since",
+        "2019-10-01",
+        "--until",
+        "2019-12-31",
+    ]);
+    assert_eq!(
+        window.iter().map(file_name).collect::<Vec<_>>(),
+        ["storm.txt"]
+    );
+    let since = desk.hits(&["storm", "--articles", "--since", "2026-10-19"]);
+    assert_eq!(since.len(), 2);
+    let newest: Vec<&str> = desk
+        .hits(&["storm", "--articles", "--sort", "date"])
+        .iter()
+        .map(|h| h["date"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .iter()
+        .map(|d| match d.as_str() {
+            "2026-11-30" => "undated",
+            "2026-10-19" => "cyprus",
+            "2019-10-23" => "storm",
+            _ => "2019-06-02",
+        })
+        .collect();
+    assert_eq!(newest, ["undated", "cyprus", "storm", "2019-06-02"]);
+    let bad = desk.run(&["search", "--index", "idx", "storm", "--since", "yesterday"]);
+    assert_eq!(exit_code(&bad), 2);
+    assert!(
+        stderr(&bad).contains("--since `yesterday` is not a date"),
+        "{}",
+        stderr(&bad)
+    );
+    let reversed = desk.run(&[
+        "search",
+        "--index",
+        "idx",
+        "storm",
+        "--since",
+        "2020-01-01",
+        "--until",
+        "2019-01-01",
+    ]);
+    assert_eq!(exit_code(&reversed), 2);
+    // An age counts back from today, which the files' times follow.
+    let out = desk.run(&[
+        "search", "--index", "idx", "storm", "--since", "36500d", "--json",
+    ]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn a_misspelt_word_gets_a_suggestion_and_fix_searches_for_it() {
+    let desk = Desk::new(&[
+        (
+            "a.txt",
+            "Thatcher Visits\n\nMargaret Thatcher visited the government offices.",
+        ),
+        (
+            "b.txt",
+            "Budget Plans\n\nThe government published its budget plans.",
+        ),
+        (
+            "c.txt",
+            "Thatcher Speech\n\nThatcher spoke about the budget.",
+        ),
+    ]);
+    let out = desk.run(&["search", "--index", "idx", "thacher"]);
+    assert_eq!(exit_code(&out), 1);
+    assert_eq!(
+        stderr(&out),
+        "newsdex: nothing matched `thacher` (not in the index: thacher); did you mean `thatcher`? (--fix searches for it)\n"
+    );
+    let fixed = desk.run(&["search", "--index", "idx", "--json", "--fix", "thacher"]);
+    assert_eq!(exit_code(&fixed), 0);
+    assert!(stderr(&fixed).contains("searched for `thatcher` instead of `thacher`"));
+    assert_eq!(String::from_utf8_lossy(&fixed.stdout).lines().count(), 2);
+    let right = desk.run(&["search", "--index", "idx", "thatcher budget"]);
+    assert!(
+        !stderr(&right).contains("did you mean"),
+        "{}",
+        stderr(&right)
+    );
+}
+
+/// The sum of an explanation's parts, and whether every whole equals its parts' sum.
+fn check_sums(part: &Value) -> f64 {
+    let value = part["value"].as_f64().unwrap();
+    if let Some(parts) = part["parts"].as_array() {
+        let sum: f64 = parts.iter().map(check_sums).sum();
+        assert!((sum - value).abs() <= 1e-3 * value.abs().max(1.0), "{part}");
+    }
+    value
+}
+
+#[test]
+fn explain_takes_each_score_apart_into_parts_that_sum_to_it() {
+    let desk = Desk::new(&[
+        (
+            "oil.txt",
+            "Opec Output Talks\n\nOil prices rose as OPEC weighed an output cut.\n\nOil ministers meet on Monday.",
+        ),
+        (
+            "gas.txt",
+            "Gas Prices\n\nNatural gas prices fell while oil held steady.",
+        ),
+        (
+            "grain.txt",
+            "Grain Exports\n\nWheat exports rose to record levels.",
+        ),
+    ]);
+    for args in [
+        vec!["oil prices opec output", "--explain"],
+        vec!["oil prices opec output", "--explain", "--articles"],
+        vec!["\"oil prices\" OR gas", "--explain"],
+    ] {
+        let hits = desk.hits(&args);
+        assert!(!hits.is_empty(), "{args:?}");
+        for hit in &hits {
+            let explanation = &hit["explanation"];
+            let total = check_sums(explanation);
+            let score = hit["score"].as_f64().unwrap();
+            assert!(
+                (total - score).abs() <= 1e-3 * score,
+                "{args:?}: {total} vs {score}"
+            );
+        }
+    }
+    let hits = desk.hits(&["oil prices opec output", "--explain"]);
+    let parts: Vec<&str> = hits[0]["explanation"]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|part| part["what"].as_str().unwrap())
+        .collect();
+    assert!(parts.contains(&"BM25F over title and body"), "{parts:?}");
+    assert!(parts.contains(&"query words near each other"), "{parts:?}");
+    assert!(
+        desk.hits(&["oil"])
+            .iter()
+            .all(|hit| hit.get("explanation").is_none())
+    );
+}
+
+#[test]
+fn stats_says_what_the_index_holds() {
+    let desk = Desk::new(&[
+        (
+            "2019/10/23/a.txt",
+            &format!("Yen Story\n\nTOKYO (Reuters) - {YEN}"),
+        ),
+        (
+            "2019/10/24/b.txt",
+            &format!("Yen Story Resent\n\nTOKYO (Reuters) - {YEN}"),
+        ),
+        (
+            "c.txt",
+            "Coffee\n\nLONDON, Oct 19 (AP) -- Coffee prices rose.\n\nTraders said so.",
+        ),
+    ]);
+    let out = desk.run(&["stats", "--index", "idx", "--json"]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stats["articles"], 3);
+    assert_eq!(stats["passages"], 4);
+    assert_eq!(stats["stories"], 2);
+    assert_eq!(stats["first_date"], "2019-10-23");
+    assert_eq!(stats["dated_by"]["path"], 2);
+    assert_eq!(stats["dated_by"]["dateline"], 1);
+    assert_eq!(stats["places"][0], serde_json::json!(["tokyo", 2]));
+    assert_eq!(stats["agencies"][0], serde_json::json!(["reuters", 2]));
+    assert_eq!(stats["format"], 8);
+    let human = desk.run(&["stats", "--index", "idx"]);
+    assert!(
+        String::from_utf8_lossy(&human.stdout).contains("stories    2 (near-duplicates as one)")
+    );
+}
