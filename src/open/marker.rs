@@ -21,7 +21,7 @@ pub const MARKER: &str = "newsdex.json";
 pub const FORMAT_VERSION: u32 = 8;
 
 /// What the marker records.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Marker {
     pub format: u32,
     /// The corpus folder last indexed into this index, absolute; article keys are relative to it.

@@ -154,7 +154,8 @@ pub fn for_writing(
     corpus_root: &Path,
     extensions: &[String],
 ) -> anyhow::Result<OpenIndex> {
-    match marker::read(dir)? {
+    let existing = marker::read(dir)?;
+    match &existing {
         Some(marker) if marker.format != FORMAT_VERSION => {
             return Err(OpenError::WrongVersion {
                 dir: shown(dir),
@@ -166,14 +167,16 @@ pub fn for_writing(
         None => marker::check_unmarked_folder(dir)?,
     }
     fs::create_dir_all(dir).with_context(|| format!("creating index folder {}", dir.display()))?;
-    marker::write(
-        dir,
-        &Marker {
-            format: FORMAT_VERSION,
-            corpus: Some(corpus_root.to_path_buf()),
-            extensions: Some(extensions.to_vec()),
-        },
-    )?;
+    let marker = Marker {
+        format: FORMAT_VERSION,
+        corpus: Some(corpus_root.to_path_buf()),
+        extensions: Some(extensions.to_vec()),
+    };
+    // Written only when it changes: two runs that find nothing to do (eval's, side by side)
+    // would otherwise race on the temporary name.
+    if existing.as_ref() != Some(&marker) {
+        marker::write(dir, &marker)?;
+    }
     let directory = PreadDirectory::open(dir)
         .with_context(|| format!("opening index folder {}", dir.display()))?;
     let index = if dir.join("meta.json").exists() {
