@@ -72,7 +72,7 @@ class Evaluator:
             argv += ["--without", without]
         run = subprocess.run(argv, capture_output=True, text=True)
         if run.returncode != 0:
-            # Builds before b2c0f9e rewrote the marker on every run, and two side by side
+            # Builds before af7d63c rewrote the marker on every run, and two side by side
             # could race on it: once more, alone.
             run = subprocess.run(argv, capture_output=True, text=True, check=True)
         metrics = json.loads(run.stdout)
