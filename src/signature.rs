@@ -83,6 +83,42 @@ pub const SAME_STORY: f32 = 0.8;
 /// of resemblance 0.8 share a band with probability 0.994; two unrelated ones (0.0), 0.0002.
 const BANDS: usize = 16;
 
+/// Signatures added one by one, each found again from any signature that resembles it, through
+/// the bands they share: finding is as quick with a thousand signatures as with ten.
+#[derive(Default)]
+pub struct StoryIndex<T> {
+    stories: Vec<(Signature, T)>,
+    by_band: std::collections::HashMap<(usize, u64), Vec<usize>>,
+}
+
+impl<T: Copy> StoryIndex<T> {
+    /// Adds a story's signature, with what to answer when it is found.
+    pub fn add(&mut self, signature: Signature, story: T) {
+        let at = self.stories.len();
+        for (band, value) in signature.bands(BANDS).enumerate() {
+            self.by_band.entry((band, value)).or_default().push(at);
+        }
+        self.stories.push((signature, story));
+    }
+
+    /// The first story added whose signature resembles `signature` by `threshold` or more.
+    pub fn find(&self, signature: &Signature, threshold: f32) -> Option<T> {
+        let mut candidates: Vec<usize> = signature
+            .bands(BANDS)
+            .enumerate()
+            .filter_map(|(band, value)| self.by_band.get(&(band, value)))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .find(|&at| self.stories[at].0.resemblance(signature) >= threshold)
+            .map(|at| self.stories[at].1)
+    }
+}
+
 /// Articles grouped into stories: each group the articles whose resemblance to another of the
 /// group reaches a threshold (single linkage, found through shared bands).
 pub struct Stories {

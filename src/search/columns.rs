@@ -94,6 +94,11 @@ impl Columns {
         Ok(number.unwrap_or(1).max(1))
     }
 
+    /// A segment's article-id column.
+    pub fn article_id_column(&self, segment_ord: u32) -> tantivy::Result<&Column<u64>> {
+        self.u64_column(segment_ord, "article", |columns| &columns.article)
+    }
+
     /// Each segment's article-id column.
     pub fn article_ids(&self) -> tantivy::Result<Vec<Column<u64>>> {
         (0..self.per_segment.len() as u32)

@@ -5,7 +5,7 @@
 //! article's first passage (which carries the article's fields), and how a hit's path is
 //! shown. It does not rank or highlight.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -48,7 +48,7 @@ enum Read {
 /// The passages a search has read, by address: the feedback's and the hits' overlap.
 #[derive(Default)]
 pub(super) struct Passages {
-    read: HashMap<DocAddress, PassageText>,
+    read: FxHashMap<DocAddress, PassageText>,
 }
 
 impl Passages {
@@ -151,14 +151,15 @@ fn read_from_files(index: &IndexView, addresses: &[DocAddress]) -> tantivy::Resu
 /// once.
 fn read_files_once(index: &IndexView, addresses: &[DocAddress]) -> tantivy::Result<Vec<Read>> {
     // Per article: its first passage (a postings lookup) and, if unchanged, its file.
-    let mut articles: HashMap<String, (Option<DocAddress>, Option<Article>)> = HashMap::new();
+    let mut articles: FxHashMap<String, (Option<DocAddress>, Option<Article>)> =
+        FxHashMap::default();
     addresses
         .iter()
         .map(|&address| {
             let paragraph = index.columns.paragraph(address)?;
             let key = index.columns.key(address)?;
             if !articles.contains_key(&key) {
-                let first = first_passage(index, address, paragraph, &key)?;
+                let first = first_passage(index, address, paragraph)?;
                 let article = match first {
                     Some(first) => unchanged_article(index, &key, first)?,
                     None => None,
@@ -225,17 +226,23 @@ pub(super) fn file_state(index: &IndexView, key: &str) -> FileState {
 
 /// The first passage of a passage's article, which stores the article's fields: the live
 /// passage with paragraph number 1 among the few the article's path term lists.
+/// An article's passages are written one after another, so its first is nearly always a few
+/// passages before this one in the same segment (found by its article id: ids are never
+/// reused), which costs two column reads against a lookup of the path.
 pub(super) fn first_passage(
     index: &IndexView,
     address: DocAddress,
     paragraph: u64,
-    key: &str,
 ) -> tantivy::Result<Option<DocAddress>> {
     if paragraph == 1 {
         return Ok(Some(address));
     }
+    if let Some(first) = first_passage_nearby(index, address, paragraph)? {
+        return Ok(Some(first));
+    }
+    let key = index.columns.key(address)?;
     let path = index.open.fields.path;
-    let term = Term::from_field_text(path, key);
+    let term = Term::from_field_text(path, &key);
     for (segment_ord, segment) in index.segments.searcher.segment_readers().iter().enumerate() {
         let Some(mut postings) = segment
             .inverted_index(path)?
@@ -257,6 +264,37 @@ pub(super) fn first_passage(
     Ok(None)
 }
 
+/// Passages looked at before this one for its article's first, beyond its paragraph number:
+/// the writer's threads may interleave another article's passages.
+const NEARBY: u32 = 8;
+
+/// The article's first passage among the few before this one in its segment, if it is there.
+fn first_passage_nearby(
+    index: &IndexView,
+    address: DocAddress,
+    paragraph: u64,
+) -> tantivy::Result<Option<DocAddress>> {
+    let ids = index.columns.article_id_column(address.segment_ord)?;
+    let Some(article) = ids.first(address.doc_id) else {
+        return Ok(None);
+    };
+    let paragraphs = index.columns.paragraphs(address.segment_ord)?;
+    let segment = index.segments.searcher.segment_reader(address.segment_ord);
+    let back = u32::try_from(paragraph)
+        .unwrap_or(u32::MAX)
+        .saturating_add(NEARBY);
+    let start = address.doc_id.saturating_sub(back);
+    for doc in (start..address.doc_id).rev() {
+        if ids.first(doc) == Some(article)
+            && paragraphs.first(doc).map(schema::paragraph_number) == Some(1)
+            && !segment.is_deleted(doc)
+        {
+            return Ok(Some(DocAddress::new(address.segment_ord, doc)));
+        }
+    }
+    Ok(None)
+}
+
 /// The stored documents at `addresses` (sorted and deduplicated in place), read by one thread
 /// per core: decompressing a doc-store block is most of what such a hit costs (0.17 ms of
 /// 0.28 with 128 KB blocks). Each thread reads a run of neighbouring addresses, so passages
@@ -264,10 +302,10 @@ pub(super) fn first_passage(
 fn read_documents(
     searcher: &Searcher,
     addresses: &mut Vec<DocAddress>,
-) -> tantivy::Result<HashMap<DocAddress, TantivyDocument>> {
+) -> tantivy::Result<FxHashMap<DocAddress, TantivyDocument>> {
     if addresses.is_empty() {
         // Asking rayon for its thread count would start its threads for nothing.
-        return Ok(HashMap::new());
+        return Ok(FxHashMap::default());
     }
     addresses.sort();
     addresses.dedup();

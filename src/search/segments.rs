@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use rayon::prelude::*;
 use tantivy::collector::{Collector, TopDocs};
@@ -159,7 +159,7 @@ impl Segments {
     ) -> tantivy::Result<Total> {
         let weight = query.weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
         let mut passages = 0;
-        let mut distinct = HashSet::new();
+        let mut distinct = FxHashSet::default();
         for (segment_ord, segment) in self.searcher.segment_readers().iter().enumerate() {
             let mut matches = weight.scorer(segment, 1.0)?;
             while matches.doc() != TERMINATED {

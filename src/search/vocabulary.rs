@@ -8,7 +8,7 @@
 //! taken (`therapist` is not `the rapist`). This module only answers questions about terms;
 //! building queries from the answers is `plan`'s.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use tantivy::query::{EnableScoring, PhraseQuery, Query};
 use tantivy::schema::{Field, Term};
@@ -154,7 +154,7 @@ pub(super) fn terms_with_prefix(
     prefix: &str,
     mut keep: impl FnMut(&str) -> bool,
 ) -> Vec<(String, u64)> {
-    let mut found: HashMap<String, u64> = HashMap::new();
+    let mut found: FxHashMap<String, u64> = FxHashMap::default();
     let mut upper = prefix.as_bytes().to_vec();
     upper.push(0xFF);
     for segment in index.segments.searcher.segment_readers() {

@@ -11,7 +11,7 @@
 //! column on every passage) against the mean article's, and the word's idf over articles
 //! (the lexicon's count of articles holding it). This module scores; `rank_articles` mixes.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use tantivy::columnar::Column;
 use tantivy::postings::Postings;
@@ -39,8 +39,8 @@ pub(super) fn scores(
     tuning: &Tuning,
     terms: &[String],
     candidates: &[(f32, DocAddress)],
-) -> tantivy::Result<HashMap<u64, f32>> {
-    let mut scores: HashMap<u64, f32> = HashMap::new();
+) -> tantivy::Result<FxHashMap<u64, f32>> {
+    let mut scores: FxHashMap<u64, f32> = FxHashMap::default();
     score_terms(index, tuning, terms, candidates, &mut |id, part| {
         *scores.entry(id).or_default() += part.score;
     })?;
@@ -79,7 +79,7 @@ fn score_terms(
         .filter_map(|&(_, a)| Some((a, ids[a.segment_ord as usize].first(a.doc_id)?)))
         .collect();
     passages.sort_unstable();
-    let mut body_lengths: HashMap<u64, f32> = HashMap::new();
+    let mut body_lengths: FxHashMap<u64, f32> = FxHashMap::default();
     for &(address, id) in &passages {
         if let std::collections::hash_map::Entry::Vacant(entry) = body_lengths.entry(id) {
             entry.insert(index.columns.article_length(address)?);
@@ -128,10 +128,10 @@ fn score_terms(
 
 /// Per article: its body frequency, title frequency and title length.
 fn merge(
-    body: &HashMap<u64, (f32, f32)>,
-    title: &HashMap<u64, (f32, f32)>,
-) -> HashMap<u64, (f32, f32, f32)> {
-    let mut merged: HashMap<u64, (f32, f32, f32)> = HashMap::new();
+    body: &FxHashMap<u64, (f32, f32)>,
+    title: &FxHashMap<u64, (f32, f32)>,
+) -> FxHashMap<u64, (f32, f32, f32)> {
+    let mut merged: FxHashMap<u64, (f32, f32, f32)> = FxHashMap::default();
     for (&id, &(tf, _)) in body {
         merged.entry(id).or_default().0 = tf;
     }
@@ -155,7 +155,7 @@ fn total_tokens(index: &IndexView, field: Field) -> tantivy::Result<u64> {
 /// How many articles hold `term` in their body or title, read from the postings.
 fn article_frequency(index: &IndexView, term: &str, ids: &[Column<u64>]) -> tantivy::Result<u64> {
     let fields = &index.open.fields;
-    let mut holding: HashSet<u64> = HashSet::new();
+    let mut holding: FxHashSet<u64> = FxHashSet::default();
     for (segment_ord, segment) in index.segments.searcher.segment_readers().iter().enumerate() {
         for field in [fields.body, fields.title] {
             let term = Term::from_field_text(field, term);
@@ -183,9 +183,9 @@ fn frequencies(
     field: Field,
     term: &str,
     passages: &[(DocAddress, u64)],
-) -> tantivy::Result<HashMap<u64, (f32, f32)>> {
+) -> tantivy::Result<FxHashMap<u64, (f32, f32)>> {
     let term = Term::from_field_text(field, term);
-    let mut sums: HashMap<u64, (f32, f32)> = HashMap::new();
+    let mut sums: FxHashMap<u64, (f32, f32)> = FxHashMap::default();
     let mut segment = None;
     let mut postings = None;
     let mut norms = None;

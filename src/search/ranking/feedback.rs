@@ -6,7 +6,7 @@
 //! words. Stop words and numbers are never feedback terms. The original query keeps
 //! `ORIGINAL_WEIGHT` of the weight and stays required, so feedback only reorders candidates.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use tantivy::DocAddress;
 use tantivy::query::{Query, TermQuery};
@@ -36,7 +36,7 @@ pub(super) fn terms(
     let softmax_total: f32 = best.iter().map(|(score, _)| (score - top).exp()).sum();
     let addresses: Vec<DocAddress> = best.iter().map(|&(_, address)| address).collect();
     let texts = passages.texts(index, &addresses)?;
-    let mut weights: HashMap<String, f32> = HashMap::new();
+    let mut weights: FxHashMap<String, f32> = FxHashMap::default();
     for (&(score, _), passage) in best.iter().zip(&texts) {
         // An article's first passage carries its title.
         let mut words = Vec::new();

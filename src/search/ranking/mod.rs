@@ -21,7 +21,7 @@ mod proximity;
 pub(super) mod stories;
 mod tuning;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -144,7 +144,7 @@ pub(super) fn first_pass(
 }
 
 /// Whole-article scores by article id, for ranking articles (empty: none).
-pub(super) type ArticleScores = HashMap<u64, f32>;
+pub(super) type ArticleScores = FxHashMap<u64, f32>;
 
 /// What a rerank learned beyond the candidates' scores: its articles' whole scores, and the
 /// words feedback added with their weights (for explaining).
@@ -177,7 +177,7 @@ pub(super) fn rerank(
         if request.articles && signals.has(Signal::Article) && tuning.article_weight > 0.0 {
             article::scores(index, tuning, &bm25f::single_terms(words), candidates)?
         } else {
-            ArticleScores::new()
+            ArticleScores::default()
         };
     let bonuses = unlabelled(bonus_queries(index, request, words));
     index.segments.add_scores(candidates, &bonuses)?;
@@ -271,7 +271,7 @@ fn rank_articles(
 ) -> Vec<(f32, DocAddress)> {
     // Per article: its best passage (passages come best first) and the score it ranks by.
     let mut ranked: Vec<(f32, DocAddress)> = Vec::new();
-    let mut position: HashMap<u64, usize> = HashMap::new();
+    let mut position: FxHashMap<u64, usize> = FxHashMap::default();
     for &(score, address) in passages {
         let article = articles[address.segment_ord as usize].first(address.doc_id);
         match article.and_then(|article| position.get(&article)) {

@@ -10,13 +10,13 @@
 //! every candidate's signature. This module orders nothing: it walks a ranking and keeps what
 //! a page shows.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use tantivy::DocAddress;
 
 use crate::search::IndexView;
 use crate::search::passages::first_passage;
-use crate::signature::{SAME_STORY, Signature};
+use crate::signature::{SAME_STORY, Signature, StoryIndex};
 
 /// A row of a page: a passage (an article's best, with articles), the keys of the articles
 /// that are copies of its story, and how many of its article's passages the page leaves out.
@@ -53,10 +53,10 @@ pub(in crate::search) fn page(
     let ids = index.columns.article_ids()?;
     let mut rows: Vec<Row> = Vec::new();
     // Per article on the page: its first row, and how many of its passages are shown.
-    let mut shown: HashMap<u64, (usize, usize)> = HashMap::new();
+    let mut shown: FxHashMap<u64, (usize, usize)> = FxHashMap::default();
     // Per story: its signature and row. Per article met: its row, or None.
-    let mut stories: Vec<(Signature, usize)> = Vec::new();
-    let mut copy_of: HashMap<u64, Option<usize>> = HashMap::new();
+    let mut stories: StoryIndex<usize> = StoryIndex::default();
+    let mut copy_of: FxHashMap<u64, Option<usize>> = FxHashMap::default();
     for &(score, address) in ranked {
         let full = rows.len() >= cut.rows;
         // Past a full page only what its rows count: their articles' other passages, and
@@ -88,16 +88,11 @@ pub(in crate::search) fn page(
                 None => {
                     let signature = signature(index, address)?;
                     let story = signature.and_then(|signature| {
-                        stories
-                            .iter()
-                            .find(|(story, _)| story.resemblance(&signature) >= SAME_STORY)
-                            .map(|&(_, row)| row)
-                            .or_else(|| {
-                                if !full {
-                                    stories.push((signature, rows.len()));
-                                }
-                                None
-                            })
+                        let found = stories.find(&signature, SAME_STORY);
+                        if found.is_none() && !full {
+                            stories.add(signature, rows.len());
+                        }
+                        found
                     });
                     copy_of.insert(id, story);
                     story
@@ -135,12 +130,7 @@ fn row_at(score: f32, address: DocAddress, copies: Vec<String>) -> Row {
 /// indexed without one).
 fn signature(index: &IndexView, address: DocAddress) -> tantivy::Result<Option<Signature>> {
     let paragraph = index.columns.paragraph(address)?;
-    let first = if paragraph == 1 {
-        Some(address)
-    } else {
-        let key = index.columns.key(address)?;
-        first_passage(index, address, paragraph, &key)?
-    };
+    let first = first_passage(index, address, paragraph)?;
     match first {
         Some(first) => index.columns.signature(first),
         None => Ok(None),
