@@ -4,8 +4,8 @@
 //! parses them into title, dateline and paragraphs, [`analysis`] turns text into terms,
 //! [`schema`] defines the passage documents, [`open`] opens (or creates) an index folder,
 //! [`indexer`] keeps the index in step with the folder (and the [`lexicon`] of its words), [`query`] parses queries and
-//! [`search`] answers them, [`output`] prints hits, and [`eval`] scores rankings against
-//! relevance judgments.
+//! [`search`] answers them, [`output`] prints hits, [`serve`] answers them over HTTP (a JSON
+//! API and a search page), and [`eval`] scores rankings against relevance judgments.
 
 pub mod analysis;
 pub mod article;
@@ -18,3 +18,4 @@ pub mod output;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod serve;

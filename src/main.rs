@@ -19,6 +19,7 @@ Start with:
   newsdex index corpus        build ./index from the articles in ./corpus
   newsdex search '\"cease-fire\"'
   newsdex show PATH           read a hit's article whole
+  newsdex serve               search in a browser at http://127.0.0.1:7700/
 
 Exit status: 0 success (results found), 1 nothing found or files skipped, 2 error."
 )]
@@ -40,6 +41,8 @@ enum Command {
     Show(cmd::show::ShowArgs),
     /// Measure ranking quality on a test collection with relevance judgments.
     Eval(cmd::eval::EvalArgs),
+    /// Answer searches over HTTP: a JSON API and a search page.
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Search(args) => cmd::search::run(args, colour),
         Command::Show(args) => cmd::show::run(args, colour),
         Command::Eval(args) => cmd::eval::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     });
     match result {
         Ok(Ok(code)) => code,

@@ -3,6 +3,7 @@
 pub mod eval;
 pub mod index;
 pub mod search;
+pub mod serve;
 pub mod show;
 
 use std::io::IsTerminal;
