@@ -43,6 +43,10 @@ enum Command {
     Eval(cmd::eval::EvalArgs),
     /// Answer searches over HTTP: a JSON API and a search page.
     Serve(cmd::serve::ServeArgs),
+    /// Print a shell completion script (bash, zsh or fish).
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print a man page (roff).
+    Man(cmd::man::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +70,8 @@ fn main() -> ExitCode {
         Command::Show(args) => cmd::show::run(args, colour),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Completions(args) => cmd::completions::run(args, Cli::command()),
+        Command::Man(args) => cmd::man::run(args, Cli::command()),
     });
     match result {
         Ok(Ok(code)) => code,
