@@ -3,7 +3,8 @@
 //!
 //! Owns what a router cannot see: how long a client may take to send its request head (a
 //! client that never finishes one is cut off, so it holds no connection for long), how many
-//! connections are open at once (past that, new ones wait to be accepted), and the shutdown
+//! connections are open at once (past that, new ones wait to be accepted), how large a request
+//! head may be ([`MAX_HEAD_BYTES`]), and the shutdown
 //! (stop accepting, let requests under way finish, close the rest after a grace period).
 //! axum's own `serve` sets no timer for hyper's header timeout, hence this loop.
 
@@ -22,6 +23,9 @@ use tokio::sync::Semaphore;
 
 use super::Limits;
 
+/// The most of a request head (line and headers) a connection buffers.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+
 /// Serves `app` on `listener` until `shutdown` completes, then drains.
 pub async fn serve(
     listener: TcpListener,
@@ -31,7 +35,10 @@ pub async fn serve(
 ) {
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read);
+        .header_read_timeout(limits.header_read)
+        // A request head larger than this is answered by hyper itself (414 or 431), so a
+        // connection never buffers more (hyper's default is about 400 KB).
+        .max_buf_size(MAX_HEAD_BYTES);
     let graceful = GracefulShutdown::new();
     let connections = Arc::new(Semaphore::new(limits.connections));
     let mut shutdown = pin!(shutdown);

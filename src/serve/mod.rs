@@ -88,10 +88,7 @@ pub fn router(state: Arc<State>, limits: &Limits) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/article", get(api::article))
         .layer(GlobalConcurrencyLimitLayer::new(limits.searches));
-    let header = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-    };
-    Router::new()
+    let routes = Router::new()
         .route("/", get(page::page))
         .route("/assets/page.css", get(page::style))
         .route("/assets/page.js", get(page::script))
@@ -99,6 +96,19 @@ pub fn router(state: Arc<State>, limits: &Limits) -> Router {
         .route("/favicon.ico", get(page::icon))
         .route("/healthz", get(api::healthz))
         .merge(api)
+        .with_state(state);
+    bounded(routes, limits)
+}
+
+/// `routes` behind the layers every route runs behind, outermost first: a panic is a 500;
+/// answers are compressed and carry the security headers; every error is JSON; a URL over
+/// [`MAX_URL_BYTES`] is a 414; a request over `limits.request` a 503; a body over
+/// `limits.body_bytes` a 413. Unknown routes are 404s, other methods 405s.
+pub fn bounded(routes: Router, limits: &Limits) -> Router {
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    routes
         .fallback(|| async {
             ApiError::not_found(
                 "no such route (try /, /api/search?q=…, /api/article?path=…, /healthz)",
@@ -128,7 +138,6 @@ pub fn router(state: Arc<State>, limits: &Limits) -> Router {
                 ))
                 .layer(RequestBodyLimitLayer::new(limits.body_bytes)),
         )
-        .with_state(state)
 }
 
 /// A URL longer than [`MAX_URL_BYTES`] is a 414 before anything reads it.
