@@ -59,7 +59,8 @@ pub fn get(addr: SocketAddr, target: &str) -> Answer {
     send(addr, request.as_bytes())
 }
 
-/// Sends `request` as it is and reads the answer until the server closes the connection.
+/// Sends `request` as it is and reads the answer: its `Content-Length`, or until the server
+/// closes the connection.
 pub fn send(addr: SocketAddr, request: &[u8]) -> Answer {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
@@ -67,16 +68,30 @@ pub fn send(addr: SocketAddr, request: &[u8]) -> Answer {
         .expect("timeout");
     stream.write_all(request).expect("send");
     let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).expect("read the answer");
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        let read = stream.read(&mut chunk).expect("read the answer");
+        if read == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&chunk[..read]);
+        let answer_so_far = String::from_utf8_lossy(&bytes);
+        if let Some((head, body)) = answer_so_far.split_once("\r\n\r\n") {
+            let length = parse(head.as_bytes())
+                .header("content-length")
+                .map(str::to_string);
+            if length.and_then(|n| n.parse::<usize>().ok()) == Some(body.len()) {
+                break;
+            }
+        }
+    }
     parse(&bytes)
 }
 
 /// An HTTP/1.1 answer (a `Content-Length` or a closed connection ends the body).
 pub fn parse(bytes: &[u8]) -> Answer {
     let text = String::from_utf8_lossy(bytes);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .unwrap_or_else(|| panic!("no HTTP answer: {text:?}"));
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
     let status = lines
         .next()
