@@ -262,9 +262,9 @@ fn a_person_searches_pages_reads_and_shares_in_a_browser() {
         .current_dir(root.path());
     let (mut server, line, server_says) = start(serve, "at http://", "newsdex serve");
     let base = line
-        .split("at ")
+        .split(" at http://")
         .nth(1)
-        .and_then(|rest| rest.split('/').nth(2))
+        .and_then(|rest| rest.split('/').next())
         .expect("the address in the serving line");
     let addr: SocketAddr = base.parse().expect("an address");
     let base = format!("http://{addr}");

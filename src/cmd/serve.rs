@@ -72,7 +72,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             "newsdex: listening on {addr}, which other machines may reach: there is no authentication, so they can read every indexed article"
         );
     }
-    eprintln!("newsdex: serving {shown} at http://{addr}/ (Ctrl-C stops)");
+    eprintln!("newsdex: serving the index in {shown} at http://{addr}/ (Ctrl-C stops)");
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)
             .context("setting up the listening socket")?;

@@ -139,7 +139,7 @@ function clear() {
 
 function fail(message) {
   $("status").textContent = "";
-  $("error").textContent = message;
+  $("error").textContent = message.charAt(0).toUpperCase() + message.slice(1);
   $("error").hidden = false;
 }
 

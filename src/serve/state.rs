@@ -147,7 +147,7 @@ impl State {
             match tokio::task::spawn_blocking(move || state.refresh()).await {
                 Ok(Refresh::Reloaded) => {
                     eprintln!(
-                        "newsdex: new commit in {}: now serving it",
+                        "newsdex: serving the new commit in {}",
                         shown_dir(&self.dir)
                     )
                 }
