@@ -20,36 +20,11 @@ use serde::Deserialize;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
-use common::{HOSTILE, HOSTILE_NAME, LEBANON, LEBANON_PASSAGE};
+use common::{HOSTILE, HOSTILE_NAME, Hit, LEBANON, LEBANON_PASSAGE};
 use newsdex::indexer::{IndexConfig, index_corpus};
 use newsdex::serve::{self, Limits, Refresh, State};
 
 const BIN: &str = env!("CARGO_BIN_EXE_newsdex");
-
-/// A hit as `/api/search` returns it: exactly `search --json`'s fields.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Hit {
-    rank: usize,
-    score: f64,
-    path: String,
-    paragraph: u64,
-    title: String,
-    dateline: String,
-    text: String,
-    highlights: Vec<[usize; 2]>,
-    title_highlights: Vec<[usize; 2]>,
-    file: String,
-}
-
-impl Hit {
-    fn marked(&self) -> Vec<&str> {
-        self.highlights
-            .iter()
-            .map(|&[start, end]| &self.text[start..end])
-            .collect()
-    }
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -126,14 +101,18 @@ impl Fixture {
     }
 
     fn index(&self) {
-        index_corpus(&IndexConfig {
-            corpus: self.corpus(),
+        index_corpus(&self.config(self.corpus())).expect("index the corpus");
+    }
+
+    /// Indexing `corpus` into `idx/`.
+    fn config(&self, corpus: PathBuf) -> IndexConfig {
+        IndexConfig {
+            corpus,
             index_dir: self.index_dir(),
             extensions: None,
             progress: false,
             memory_budget: 50 * 1024 * 1024,
-        })
-        .expect("index the corpus");
+        }
     }
 
     fn state(&self) -> Arc<State> {
@@ -266,7 +245,7 @@ async fn search_counts_pages_and_marks() {
     assert!(found.took_ms > 0.0 && found.unmatched.is_empty() && found.cut_from.is_none());
     let first = &found.hits[0];
     assert!(first.path.ends_with(LEBANON) && first.text.starts_with(LEBANON_PASSAGE));
-    assert_eq!(first.marked(), ["cease-fire"]);
+    assert_eq!(first.highlighted(), ["cease-fire"]);
     assert_eq!(first.dateline, "BEIRUT");
 
     let second_page = search(app, "\"cease-fire\"", "&limit=2&offset=2").await;
@@ -617,14 +596,7 @@ async fn an_index_without_a_commit_is_a_503_until_it_has_one() {
     let fixture = Fixture::new();
     let empty = fixture.root.path().join("empty");
     fs::create_dir(&empty).expect("folder");
-    index_corpus(&IndexConfig {
-        corpus: empty,
-        index_dir: fixture.index_dir(),
-        extensions: None,
-        progress: false,
-        memory_budget: 50 * 1024 * 1024,
-    })
-    .expect("index nothing");
+    index_corpus(&fixture.config(empty)).expect("index nothing");
     let state = fixture.state();
     let app = serve::router(Arc::clone(&state), &Limits::default());
     for target in ["/api/search?q=cease", "/api/article?path=a.txt", "/healthz"] {
@@ -670,13 +642,7 @@ async fn a_commit_while_serving_fails_no_request_and_shows_its_articles() {
         );
         fs::write(fixture.corpus().join(format!("quokkaflux-{i}.txt")), text).expect("write");
     }
-    let config = IndexConfig {
-        corpus: fixture.corpus(),
-        index_dir: fixture.index_dir(),
-        extensions: None,
-        progress: false,
-        memory_budget: 50 * 1024 * 1024,
-    };
+    let config = fixture.config(fixture.corpus());
     let indexing = std::thread::spawn(move || index_corpus(&config).map(|summary| summary.indexed));
     // Requests answered (more than one round means some ran while `index` did), and swaps.
     let mut answered = 0;

@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{self, RawQuery};
-use axum::http::{HeaderValue, Response, header};
+use axum::http::{Response, StatusCode};
 use serde::Serialize;
 
-use super::error::{ApiError, panic_message};
+use super::error::{ApiError, json_response, panic_message};
 use super::params::{ArticleParams, SearchParams};
 use super::state::State;
 use crate::output::{JsonArticle, JsonHit, sanitize};
@@ -87,7 +87,7 @@ pub async fn search(
         json(&SearchBody::new(&params, &results, started.elapsed()))
     })
     .await?;
-    Ok(json_response(body))
+    Ok(json_response(StatusCode::OK, body))
 }
 
 /// `GET /api/article?path=…&highlight=…`: an article in the index, and nothing else. The path
@@ -116,7 +116,7 @@ pub async fn article(
         }
     })
     .await?;
-    Ok(json_response(body))
+    Ok(json_response(StatusCode::OK, body))
 }
 
 /// `GET /healthz`: 200 while a committed index is served, 503 before.
@@ -124,7 +124,10 @@ pub async fn healthz(
     extract::State(state): extract::State<Arc<State>>,
 ) -> Result<Response<Body>, ApiError> {
     state.opened()?;
-    Ok(json_response(br#"{"status":"ok"}"#.to_vec()))
+    Ok(json_response(
+        StatusCode::OK,
+        br#"{"status":"ok"}"#.to_vec(),
+    ))
 }
 
 /// A path with nothing in it to resolve: no empty, `.` or `..` part, no NUL.
@@ -173,17 +176,6 @@ async fn blocking<T: Send + 'static>(
 
 fn json(body: &impl Serialize) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec(body).map_err(|err| ApiError::internal(format!("writing JSON: {err}")))
-}
-
-fn json_response(body: Vec<u8>) -> Response<Body> {
-    let mut response = Response::new(Body::from(body));
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 #[cfg(test)]

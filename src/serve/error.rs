@@ -1,7 +1,8 @@
 //! The API's one error shape: `{"status": 400, "error": "limit must be …"}` with a status
 //! code that fits the fault.
 //!
-//! Owns [`ApiError`] (what handlers return) and [`json_errors`], the layer that gives the
+//! Owns [`ApiError`] (what handlers return), [`json_response`] (every JSON answer's headers)
+//! and [`json_errors`], the layer that gives the
 //! same shape to errors the handlers never see (a timeout, a body too large, a method not
 //! allowed, a panic), so a client parses one kind of error. It decides no status itself:
 //! each caller says which fits.
@@ -63,17 +64,21 @@ impl IntoResponse for ApiError {
             error: &self.message,
         };
         // Serializing a struct of a number and a string cannot fail.
-        let json = serde_json::to_vec(&body).unwrap_or_default();
-        let mut response = Response::new(Body::from(json));
-        *response.status_mut() = self.status;
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response
+        json_response(self.status, serde_json::to_vec(&body).unwrap_or_default())
     }
+}
+
+/// A JSON answer, successful or not: the API's content type, never cached.
+pub fn json_response(status: StatusCode, json: Vec<u8>) -> Response<Body> {
+    let mut response = Response::new(Body::from(json));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Gives an error response made by a layer (a bare status with a text or empty body) the JSON

@@ -1,5 +1,6 @@
-//! What the server's tests share: the articles they serve (the sample corpus, a hostile one)
-//! and a plain HTTP/1.1 client that sends exactly the bytes a test gives it.
+//! What the integration tests share: a `--json` hit as scripts parse it, the articles the
+//! server's tests serve (the sample corpus, a hostile one), and a plain HTTP/1.1 client that
+//! sends exactly the bytes a test gives it.
 
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
@@ -9,6 +10,40 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::Duration;
+
+use serde::Deserialize;
+
+/// One line of `search --json` (and one hit of `/api/search`); unknown or missing fields
+/// fail the parse.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f64,
+    pub path: String,
+    pub paragraph: u64,
+    pub title: String,
+    pub dateline: String,
+    pub text: String,
+    pub highlights: Vec<[usize; 2]>,
+    pub title_highlights: Vec<[usize; 2]>,
+    pub file: String,
+}
+
+impl Hit {
+    /// The article's file name.
+    pub fn file_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    /// The marked words of the passage.
+    pub fn highlighted(&self) -> Vec<&str> {
+        self.highlights
+            .iter()
+            .map(|&[start, end]| &self.text[start..end])
+            .collect()
+    }
+}
 
 /// An article whose title and text are markup that would run if a page parsed it as HTML.
 pub const HOSTILE_NAME: &str = "hostile-markup.txt";
