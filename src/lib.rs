@@ -3,9 +3,11 @@
 //! The pipeline, one module a stage: [`corpus`] finds and decodes article files, [`article`]
 //! parses them into title, dateline and paragraphs, [`analysis`] turns text into terms,
 //! [`schema`] defines the passage documents, [`open`] opens (or creates) an index folder,
-//! [`indexer`] keeps the index in step with the folder (and the [`lexicon`] of its words), [`query`] parses queries and
-//! [`search`] answers them, [`output`] prints hits, and [`eval`] scores rankings against
-//! relevance judgments.
+//! [`indexer`] keeps the index in step with the folder (and the [`lexicon`] of its words;
+//! [`signature`] and [`dates`] are what it learns of each article), [`query`] parses queries
+//! and [`search`] answers them, [`output`] prints hits, [`serve`] answers them over HTTP (a
+//! JSON API and a search page), [`stats`] says what an index holds, and [`eval`] scores
+//! rankings against relevance judgments.
 
 pub mod analysis;
 pub mod article;
@@ -19,5 +21,6 @@ pub mod output;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod signature;
 pub mod stats;

@@ -19,6 +19,7 @@ Start with:
   newsdex index corpus        build ./index from the articles in ./corpus
   newsdex search '\"cease-fire\"'
   newsdex show PATH           read a hit's article whole
+  newsdex serve               search in a browser at http://127.0.0.1:7700/
 
 Exit status: 0 success (results found), 1 nothing found or files skipped, 2 error."
 )]
@@ -42,6 +43,12 @@ enum Command {
     Stats(cmd::stats::StatsArgs),
     /// Measure ranking quality on a test collection with relevance judgments.
     Eval(cmd::eval::EvalArgs),
+    /// Answer searches over HTTP: a JSON API and a search page.
+    Serve(cmd::serve::ServeArgs),
+    /// Print a shell completion script (bash, zsh or fish).
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print a man page (roff).
+    Man(cmd::man::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +72,9 @@ fn main() -> ExitCode {
         Command::Show(args) => cmd::show::run(args, colour),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Eval(args) => cmd::eval::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Completions(args) => cmd::completions::run(args, Cli::command()),
+        Command::Man(args) => cmd::man::run(args, Cli::command()),
     });
     match result {
         Ok(Ok(code)) => code,

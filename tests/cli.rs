@@ -7,8 +7,11 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use serde::Deserialize;
 use tempfile::TempDir;
+
+use common::Hit;
+
+mod common;
 
 const BIN: &str = env!("CARGO_BIN_EXE_newsdex");
 
@@ -36,39 +39,6 @@ const STORM: &str =
 /// `fire; cease`: the words reversed across a semicolon.
 const BRUSH_FIRE: &str = "brush-fire-near-albany-prompts-outdoor-burning-ban.txt";
 const COLOMBIA: &str = OPEN[0];
-
-/// One line of `--json` output; unknown or missing fields fail the parse.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Hit {
-    rank: usize,
-    score: f64,
-    path: String,
-    paragraph: u64,
-    title: String,
-    dateline: String,
-    text: String,
-    highlights: Vec<[usize; 2]>,
-    title_highlights: Vec<[usize; 2]>,
-    file: String,
-    copies: Vec<String>,
-    more_in_article: usize,
-    date: String,
-    date_source: String,
-}
-
-impl Hit {
-    fn file_name(&self) -> &str {
-        self.path.rsplit('/').next().unwrap_or(&self.path)
-    }
-
-    fn highlighted(&self) -> Vec<&str> {
-        self.highlights
-            .iter()
-            .map(|&[start, end]| &self.text[start..end])
-            .collect()
-    }
-}
 
 /// A temp folder holding `corpus/` (a copy of the sample articles) and, once indexed, `idx/`.
 struct Fixture {

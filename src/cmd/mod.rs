@@ -1,12 +1,15 @@
 //! The subcommands: each file owns its arguments and a `run()` that returns the exit code.
 
+pub mod completions;
 pub mod eval;
 pub mod index;
+pub mod man;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod stats;
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
@@ -51,6 +54,15 @@ pub fn index_dir(given: Option<&Path>) -> (PathBuf, bool) {
 /// Whether to draw progress bars: only for a person watching stderr.
 pub fn progress_wanted() -> bool {
     std::io::stderr().is_terminal()
+}
+
+/// Writes `bytes` to stdout; a closed pipe (`| head`) is not an error.
+pub fn print_bytes(bytes: &[u8], what: &str) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => anyhow::Context::with_context(other, || format!("writing {what}")),
+    }
 }
 
 /// Runs `work`, turning a panic into its message. The panic hook set in `main` keeps the

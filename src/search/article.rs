@@ -53,6 +53,12 @@ impl Engine {
             .unwrap_or_else(|| path.trim_start_matches("./").to_string())
     }
 
+    /// The path `search` shows for the article `key`: the inverse of [`Engine::article_key`]
+    /// for the paths it shows, so a caller can insist on exactly those.
+    pub fn article_path(&self, key: &str) -> String {
+        display_path(self.index.open.corpus.as_deref(), key)
+    }
+
     /// The article indexed under `key`, with the words of `highlight` (a query in the full
     /// syntax) marked; `None` when the index holds no such article.
     pub fn article(

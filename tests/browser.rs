@@ -1,0 +1,520 @@
+//! The search page in a real browser: the built binary serves a temp index, headless Chromium
+//! (Debian's `chromium`) loads the page, and the test drives it over the DevTools protocol as
+//! a person would: `/` to reach the box, typing `"cease-fire"`, Enter, reading the marked
+//! passage, Next, a click that opens an article with the passage in view, Esc back, Previous;
+//! then a shared link to a hostile article whose markup must show as text. The console
+//! must stay free of errors throughout, and Ctrl-C must stop the server cleanly.
+//!
+//! Chromium must be installed (`.ci/run` installs it when missing): without it this test
+//! fails and says so, it does not pass unseen.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tungstenite::{Message, WebSocket};
+
+use common::{HOSTILE, HOSTILE_NAME, LEBANON, LEBANON_PASSAGE};
+
+const BIN: &str = env!("CARGO_BIN_EXE_newsdex");
+
+/// The article whose `cease-fire` passage is deep in it (¶9), to see the page scroll to it.
+const TURKEY: &str = "turkey-unhappy-with-syria-talks.txt";
+
+/// Articles beyond the sample's seven `cease-fire` passages, so the results run to a second page.
+const FILLERS: usize = 6;
+
+/// A child process killed when the test ends, however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `command` with stderr piped and returns it once a stderr line contains `marker`,
+/// with that line; the rest of stderr is collected into the returned buffer.
+fn start(mut command: Command, marker: &str, what: &str) -> (Running, String, Arc<Mutex<String>>) {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {what}: {err}"));
+    let stderr = child.stderr.take().expect("stderr");
+    let running = Running(child);
+    let seen = Arc::new(Mutex::new(String::new()));
+    let (found, wait) = std::sync::mpsc::channel();
+    let (marker, kept) = (marker.to_string(), Arc::clone(&seen));
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains(&marker) {
+                let _ = found.send(line.clone());
+            }
+            let mut kept = kept.lock().expect("stderr buffer");
+            kept.push_str(&line);
+            kept.push('\n');
+        }
+    });
+    let line = wait
+        .recv_timeout(Duration::from_secs(30))
+        .unwrap_or_else(|_| {
+            panic!(
+                "{what} did not start: {}",
+                seen.lock().expect("stderr buffer")
+            )
+        });
+    (running, line, seen)
+}
+
+/// A DevTools-protocol connection to one page: commands with ids, and the events in between.
+struct Page {
+    socket: WebSocket<TcpStream>,
+    next_id: u64,
+    events: Vec<Value>,
+}
+
+impl Page {
+    fn connect(url: &str) -> Page {
+        let host = url
+            .strip_prefix("ws://")
+            .and_then(|rest| rest.split('/').next())
+            .expect("a ws:// address");
+        let stream = TcpStream::connect(host).expect("connect to Chromium");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        let (socket, _) = tungstenite::client(url, stream).expect("DevTools handshake");
+        Page {
+            socket,
+            next_id: 0,
+            events: Vec::new(),
+        }
+    }
+
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let message = json!({"id": id, "method": method, "params": params}).to_string();
+        self.socket
+            .send(Message::text(message))
+            .expect("send a command");
+        loop {
+            let message = self.socket.read().expect("read from Chromium");
+            let Message::Text(text) = message else {
+                continue;
+            };
+            let value: Value = serde_json::from_str(text.as_str()).expect("DevTools JSON");
+            if value["id"] == id {
+                if let Some(error) = value.get("error") {
+                    panic!("{method}: {error}");
+                }
+                return value["result"].clone();
+            }
+            self.events.push(value);
+        }
+    }
+
+    /// The value of a JavaScript expression (promises awaited); an exception fails the test.
+    fn eval(&mut self, expression: &str) -> Value {
+        let result = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
+        );
+        if let Some(exception) = result.get("exceptionDetails") {
+            panic!("{expression}: {exception}");
+        }
+        result["result"]["value"].clone()
+    }
+
+    /// Waits until `expression` is true.
+    fn wait_for(&mut self, expression: &str) {
+        let started = Instant::now();
+        while self.eval(&format!("Boolean({expression})")) != json!(true) {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "waited 15 s for {expression}; the page says: {}",
+                self.eval("document.body.innerText")
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    /// A key press as the keyboard sends it.
+    fn press(&mut self, key: &str, code: &str, key_code: u32, text: &str) {
+        for kind in ["keyDown", "keyUp"] {
+            let mut event = json!({"type": kind, "key": key, "code": code,
+                "windowsVirtualKeyCode": key_code, "nativeVirtualKeyCode": key_code});
+            if kind == "keyDown" && !text.is_empty() {
+                event["text"] = json!(text);
+            }
+            self.call("Input.dispatchKeyEvent", event);
+        }
+    }
+
+    /// A left click in the middle of the element `selector` finds (of its first line, when it
+    /// wraps), scrolled into view.
+    fn click(&mut self, selector: &str) {
+        let quoted = serde_json::to_string(selector).expect("JSON");
+        let at = self.eval(&format!(
+            "(() => {{ const e = document.querySelector({quoted}); e.scrollIntoView({{block: 'center'}});
+               const r = e.getClientRects()[0]; return [r.left + r.width / 2, r.top + r.height / 2]; }})()"
+        ));
+        let (x, y) = (at[0].clone(), at[1].clone());
+        self.call(
+            "Input.dispatchMouseEvent",
+            json!({"type": "mouseMoved", "x": x, "y": y}),
+        );
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+            );
+        }
+    }
+
+    /// No element of the hostile article's markup exists under `scope`, and none of its
+    /// scripts ran.
+    fn assert_inert(&mut self, scope: &str) {
+        let selectors: Vec<String> = ["script", "img", "iframe", "b"]
+            .iter()
+            .map(|tag| format!("{scope} {tag}"))
+            .collect();
+        let quoted = serde_json::to_string(&selectors.join(", ")).expect("JSON");
+        let found = self.eval(&format!(
+            "[document.querySelectorAll({quoted}).length, typeof window.pwned]"
+        ));
+        assert_eq!(
+            found,
+            json!([0, "undefined"]),
+            "markup came alive under {scope}"
+        );
+    }
+
+    /// The events that say something went wrong: console errors, uncaught exceptions, log
+    /// errors (a failed request, a blocked script), dialogs.
+    fn problems(&mut self) -> Vec<String> {
+        self.eval("0"); // collects the events sent so far
+        self.events
+            .iter()
+            .filter(|event| match event["method"].as_str() {
+                Some("Runtime.consoleAPICalled") => {
+                    matches!(
+                        event["params"]["type"].as_str(),
+                        Some("error" | "assert" | "warning")
+                    )
+                }
+                Some("Runtime.exceptionThrown" | "Page.javascriptDialogOpening") => true,
+                Some("Log.entryAdded") => {
+                    matches!(
+                        event["params"]["entry"]["level"].as_str(),
+                        Some("error" | "warning")
+                    )
+                }
+                _ => false,
+            })
+            .map(Value::to_string)
+            .collect()
+    }
+}
+
+/// The sample corpus, the hostile article, and fillers that take `"cease-fire"` to a second
+/// page, indexed into `idx/` by the binary. Each filler tells its own story (a town and its
+/// business), so none is a near-duplicate of another that a page would fold into one row.
+fn indexed_corpus(root: &Path) {
+    let corpus = root.join("corpus");
+    common::copy_sample_corpus(&corpus);
+    fs::write(corpus.join(HOSTILE_NAME), HOSTILE).expect("write");
+    let towns = [
+        ("Bergen", "fishing quotas and harbour fees"),
+        ("Tromso", "reindeer grazing rights along the coast"),
+        ("Narvik", "iron ore shipments by rail"),
+        ("Bodo", "a new airport terminal and its runway"),
+        ("Alta", "salmon rivers and summer tourism"),
+        ("Molde", "a jazz festival and its hotel rooms"),
+        ("Hamar", "grain silos and a wet harvest"),
+        ("Skien", "a paper mill closing its doors"),
+    ];
+    for i in 1..=FILLERS {
+        let (town, business) = towns[(i - 1) % towns.len()];
+        let text = format!(
+            "Filler Report Number {i}\n\nOSLO (AP) -- Councillors in {town} spent the day on {business}, and near the end mentioned the cease-fire only in passing.\n"
+        );
+        fs::write(corpus.join(format!("filler-{i}.txt")), text).expect("write");
+    }
+    let out = Command::new(BIN)
+        .args(["index", "corpus", "--index", "idx"])
+        .current_dir(root)
+        .output()
+        .expect("run newsdex index");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Chromium's program: `$CHROMIUM`, else `chromium` on the PATH.
+fn chromium() -> String {
+    let program = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
+    let found = Command::new(&program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    assert!(
+        found,
+        "this test needs Chromium and `{program}` does not run: install it (apt-get install chromium; .ci/run does), or name it in $CHROMIUM"
+    );
+    program
+}
+
+#[test]
+fn a_person_searches_pages_reads_and_shares_in_a_browser() {
+    let browser = chromium();
+    let root = TempDir::new().expect("temp dir");
+    indexed_corpus(root.path());
+
+    let mut serve = Command::new(BIN);
+    serve
+        .args(["serve", "--index", "idx", "--addr", "127.0.0.1:0"])
+        .current_dir(root.path());
+    let (mut server, line, server_says) = start(serve, "at http://", "newsdex serve");
+    let base = line
+        .split(" at http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("the address in the serving line");
+    let addr: SocketAddr = base.parse().expect("an address");
+    let base = format!("http://{addr}");
+
+    let profile = TempDir::new().expect("profile dir");
+    let mut chrome = Command::new(&browser);
+    chrome.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--remote-debugging-port=0",
+        "--window-size=1000,800",
+    ]);
+    chrome.arg(format!("--user-data-dir={}", profile.path().display()));
+    chrome.arg("about:blank");
+    let (_chrome, line, _) = start(chrome, "DevTools listening on ws://", "Chromium");
+    let devtools: SocketAddr = line
+        .split("ws://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|host| host.parse().ok())
+        .expect("the DevTools address");
+    let targets = common::get(devtools, "/json/list").json();
+    let page_url = targets
+        .as_array()
+        .and_then(|targets| targets.iter().find(|target| target["type"] == "page"))
+        .and_then(|target| target["webSocketDebuggerUrl"].as_str())
+        .expect("a page to drive")
+        .to_string();
+    let mut page = Page::connect(&page_url);
+    for domain in ["Page.enable", "Runtime.enable", "Log.enable"] {
+        page.call(domain, json!({}));
+    }
+
+    // A person opens the page, presses / to reach the box, types the query and Enter.
+    page.call("Page.navigate", json!({"url": format!("{base}/")}));
+    page.wait_for("document.readyState === 'complete' && !document.getElementById('help').hidden");
+    page.eval("document.activeElement.blur()");
+    page.press("/", "Slash", 191, "/");
+    assert_eq!(page.eval("document.activeElement.id"), json!("q"));
+    assert_eq!(page.eval("document.getElementById('q').value"), json!(""));
+    page.call("Input.insertText", json!({"text": "\"cease-fire\""}));
+    page.press("Enter", "Enter", 13, "\r");
+    page.wait_for("document.querySelectorAll('#results .hit').length === 10");
+    assert_eq!(page.eval("location.search"), json!("?q=%22cease-fire%22"));
+    let first = page.eval(
+        "(() => { const hit = document.querySelector('#results .hit');
+           return { title: hit.querySelector('.title').textContent, meta: hit.querySelector('.meta').textContent,
+                    passage: hit.querySelector('.passage').textContent,
+                    marks: [...hit.querySelectorAll('.passage mark')].map(m => m.textContent) }; })()",
+    );
+    assert!(
+        first["passage"]
+            .as_str()
+            .expect("text")
+            .starts_with(LEBANON_PASSAGE),
+        "{first}"
+    );
+    assert_eq!(first["marks"], json!(["cease-fire"]));
+    assert_eq!(
+        first["title"],
+        json!("Lebanon Cease-Fire Frays as Drone Strikes Hit Border Villages")
+    );
+    let meta = first["meta"].as_str().expect("text");
+    assert!(
+        meta.starts_with("BEIRUT · ") && meta.contains(&format!("corpus/{LEBANON} ¶1")),
+        "{meta}"
+    );
+    let status = page.eval("document.getElementById('status').textContent");
+    assert!(
+        status
+            .as_str()
+            .expect("text")
+            .starts_with("1–10 of 13 passages · "),
+        "{status}"
+    );
+    assert_eq!(
+        page.eval("document.getElementById('prev').hidden"),
+        json!(true)
+    );
+
+    // Next: the second page, its ranks from 11, the query still in the box and the URL.
+    page.click("#next");
+    page.wait_for("location.search.includes('offset=10') && document.getElementById('results').start === 11 && document.querySelectorAll('#results .hit').length === 3");
+    let status = page.eval("document.getElementById('status').textContent");
+    assert!(
+        status
+            .as_str()
+            .expect("text")
+            .starts_with("11–13 of 13 passages"),
+        "{status}"
+    );
+    assert_eq!(
+        page.eval("document.getElementById('next').hidden"),
+        json!(true)
+    );
+    assert_eq!(
+        page.eval("document.getElementById('q').value"),
+        json!("\"cease-fire\"")
+    );
+    let marks = page
+        .eval("[...document.querySelectorAll('#results .passage mark')].map(m => m.textContent)");
+    let marks = marks.as_array().expect("a list");
+    assert!(
+        // Each spelling of the compound is marked: cease-fire, ceasefire, cease fire.
+        marks.len() >= 3
+            && marks.iter().all(|mark| {
+                let letters: String = mark
+                    .as_str()
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(char::is_ascii_alphabetic)
+                    .collect();
+                letters.eq_ignore_ascii_case("ceasefire")
+            }),
+        "{marks:?}"
+    );
+
+    // A click on a hit deep in its article: the article opens at that passage, marked.
+    let turkey = format!("#results .hit a.title[href*='{TURKEY}']");
+    page.click(&turkey);
+    page.wait_for(
+        "!document.getElementById('article').hidden && document.querySelector('#article-body p')",
+    );
+    let article = page.eval(
+        "(() => { const current = document.querySelector('#article-body p.current'); const box = current.getBoundingClientRect();
+           return { search: location.search, title: document.getElementById('article-title').textContent, id: current.id,
+                    marks: [...current.querySelectorAll('mark')].map(m => m.textContent),
+                    inView: box.top >= 0 && box.bottom <= innerHeight, scrolled: scrollY > 0 }; })()",
+    );
+    assert_eq!(article["title"], json!("Turkey Unhappy With Syria Talks"));
+    assert_eq!(article["id"], json!("p9"), "{article}");
+    assert_eq!(article["marks"], json!(["cease-fire"]));
+    assert_eq!(
+        (article["inView"].clone(), article["scrolled"].clone()),
+        (json!(true), json!(true))
+    );
+    let shared = article["search"].as_str().expect("text");
+    assert!(
+        shared.contains(&format!("path=corpus%2F{TURKEY}")) && shared.ends_with("&p=9"),
+        "{shared}"
+    );
+
+    // Esc leaves the article for the page of results it came from; Previous goes to the first.
+    page.press("Escape", "Escape", 27, "");
+    page.wait_for("document.getElementById('article').hidden && document.querySelectorAll('#results .hit').length === 3");
+    assert_eq!(
+        page.eval("location.search"),
+        json!("?q=%22cease-fire%22&offset=10")
+    );
+    page.click("#prev");
+    page.wait_for("!location.search.includes('offset') && document.querySelectorAll('#results .hit').length === 10");
+
+    // A shared link to a search whose hit is an article made of markup: text, never HTML.
+    page.call(
+        "Page.navigate",
+        json!({"url": format!("{base}/?q=zanzibarite")}),
+    );
+    page.wait_for("document.querySelectorAll('#results .hit').length > 0");
+    page.assert_inert("#results");
+    let hostile = page.eval(
+        "({ title: document.querySelector('#results .title').textContent,
+            passage: document.querySelector('#results .passage').textContent })",
+    );
+    assert!(
+        hostile["title"]
+            .as_str()
+            .expect("text")
+            .starts_with("<script>window.pwned = 'title'</script>Zanzibarite <img"),
+        "{hostile}"
+    );
+    assert!(
+        hostile["passage"]
+            .as_str()
+            .expect("text")
+            .contains("<img src=x onerror="),
+        "{hostile}"
+    );
+    page.click("#results .title");
+    page.wait_for("!document.getElementById('article').hidden && document.querySelectorAll('#article-body p').length === 2");
+    page.assert_inert("#article");
+    let opened = page.eval("({ text: document.getElementById('article-body').textContent })");
+    assert!(
+        opened["text"]
+            .as_str()
+            .expect("text")
+            .contains("</p><iframe src=\"javascript:"),
+        "{opened}"
+    );
+
+    let problems = page.problems();
+    assert!(
+        problems.is_empty(),
+        "the console shows problems:\n{}",
+        problems.join("\n")
+    );
+
+    // Ctrl-C stops the server cleanly.
+    // SAFETY: kill only sends a signal to the server this test started.
+    let signalled = unsafe { libc::kill(server.0.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(signalled, 0);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.0.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the server did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    std::thread::sleep(Duration::from_millis(50));
+    let said = server_says.lock().expect("stderr").clone();
+    assert!(said.ends_with("newsdex: stopped\n"), "{said}");
+}
