@@ -85,37 +85,58 @@ const BANDS: usize = 16;
 
 /// Signatures added one by one, each found again from any signature that resembles it, through
 /// the bands they share: finding is as quick with a thousand signatures as with ten.
-#[derive(Default)]
 pub struct StoryIndex<T> {
     stories: Vec<(Signature, T)>,
-    by_band: std::collections::HashMap<(usize, u64), Vec<usize>>,
+    /// Per band and its value, the last story added with it; `earlier[story][band]` is the one
+    /// added before it with the same value (`NONE` for none): chains without an allocation a
+    /// bucket.
+    last: rustc_hash::FxHashMap<(usize, u64), u32>,
+    earlier: Vec<[u32; BANDS]>,
 }
 
+/// The end of a chain of stories.
+const NONE: u32 = u32::MAX;
+
 impl<T: Copy> StoryIndex<T> {
+    /// An index with room for `stories` without growing.
+    pub fn with_capacity(stories: usize) -> StoryIndex<T> {
+        let mut last = rustc_hash::FxHashMap::default();
+        last.reserve(stories * BANDS);
+        StoryIndex {
+            stories: Vec::with_capacity(stories),
+            last,
+            earlier: Vec::with_capacity(stories),
+        }
+    }
+
     /// Adds a story's signature, with what to answer when it is found.
     pub fn add(&mut self, signature: Signature, story: T) {
-        let at = self.stories.len();
+        let at = self.stories.len() as u32;
+        let mut earlier = [NONE; BANDS];
         for (band, value) in signature.bands(BANDS).enumerate() {
-            self.by_band.entry((band, value)).or_default().push(at);
+            earlier[band] = self.last.insert((band, value), at).unwrap_or(NONE);
         }
+        self.earlier.push(earlier);
         self.stories.push((signature, story));
     }
 
     /// The first story added whose signature resembles `signature` by `threshold` or more.
     pub fn find(&self, signature: &Signature, threshold: f32) -> Option<T> {
-        let mut candidates: Vec<usize> = signature
-            .bands(BANDS)
-            .enumerate()
-            .filter_map(|(band, value)| self.by_band.get(&(band, value)))
-            .flatten()
-            .copied()
-            .collect();
+        let mut candidates: Vec<u32> = Vec::new();
+        for (band, value) in signature.bands(BANDS).enumerate() {
+            let mut at = self.last.get(&(band, value)).copied().unwrap_or(NONE);
+            while at != NONE {
+                candidates.push(at);
+                at = self.earlier[at as usize][band];
+            }
+        }
         candidates.sort_unstable();
         candidates.dedup();
         candidates
             .into_iter()
-            .find(|&at| self.stories[at].0.resemblance(signature) >= threshold)
-            .map(|at| self.stories[at].1)
+            .map(|at| &self.stories[at as usize])
+            .find(|(story, _)| story.resemblance(signature) >= threshold)
+            .map(|&(_, story)| story)
     }
 }
 

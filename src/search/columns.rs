@@ -145,20 +145,59 @@ impl Columns {
     /// without paths.
     pub fn key(&self, address: DocAddress) -> tantivy::Result<String> {
         let mut key = String::new();
-        let paths = self
-            .column(
-                address.segment_ord,
-                "path",
-                |columns| &columns.path,
-                FastFieldReaders::str,
-            )?
-            .as_ref();
-        if let Some(paths) = paths
+        if let Some(paths) = self.paths(address.segment_ord)?
             && let Some(ord) = paths.ords().first(address.doc_id)
         {
             paths.ord_to_str(ord, &mut key)?;
         }
         Ok(key)
+    }
+
+    /// The article keys of many passages: their ordinals in the path dictionary read in order,
+    /// which decodes each of its blocks once instead of once a key (decoding keys one by one
+    /// was a tenth of an evaluation's time).
+    pub fn keys(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<String>> {
+        let mut keys = vec![String::new(); addresses.len()];
+        let mut by_segment: Vec<Vec<(u64, usize)>> = vec![Vec::new(); self.per_segment.len()];
+        for (i, address) in addresses.iter().enumerate() {
+            if let Some(paths) = self.paths(address.segment_ord)?
+                && let Some(ord) = paths.ords().first(address.doc_id)
+            {
+                by_segment[address.segment_ord as usize].push((ord, i));
+            }
+        }
+        for (segment_ord, mut wanted) in by_segment.into_iter().enumerate() {
+            let Some(paths) = self.paths(segment_ord as u32)? else {
+                continue;
+            };
+            wanted.sort_unstable();
+            let mut ords: Vec<u64> = wanted.iter().map(|&(ord, _)| ord).collect();
+            ords.dedup();
+            let mut next = wanted.iter().peekable();
+            let mut decoded = ords.iter();
+            paths.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                let Some(&ord) = decoded.next() else {
+                    return;
+                };
+                let key = String::from_utf8_lossy(bytes);
+                while let Some(&(_, i)) = next.next_if(|&&(wanted, _)| wanted == ord) {
+                    keys[i] = key.to_string();
+                }
+            })?;
+        }
+        Ok(keys)
+    }
+
+    /// A segment's path column (`None` in a segment without paths).
+    fn paths(&self, segment_ord: u32) -> tantivy::Result<Option<&StrColumn>> {
+        Ok(self
+            .column(
+                segment_ord,
+                "path",
+                |columns| &columns.path,
+                FastFieldReaders::str,
+            )?
+            .as_ref())
     }
 
     /// The size and modification time of the file indexed, recorded on its article's first

@@ -414,12 +414,15 @@ impl Engine {
     fn scores(&self, rows: &[Row]) -> Result<Vec<Hit>, SearchError> {
         let corpus = self.index.open.corpus.as_deref();
         let columns = &self.index.columns;
+        let addresses: Vec<DocAddress> = rows.iter().map(|row| row.address).collect();
+        let keys = columns.keys(&addresses)?;
         rows.iter()
-            .map(|row| {
+            .zip(keys)
+            .map(|(row, key)| {
                 let (date, date_source) = columns.date(row.address)?;
                 Ok(Hit {
                     score: row.score,
-                    path: passages::display_path(corpus, &columns.key(row.address)?),
+                    path: passages::display_path(corpus, &key),
                     paragraph: columns.paragraph(row.address)?,
                     title: String::new(),
                     dateline: String::new(),

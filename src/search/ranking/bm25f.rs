@@ -51,9 +51,12 @@ pub(super) fn rescore_title_and_body(
         &weighted,
         &single_terms(keywords),
         candidates,
-        &mut |_, _| {},
+        None,
     )
 }
+
+/// Most fields BM25F sums (body and title).
+const FIELDS: usize = 2;
 
 /// What BM25F made of one word in one passage: its frequency and length in each field (body,
 /// title), its idf, the first pass's score of it that BM25F replaced, and BM25F's.
@@ -99,7 +102,7 @@ pub(super) fn explain(
         &weighted,
         &single_terms(keywords),
         &mut [(0.0, address)],
-        &mut |_, part| parts.push(part),
+        Some(&mut |_, part| parts.push(part)),
     )?;
     Ok(parts)
 }
@@ -131,16 +134,17 @@ struct WeightedField {
 /// Replaces, in each passage's score, the first pass's per-field BM25 scores of each term
 /// with the term's BM25F score over `fields`. The terms must have been scored in the first
 /// pass as one term query per field, boosted by the field's `first_pass_boost`.
-/// Each word's parts go to `parts` with the passage's index in `passages`, where the word is
-/// in the passage.
+/// Each word's parts go to `parts`, when given (to explain a score), with the passage's index
+/// in `passages`, where the word is in the passage.
 fn rescore(
     searcher: &Searcher,
     (k1, b): (f32, f32),
     fields: &[WeightedField],
     terms: &[String],
     passages: &mut [(f32, DocAddress)],
-    parts: &mut dyn FnMut(usize, TermPart),
+    mut parts: Option<&mut dyn FnMut(usize, TermPart)>,
 ) -> tantivy::Result<()> {
+    debug_assert!(fields.len() <= FIELDS);
     let mut order: Vec<usize> = (0..passages.len()).collect();
     order.sort_by_key(|&i| passages[i].1);
     // Counted as tantivy's BM25 counts them, deleted passages included.
@@ -193,8 +197,8 @@ fn rescore(
             }
             let mut first_pass_score = 0.0;
             let mut frequency = 0.0;
-            let mut frequencies = vec![0; fields.len()];
-            let mut lengths = vec![0.0; fields.len()];
+            let mut frequencies = [0; FIELDS];
+            let mut lengths = [0.0; FIELDS];
             for (f, weighted) in fields.iter().enumerate() {
                 let Some(term_freq) = term_freq(&mut postings[f], address.doc_id) else {
                     continue;
@@ -209,13 +213,15 @@ fn rescore(
             }
             let score = idf * (k1 + 1.0) * frequency / (k1 + frequency);
             passages[i].0 += score - first_pass_score;
-            if frequency > 0.0 {
+            if frequency > 0.0
+                && let Some(parts) = parts.as_mut()
+            {
                 parts(
                     i,
                     TermPart {
                         term: text.clone(),
-                        frequencies,
-                        lengths,
+                        frequencies: frequencies[..fields.len()].to_vec(),
+                        lengths: lengths[..fields.len()].to_vec(),
                         mean_lengths: average_lengths.clone(),
                         idf,
                         first_pass: first_pass_score,
@@ -314,7 +320,7 @@ mod tests {
             &[field(&searcher, body, 1.0)],
             &["oil".into()],
             &mut after,
-            &mut |_, _| {},
+            None,
         )
         .unwrap();
         assert_eq!(after.len(), 2);
@@ -340,7 +346,7 @@ mod tests {
             &fields,
             &["oil".into()],
             &mut after,
-            &mut |_, _| {},
+            None,
         )
         .unwrap();
         let score_of = |passages: &[(f32, DocAddress)], doc: DocId| {
@@ -369,15 +375,7 @@ mod tests {
                 field(&searcher, body, 1.0),
                 field(&searcher, title, title_weight),
             ];
-            rescore(
-                &searcher,
-                (1.2, 0.75),
-                &fields,
-                &words,
-                &mut passages,
-                &mut |_, _| {},
-            )
-            .unwrap();
+            rescore(&searcher, (1.2, 0.75), &fields, &words, &mut passages, None).unwrap();
             passages[0].1.doc_id
         };
         assert_eq!(ranked_first(1.0), 1);

@@ -55,7 +55,7 @@ pub(in crate::search) fn page(
     // Per article on the page: its first row, and how many of its passages are shown.
     let mut shown: FxHashMap<u64, (usize, usize)> = FxHashMap::default();
     // Per story: its signature and row. Per article met: its row, or None.
-    let mut stories: StoryIndex<usize> = StoryIndex::default();
+    let mut stories: StoryIndex<usize> = StoryIndex::with_capacity(cut.rows.min(ranked.len()));
     let mut copy_of: FxHashMap<u64, Option<usize>> = FxHashMap::default();
     for &(score, address) in ranked {
         let full = rows.len() >= cut.rows;
