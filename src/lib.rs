@@ -5,12 +5,13 @@
 //! [`schema`] defines the passage documents, [`open`] opens (or creates) an index folder,
 //! [`indexer`] keeps the index in step with the folder (and the [`lexicon`] of its words), [`query`] parses queries and
 //! [`search`] answers them, [`output`] prints hits, and [`eval`] scores rankings against
-//! relevance judgments.
+//! relevance judgments. [`fault`] tells a full disk, a failing one and a damaged index apart.
 
 pub mod analysis;
 pub mod article;
 pub mod corpus;
 pub mod eval;
+pub mod fault;
 pub mod indexer;
 pub mod lexicon;
 pub mod open;

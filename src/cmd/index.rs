@@ -26,6 +26,9 @@ are passed over. A file is skipped, and named on stderr with the reason, only wh
 be read or is binary; any text encoding is read (UTF-8, UTF-16 with BOM, else Windows-1252).
 Symlinks are never followed.
 
+A run stopped by a full or failing disk says so in one line (exit 2) and leaves the last
+commit as it was; run it again once the disk is fixed.
+
 Exit status: 0 every file indexed, 1 finished but some files were skipped or none found,
 2 error.
 

@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Args;
 
 use newsdex::open::{self, OpenError};
-use newsdex::output::{print_human, print_json, sanitize};
+use newsdex::output::{print_human, print_json, sanitize, thousands};
 use newsdex::query::Syntax;
 use newsdex::search::{Engine, MAX_QUERY_WORDS, Request, Results, SearchError};
 
@@ -207,19 +207,6 @@ fn quoted(query: &str) -> String {
     format!("`{}`", sanitize(query))
 }
 
-/// `3321` as `3,321`.
-fn thousands(number: u64) -> String {
-    let digits = number.to_string();
-    let mut grouped = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
-
 /// A failure inside the index files: say how to recover.
 fn damaged(dir: &std::path::Path, cause: &str) -> anyhow::Error {
     anyhow::anyhow!(
@@ -330,13 +317,5 @@ mod tests {
         for option in ["-n", "-n5", "-h", "--limit", "-", "soviet"] {
             assert!(!is_dash_word(option, &shorts), "{option}");
         }
-    }
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(3321), "3,321");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

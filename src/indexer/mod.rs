@@ -4,7 +4,9 @@
 //! unchanged are not read again, changed ones are deleted and re-added by their path term,
 //! vanished ones are deleted. Changes become
 //! visible at commits (at the end of a run, and every `COMMIT_EVERY_BYTES` of a big one), so
-//! a killed run leaves the last committed state intact and the next run picks up from it.
+//! a killed run leaves the last committed state intact and the next run picks up from it. A
+//! run stopped by a disk fault (a full disk, EIO) rolls back, removes the files it wrote that
+//! no commit uses, and says in one line what failed and what the index still holds.
 //!
 //! The parts: [`manifest`] answers what the last commit holds, [`merge`] decides which segments
 //! a finished run merges. Opening or creating the index folder is [`crate::open`]'s.
@@ -29,8 +31,10 @@ use tantivy::{Index, IndexWriter, TantivyError, doc};
 use crate::analysis;
 use crate::article::{self, Article};
 use crate::corpus::{self, ArticleFile, Skipped};
+use crate::fault::{self, Doing, Fault, FaultLog, Kind};
 use crate::lexicon::{self, NewWords};
 use crate::open::{self, MARKER, OpenError};
+use crate::output::thousands;
 use crate::schema::{self, Fields};
 use manifest::Manifest;
 
@@ -110,12 +114,81 @@ const BATCH_BYTES: u64 = 4 * 1024 * 1024;
 /// its work.
 const COMMIT_EVERY_BYTES: u64 = 1024 * 1024 * 1024;
 
-/// Brings the index in `config.index_dir` up to date with `config.corpus`.
+/// Brings the index in `config.index_dir` up to date with `config.corpus`. A disk fault
+/// becomes a [`DiskFault`], saying what failed and what the index still holds.
 pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
+    let faults = FaultLog::default();
+    update(config, &faults).map_err(|err| explain(err, &config.index_dir, &faults))
+}
+
+/// A run stopped by a disk fault: which, and what the index still holds.
+#[derive(Debug, thiserror::Error)]
+pub struct DiskFault {
+    pub fault: Fault,
+    /// The index folder, as messages show it.
+    pub dir: String,
+    /// Articles in the last commit (`None`: nothing committed); an error when they cannot
+    /// be counted.
+    pub holds: Result<Option<u64>, String>,
+}
+
+impl std::fmt::Display for DiskFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let dir = &self.dir;
+        match self.fault.kind {
+            Kind::DiskFull => write!(f, "{} writing {dir}", self.fault.error)?,
+            _ => write!(f, "{}", self.fault)?,
+        }
+        match &self.holds {
+            Ok(Some(0)) => write!(f, "; the index still holds the last commit (no articles)")?,
+            Ok(Some(1)) => write!(f, "; the index still holds the last commit (1 article)")?,
+            Ok(Some(articles)) => write!(
+                f,
+                "; the index still holds the last commit ({} articles)",
+                thousands(*articles)
+            )?,
+            Ok(None) => write!(f, "; the index holds no commit yet")?,
+            Err(_) => write!(f, "; the index keeps its last commit")?,
+        }
+        match (self.fault.kind, self.fault.doing) {
+            (Kind::DiskFull, _) => write!(f, "; free space and run newsdex index again"),
+            (_, Doing::Reading) => write!(
+                f,
+                "; `newsdex check --index {dir}` says whether the index is damaged"
+            ),
+            _ => write!(f, "; check the disk, then run newsdex index again"),
+        }
+    }
+}
+
+/// `error` as the user should read it: a disk fault behind it becomes a [`DiskFault`] (or,
+/// for damage, [`OpenError::Damaged`]); any other error is left as it is.
+fn explain(error: anyhow::Error, dir: &Path, faults: &FaultLog) -> anyhow::Error {
+    let Some(fault) = fault::behind(&error, faults, dir) else {
+        return error;
+    };
+    if fault.kind == Kind::Damaged {
+        return OpenError::Damaged {
+            dir: open::shown(dir),
+            cause: fault.error,
+        }
+        .into();
+    }
+    DiskFault {
+        fault,
+        dir: open::shown(dir),
+        holds: open::committed_articles(dir).map_err(|err| format!("{err:#}")),
+    }
+    .into()
+}
+
+/// `index_corpus`, its faults kept in `faults`.
+fn update(config: &IndexConfig, faults: &FaultLog) -> anyhow::Result<Summary> {
     let started = Instant::now();
+    let dir = &config.index_dir;
     // Checked before the index is opened: a bad corpus creates no index folder.
     let corpus_root = corpus::folder(&config.corpus)?;
-    let stored = open::stored_extensions(&config.index_dir);
+    let stored = open::stored_extensions(dir);
     let mut summary = Summary {
         extensions_from_index: config.extensions.is_none() && stored.is_some(),
         extensions: extensions(config.extensions.as_ref().or(stored.as_ref())),
@@ -124,14 +197,19 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     summary.previous_extensions = stored
         .map(|stored| extensions(Some(&stored)))
         .filter(|stored| *stored != summary.extensions);
-    let open = open::for_writing(&config.index_dir, &corpus_root, &summary.extensions)?;
-    let manifest =
-        Manifest::read(&config.index_dir, &open.fields).map_err(|err| OpenError::Damaged {
-            dir: open::shown(&config.index_dir),
+    let open = open::for_writing(dir, &corpus_root, &summary.extensions, faults)?;
+    let manifest = Manifest::read(dir, &open.fields, faults).map_err(|err| {
+        if faults.first().is_some() {
+            return err;
+        }
+        OpenError::Damaged {
+            dir: open::shown(dir),
             cause: format!("{err:#}"),
-        })?;
+        }
+        .into()
+    })?;
     // Words a killed run staged: folded in if its commit was made, else dropped.
-    lexicon::settle(&config.index_dir, manifest.opstamp)?;
+    lexicon::settle(dir, manifest.opstamp)?;
     let bar = progress_bar(config.progress);
     let mut run = Run {
         index: &open.index,
@@ -146,20 +224,11 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     };
     let changed = run.apply_changes(&bar, &mut summary);
     bar.finish_and_clear();
-    if let Err(err) = changed {
+    if let Err(err) = changed.and_then(|()| run.finish()) {
         run.abandon();
         return Err(err);
     }
-    let Some(mut writer) = run.writer.take() else {
-        summary.seconds = started.elapsed().as_secs_f64();
-        return Ok(summary);
-    };
-    commit(&mut writer, &config.index_dir, &mut run.new_words)?;
-    merge::merge_segments(&mut writer, &open.index, &run.earlier).context("merging segments")?;
-    writer
-        .wait_merging_threads()
-        .context("finishing segment merges")?;
-    share_read_permission(&config.index_dir);
+    share_read_permission(dir);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -174,7 +243,7 @@ fn commit(writer: &mut IndexWriter, dir: &Path, words: &mut NewWords) -> anyhow:
     }
     prepared.commit().context("committing the index")?;
     *words = NewWords::default();
-    lexicon::settle(dir, opstamp)
+    Ok(lexicon::settle(dir, opstamp)?)
 }
 
 /// tantivy writes `meta.json` and `.managed.json` readable by their owner only; give them
@@ -191,6 +260,24 @@ fn share_read_permission(dir: &Path) {
         if let Ok(metadata) = fs::metadata(&path) {
             let mode = metadata.permissions().mode() | read_bits;
             let _ = fs::set_permissions(&path, fs::Permissions::from_mode(mode));
+        }
+    }
+}
+
+/// Removes the temporary files of killed runs, which no clean-up of tantivy's knows: its
+/// atomic writes' (`.tmpXXXXXX`) and the lexicon's. Only while holding the writer's lock,
+/// so that no other run is writing them.
+fn remove_leftovers(dir: &Path) {
+    lexicon::remove_leftovers(dir);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // tempfile's names: `.tmp` and six random characters.
+        if name.len() == 10 && name.starts_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }
@@ -238,6 +325,7 @@ impl Run<'_> {
                 .garbage_collect_files()
                 .wait()
                 .context("removing files left by an interrupted run")?;
+            remove_leftovers(dir);
             // The run's changes were worked out against the manifest's commit: one made since
             // by another run (between its lookups and this lock) would make them wrong.
             if self.index.load_metas()?.opstamp != self.manifest.opstamp {
@@ -300,11 +388,30 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Drops the run's uncommitted changes after an error.
+    /// Commits the run's changes, if it made any, and merges the segments it wrote.
+    fn finish(&mut self) -> anyhow::Result<()> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        commit(writer, &self.config.index_dir, &mut self.new_words)?;
+        merge::merge_segments(writer, self.index, &self.earlier).context("merging segments")?;
+        if let Some(writer) = self.writer.take() {
+            writer
+                .wait_merging_threads()
+                .context("finishing segment merges")?;
+        }
+        Ok(())
+    }
+
+    /// Drops the run's uncommitted changes after an error, and the files it wrote that no
+    /// commit uses (segments, a merge's output), so that a run stopped by a full disk gives
+    /// back the space it took. Best effort: what is left, the next run removes.
     fn abandon(&mut self) {
         if let Some(mut writer) = self.writer.take() {
             let _ = writer.rollback();
+            let _ = writer.garbage_collect_files().wait();
         }
+        lexicon::remove_leftovers(&self.config.index_dir);
     }
 
     /// Reads and (re-)adds the new and changed files the walk hands over, in batches of
