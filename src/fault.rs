@@ -109,18 +109,23 @@ fn kind_of(error: &io::Error) -> Kind {
     match error.raw_os_error() {
         Some(code) if DISK_FULL.contains(&code) => Kind::DiskFull,
         Some(_) => Kind::Failed,
-        None if error.kind() == io::ErrorKind::InvalidData => Kind::Damaged,
-        None => Kind::Failed,
+        None => match error.kind() {
+            io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => Kind::DiskFull,
+            io::ErrorKind::InvalidData => Kind::Damaged,
+            _ => Kind::Failed,
+        },
     }
 }
 
 /// An error's text as a user reads it: `Input/output error (os error 5)` becomes
-/// `input/output error`.
+/// `input/output error`. The temporary files tantivy writes `meta.json` through wrap the
+/// system's error with their path (`… (os error 28) at path "idx/.tmpXYZ"`): the path of a
+/// temporary file says nothing to a user, and is cut too.
 fn plain(error: &io::Error) -> String {
     let text = error.to_string();
-    let text = match text.rfind(" (os error ") {
-        Some(at) if error.raw_os_error().is_some() => text[..at].to_string(),
-        _ => text,
+    let text = match text.find(" (os error ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
     };
     let mut chars = text.chars();
     match chars.next() {
@@ -211,6 +216,23 @@ mod tests {
             assert_eq!(fault.kind, kind);
             assert_eq!(fault.to_string(), format!("{text} writing idx/a.store"));
         }
+    }
+
+    #[test]
+    fn a_system_error_wrapped_with_a_path_keeps_its_kind_and_loses_the_path() {
+        #[derive(Debug)]
+        struct AtPath(io::Error);
+        impl fmt::Display for AtPath {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{} at path \"idx/.tmpXYZ\"", self.0)
+            }
+        }
+        impl std::error::Error for AtPath {}
+        let full = io::Error::from_raw_os_error(libc::ENOSPC);
+        let wrapped = io::Error::new(full.kind(), AtPath(full));
+        let fault = Fault::new(Doing::Writing, Path::new("idx/meta.json"), &wrapped);
+        assert_eq!(fault.kind, Kind::DiskFull);
+        assert_eq!(fault.error, "no space left on device");
     }
 
     #[test]

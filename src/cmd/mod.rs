@@ -1,5 +1,6 @@
 //! The subcommands: each file owns its arguments and a `run()` that returns the exit code.
 
+pub mod check;
 pub mod eval;
 pub mod index;
 pub mod search;

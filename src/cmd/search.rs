@@ -85,6 +85,7 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
             index: None,
             extensions: Vec::new(),
             memory: index::MEMORY_BUDGET_MB,
+            repair: false,
         };
         index::run(&build)?;
     }

@@ -4,6 +4,7 @@
 //! Reads the committed segments only; never writes. The indexing run decides what to do with
 //! the answers.
 
+use std::collections::HashSet;
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
@@ -43,6 +44,9 @@ pub(super) struct Manifest {
     /// The first error a lookup met, from any thread (see `check`): the run stops on it
     /// before any commit.
     failure: Mutex<Option<io::Error>>,
+    /// Articles to index again (see `repair`): the manifest holds them as not indexed, and
+    /// never as vanished.
+    pub redo: HashSet<String>,
 }
 
 /// One segment's part of the manifest.
@@ -77,7 +81,12 @@ impl Manifest {
     /// Opens the last commit's segments in `dir` for lookups, through memory maps: the
     /// writer's directory reads with a system call per read (see `pread`), and a no-change
     /// re-index of the 1 GB bench corpus spent a third of its time in them (0.54 -> 0.37 s).
-    pub(super) fn read(dir: &Path, fields: &Fields, faults: &FaultLog) -> anyhow::Result<Manifest> {
+    pub(super) fn read(
+        dir: &Path,
+        fields: &Fields,
+        faults: &FaultLog,
+        redo: HashSet<String>,
+    ) -> anyhow::Result<Manifest> {
         let index = open::mapped(dir, faults)?;
         // Read before the segments: a commit in between makes the run stop, never miss it.
         let opstamp = index.load_metas()?.opstamp;
@@ -107,6 +116,7 @@ impl Manifest {
             path: fields.path,
             next_article,
             failure: Mutex::new(None),
+            redo,
         })
     }
 
@@ -134,6 +144,9 @@ impl Manifest {
 
     /// The live first passage of `key`'s article, if the last commit holds it.
     fn first_passage(&self, key: &str) -> io::Result<Option<FirstPassage>> {
+        if self.redo.contains(key) {
+            return Ok(None);
+        }
         let term = Term::from_field_text(self.path, key);
         for (segment_ord, segment) in self.segments.iter().enumerate() {
             let Some(mut postings) = segment
@@ -198,7 +211,10 @@ impl Manifest {
                 let found_elsewhere = self
                     .first_passage(&key)?
                     .is_some_and(|first| self.segments[first.segment].was_seen(first.doc));
-                if !found_elsewhere && !unlisted.iter().any(|folder| is_below(&key, folder)) {
+                if !found_elsewhere
+                    && !self.redo.contains(&key)
+                    && !unlisted.iter().any(|folder| is_below(&key, folder))
+                {
                     vanished.push(key);
                 }
             }

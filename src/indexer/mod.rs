@@ -9,10 +9,13 @@
 //! no commit uses, and says in one line what failed and what the index still holds.
 //!
 //! The parts: [`manifest`] answers what the last commit holds, [`merge`] decides which segments
-//! a finished run merges. Opening or creating the index folder is [`crate::open`]'s.
+//! a finished run merges, [`repair`] drops damaged segments so that their articles are
+//! indexed again. Opening or creating the index folder, and checking it, is
+//! [`crate::open`]'s.
 
 mod manifest;
 mod merge;
+mod repair;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -50,6 +53,9 @@ pub struct IndexConfig {
     pub progress: bool,
     /// Indexing memory budget in bytes, shared by the writer's threads.
     pub memory_budget: usize,
+    /// Check every index file against its checksum first, and every article's passages, and
+    /// index again what the damage took (damage the quick check sees is repaired anyway).
+    pub repair: bool,
 }
 
 /// What an indexing run did, for the summary line.
@@ -77,6 +83,8 @@ pub struct Summary {
     pub previous_extensions: Option<Vec<String>>,
     /// Files passed over for their extension, by extension.
     pub other_extensions: BTreeMap<String, usize>,
+    /// Damage found in the index and what was done about it, one line each.
+    pub repairs: Vec<String>,
 }
 
 impl Summary {
@@ -197,8 +205,13 @@ fn update(config: &IndexConfig, faults: &FaultLog) -> anyhow::Result<Summary> {
     summary.previous_extensions = stored
         .map(|stored| extensions(Some(&stored)))
         .filter(|stored| *stored != summary.extensions);
+    if config.repair {
+        summary.repairs.extend(repair::before_open(dir)?);
+    }
     let open = open::for_writing(dir, &corpus_root, &summary.extensions, faults)?;
-    let manifest = Manifest::read(dir, &open.fields, faults).map_err(|err| {
+    let repaired = repair::repair(&open, dir, config.repair, faults)?;
+    summary.repairs.extend(repaired.notes);
+    let manifest = Manifest::read(dir, &open.fields, faults, repaired.redo).map_err(|err| {
         if faults.first().is_some() {
             return err;
         }
@@ -222,7 +235,9 @@ fn update(config: &IndexConfig, faults: &FaultLog) -> anyhow::Result<Summary> {
         since_commit: 0,
         new_words: NewWords::default(),
     };
-    let changed = run.apply_changes(&bar, &mut summary);
+    let changed = run
+        .delete_redone()
+        .and_then(|()| run.apply_changes(&bar, &mut summary));
     bar.finish_and_clear();
     if let Err(err) = changed.and_then(|()| run.finish()) {
         run.abandon();
@@ -388,6 +403,20 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// Deletes the articles a repair indexes again (see `repair`), before anything is added.
+    fn delete_redone(&mut self) -> anyhow::Result<()> {
+        if self.manifest.redo.is_empty() {
+            return Ok(());
+        }
+        let path = self.fields.path;
+        let keys: Vec<&String> = self.manifest.redo.iter().collect();
+        let writer = self.writer()?;
+        for key in keys {
+            writer.delete_term(Term::from_field_text(path, key));
+        }
+        Ok(())
+    }
+
     /// Commits the run's changes, if it made any, and merges the segments it wrote.
     fn finish(&mut self) -> anyhow::Result<()> {
         let Some(writer) = self.writer.as_mut() else {
@@ -411,7 +440,13 @@ impl Run<'_> {
             let _ = writer.rollback();
             let _ = writer.garbage_collect_files().wait();
         }
-        lexicon::remove_leftovers(&self.config.index_dir);
+        let dir = &self.config.index_dir;
+        lexicon::remove_leftovers(dir);
+        // Words staged for a commit that failed are dropped; for one made before the
+        // failure, folded if the disk allows, else left for the next run.
+        if let Ok(meta) = self.index.load_metas() {
+            let _ = lexicon::settle(dir, meta.opstamp);
+        }
     }
 
     /// Reads and (re-)adds the new and changed files the walk hands over, in batches of

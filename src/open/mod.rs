@@ -1,12 +1,14 @@
 //! Opening an index folder: for searching, or for writing (creating it when there is none).
 //!
 //! Owns the checks every opening makes (the marker says the folder is newsdex's and in this
-//! version's format, a commit exists, tantivy's files load, the schema has our fields) and
-//! the directories tantivy reads through: memory maps for searching, [`pread`] for the
-//! writer, [`readonly`] where the folder cannot be written, each [`watched`] for faults, with
-//! its doc stores checked by [`store`]. Both the indexer and the searcher open indexes here;
-//! this module never walks a corpus, writes a document or runs a query.
+//! version's format, a commit exists, tantivy's files load, the schema has our fields), the
+//! fuller ones of [`check`], and the directories tantivy reads through: memory maps for
+//! searching, [`pread`] for the writer, [`readonly`] where the folder cannot be written, each
+//! [`watched`] for faults, with its doc stores checked by [`store`]. Both the indexer and the
+//! searcher open indexes here; this module never walks a corpus, writes a document or runs a
+//! query.
 
+pub mod check;
 pub mod marker;
 pub mod pread;
 pub mod readonly;

@@ -341,6 +341,7 @@ mod tests {
                 extensions: None,
                 progress: false,
                 memory_budget: 50 * 1024 * 1024,
+                repair: false,
             })
             .expect("index the corpus");
         }
