@@ -409,6 +409,19 @@ mod tests {
         }
     }
 
+    /// The lexicon in `dir`, which must have one.
+    fn read_lexicon(dir: &Path) -> Lexicon {
+        Lexicon::open(dir).expect("readable").expect("a lexicon")
+    }
+
+    /// Stages the words of one article, `list`, for commit `opstamp`, and settles them.
+    fn fold_article(dir: &Path, opstamp: Opstamp, list: &[&str]) {
+        let mut added = NewWords::default();
+        added.add(words(list));
+        stage(dir, opstamp, &added).unwrap();
+        settle(dir, opstamp).unwrap();
+    }
+
     #[test]
     fn staged_words_reach_the_lexicon_only_with_their_commit() {
         let dir = tempfile::tempdir().unwrap();
@@ -434,7 +447,7 @@ mod tests {
         stage(dir.path(), 6, &second).unwrap();
         settle(dir.path(), 6).unwrap();
 
-        let lexicon = Lexicon::open(dir.path()).unwrap().unwrap();
+        let lexicon = read_lexicon(dir.path());
         assert_eq!(lexicon.articles("budget"), 3);
         assert_eq!(lexicon.articles("government"), 1);
         assert_eq!(lexicon.articles("deficit"), 1);
@@ -447,52 +460,28 @@ mod tests {
         // Killed after folding, before the staged file was removed: not folded twice.
         stage(dir.path(), 6, &second).unwrap();
         settle(dir.path(), 6).unwrap();
-        assert_eq!(
-            Lexicon::open(dir.path())
-                .unwrap()
-                .unwrap()
-                .articles("budget"),
-            3
-        );
+        assert_eq!(read_lexicon(dir.path()).articles("budget"), 3);
     }
 
     #[test]
     fn the_checksum_follows_every_fold_and_catches_a_changed_count() {
         let dir = tempfile::tempdir().unwrap();
         create_empty(dir.path()).unwrap();
-        assert_eq!(
-            Lexicon::open(dir.path())
-                .unwrap()
-                .unwrap()
-                .checksum_matches(),
-            Some(true)
-        );
-        let mut added = NewWords::default();
-        added.add(words(&["budget", "deficit"]));
-        stage(dir.path(), 1, &added).unwrap();
-        settle(dir.path(), 1).unwrap();
-        let lexicon = Lexicon::open(dir.path()).unwrap().unwrap();
-        assert_eq!(lexicon.checksum_matches(), Some(true));
-        assert_eq!(lexicon.articles("budget"), 1);
-        drop(lexicon);
+        assert_eq!(read_lexicon(dir.path()).checksum_matches(), Some(true));
+        fold_article(dir.path(), 1, &["budget", "deficit"]);
+        assert_eq!(read_lexicon(dir.path()).checksum_matches(), Some(true));
+        assert_eq!(read_lexicon(dir.path()).articles("budget"), 1);
         // A count changed on disk: the file is still a lexicon, but not the one written.
         let path = dir.path().join(FILE);
-        let mut bytes = fs::read(&path).unwrap();
-        let mut damaged = None;
-        for at in 0..bytes.len() {
+        let bytes = fs::read(&path).unwrap();
+        let caught = (0..bytes.len()).any(|at| {
             let mut copy = bytes.clone();
             copy[at] ^= 0x01;
             fs::write(&path, &copy).unwrap();
-            if let Ok(Some(lexicon)) = Lexicon::open(dir.path())
-                && lexicon.checksum_matches() == Some(false)
-                && lexicon.articles("budget") != 1
-            {
-                damaged = Some(at);
-                break;
-            }
-        }
-        assert!(damaged.is_some(), "no flipped bit was caught");
-        bytes.clear();
+            matches!(Lexicon::open(dir.path()), Ok(Some(damaged))
+                if damaged.checksum_matches() == Some(false) && damaged.articles("budget") != 1)
+        });
+        assert!(caught, "no flipped bit changed a count unseen");
     }
 
     #[test]
@@ -516,22 +505,13 @@ mod tests {
         fs::remove_dir(dir.path().join(format!("{FILE}.tmp"))).unwrap();
         assert_eq!(staged_for(dir.path()).unwrap(), Some(1));
         settle(dir.path(), 1).unwrap();
-        assert_eq!(
-            Lexicon::open(dir.path())
-                .unwrap()
-                .unwrap()
-                .articles("budget"),
-            1
-        );
+        assert_eq!(read_lexicon(dir.path()).articles("budget"), 1);
     }
 
     #[test]
     fn an_index_without_a_lexicon_does_not_start_one() {
         let dir = tempfile::tempdir().unwrap();
-        let mut added = NewWords::default();
-        added.add(words(&["budget"]));
-        stage(dir.path(), 1, &added).unwrap();
-        settle(dir.path(), 1).unwrap();
+        fold_article(dir.path(), 1, &["budget"]);
         assert!(Lexicon::open(dir.path()).unwrap().is_none());
     }
 
@@ -539,11 +519,12 @@ mod tests {
     fn near_words_are_found_by_edit_distance() {
         let dir = tempfile::tempdir().unwrap();
         create_empty(dir.path()).unwrap();
-        let mut added = NewWords::default();
-        added.add(words(&["government", "governments", "governor", "deficit"]));
-        stage(dir.path(), 1, &added).unwrap();
-        settle(dir.path(), 1).unwrap();
-        let lexicon = Lexicon::open(dir.path()).unwrap().unwrap();
+        fold_article(
+            dir.path(),
+            1,
+            &["government", "governments", "governor", "deficit"],
+        );
+        let lexicon = read_lexicon(dir.path());
         let near: Vec<String> = lexicon
             .near("goverment", 1)
             .into_iter()
