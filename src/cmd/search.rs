@@ -118,9 +118,9 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
             eprintln!("newsdex: {empty}");
             return Ok(ExitCode::from(1));
         }
-        Ok(Err(SearchError::Index(err))) => return Err(damaged(&dir, &err.to_string())),
+        Ok(Err(SearchError::Index(err))) => return Err(damaged(&dir, open::cause(&dir, &err))),
         Ok(Err(err)) => return Err(err.into()),
-        Err(panic) => return Err(damaged(&dir, &panic)),
+        Err(panic) => return Err(damaged(&dir, panic)),
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -209,12 +209,12 @@ fn quoted(query: &str) -> String {
 }
 
 /// A failure inside the index files: say how to recover.
-fn damaged(dir: &std::path::Path, cause: &str) -> anyhow::Error {
-    anyhow::anyhow!(
-        "reading the index in {} failed ({cause}); it may be damaged: delete the folder and run `newsdex index CORPUS --index {}` to rebuild it",
-        dir.display(),
-        dir.display()
-    )
+fn damaged(dir: &std::path::Path, cause: String) -> anyhow::Error {
+    OpenError::Damaged {
+        dir: dir.display().to_string(),
+        cause,
+    }
+    .into()
 }
 
 /// Makes a query word that starts with `-` (`-russia`, to exclude russia) reach `search` as

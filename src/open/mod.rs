@@ -159,7 +159,7 @@ fn damaged(dir: &Path, err: tantivy::TantivyError) -> OpenError {
 
 /// What a tantivy error says of the index in `dir`, in plain words and naming the file when
 /// tantivy knows it (its own messages show the I/O error's debug form).
-pub(crate) fn cause(dir: &Path, err: &tantivy::TantivyError) -> String {
+pub fn cause(dir: &Path, err: &tantivy::TantivyError) -> String {
     use tantivy::TantivyError;
     match err {
         TantivyError::OpenReadError(read) => read_failure(dir, read),
