@@ -105,6 +105,21 @@ impl Lexicon {
         Some(matches!(counted, Ok(Some(counted)) if counted == recorded))
     }
 
+    /// Every key and count the lexicon holds but its records of itself (the last commit
+    /// folded, the checksum), in key order: what two lexicons of the same articles share,
+    /// whichever commits brought them (tantivy's opstamps depend on how its threads shared
+    /// the work).
+    pub fn entries(&self) -> Vec<(Vec<u8>, u64)> {
+        let mut entries = Vec::with_capacity(self.words.len());
+        let mut stream = self.words.stream();
+        while let Some((key, count)) = stream.next() {
+            if key != FOLDED && key != CHECKSUM {
+                entries.push((key.to_vec(), count));
+            }
+        }
+        entries
+    }
+
     /// How many entries (words, terms, records) the lexicon holds.
     pub fn len(&self) -> usize {
         self.words.len()
