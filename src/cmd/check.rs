@@ -21,10 +21,12 @@ last commit. Changes nothing.
 
 Prints what it checked, each problem (naming the file), and the repair:
   newsdex index CORPUS --index DIR --repair   drops a damaged segment and indexes its
-                                              articles again from CORPUS (the rest stays)
+                                              articles again from CORPUS (the rest stays);
+                                              for a damaged meta.json or lexicon, every
+                                              article again, in place
   newsdex index CORPUS --index DIR            adds words a stopped run left staged
-  rebuild: delete DIR, then newsdex index     for damage a repair cannot mend (the marker,
-                                              meta.json, the lexicon)
+  rebuild: delete DIR, then newsdex index     when the marker is damaged, or the index is
+                                              another version's
 `newsdex index` makes the quick part of the check on every run (files there, footers whole)
 and repairs a segment it finds damaged without being asked.
 
