@@ -51,6 +51,7 @@ fn fixture() -> Fixture {
         extensions: None,
         progress: false,
         memory_budget: 64 * 1024 * 1024,
+        repair: false,
     })
     .expect("indexing the bench corpus");
     eprintln!(

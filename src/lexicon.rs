@@ -16,19 +16,22 @@
 //! point: before tantivy commits, the run stages its words with the commit's opstamp
 //! (`lexicon.staged`); after, the staged words are folded into `lexicon.fst`. A staged file
 //! whose commit happened is folded by the next run that opens the index for writing; one whose
-//! commit did not happen is dropped. This module knows nothing of articles or queries.
+//! commit did not happen is dropped. A write that fails (a full disk) removes its temporary
+//! file and leaves the lexicon as it was: a fold lost so is made by the next run, as after a
+//! kill. The lexicon's last key holds a checksum of its other keys and counts (see
+//! `CHECKSUM`), which `check` verifies. This module knows nothing of articles or queries.
 
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
-use anyhow::Context;
 use memmap2::Mmap;
 use rustc_hash::FxHashMap;
 use tantivy::Opstamp;
 use tantivy_fst::{IntoStreamer, Map, MapBuilder, Streamer};
 
 use crate::analysis::Vocabulary;
+use crate::fault::{Doing, FileError};
 
 /// The lexicon's file in the index folder.
 pub const FILE: &str = "lexicon.fst";
@@ -42,25 +45,93 @@ const ARTICLES: &str = "\0articles";
 /// What term keys start with, to keep them apart from words.
 const TERM: char = '\u{1}';
 
+/// The key of the lexicon's checksum: the CRC-32 of every other key and count in order
+/// (see `Checksummed`). It sorts after every word and term (no UTF-8 text holds a 0xFF byte),
+/// so it is written last, and searches never meet it. A lexicon written before checksums
+/// has none.
+const CHECKSUM: &[u8] = b"\xff\xffchecksum";
+
 /// The lexicon of an index, as searches read it.
 pub struct Lexicon {
     words: Map<Mmap>,
 }
 
 impl Lexicon {
-    /// The lexicon in the index folder `dir`, or `None` when it has none yet (an index built
-    /// before there was one) or it cannot be read: callers then go without.
-    pub fn open(dir: &Path) -> Option<Lexicon> {
-        let file = File::open(dir.join(FILE)).ok()?;
+    /// The lexicon in the index folder `dir`, or `None` when it has none (an index built
+    /// before there was one): callers then go without. A file that cannot be read, or is not
+    /// a lexicon, is an error (damage is `InvalidData`).
+    pub fn open(dir: &Path) -> Result<Option<Lexicon>, FileError> {
+        let path = dir.join(FILE);
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(err) => return Err(FileError::new(Doing::Reading, &path, err)),
+        };
         // SAFETY: the file is only ever replaced by a rename, never written in place, so the
         // mapped bytes do not change under the map.
-        let bytes = unsafe { Mmap::map(&file) }.ok()?;
-        let words = Map::from(tantivy_fst::raw::Fst::new(bytes).ok()?);
-        Some(Lexicon { words })
+        let bytes = FileError::wrap(Doing::Reading, &path, unsafe { Mmap::map(&file) })?;
+        let fst = tantivy_fst::raw::Fst::new(bytes).map_err(|err| {
+            let damage = io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{} is not a lexicon ({err})", path.display()),
+            );
+            FileError::new(Doing::Reading, &path, damage)
+        })?;
+        Ok(Some(Lexicon {
+            words: Map::from(fst),
+        }))
+    }
+
+    /// Whether the lexicon's keys and counts match the checksum it records (`None`: it
+    /// records none, as lexicons written before checksums). Reads every key; a damaged
+    /// transducer may hold more keys than it says, or none readable, and both are a mismatch.
+    pub fn checksum_matches(&self) -> Option<bool> {
+        let recorded = self.words.get(CHECKSUM)?;
+        let counted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut hasher = crc32fast::Hasher::new();
+            let mut stream = self.words.stream();
+            let mut keys = 0;
+            while let Some((key, articles)) = stream.next() {
+                keys += 1;
+                if keys > self.words.len() {
+                    return None;
+                }
+                if key != CHECKSUM {
+                    hash_entry(&mut hasher, key, articles);
+                }
+            }
+            Some(u64::from(hasher.finalize()))
+        }));
+        Some(matches!(counted, Ok(Some(counted)) if counted == recorded))
+    }
+
+    /// Every key and count the lexicon holds but its records of itself (the last commit
+    /// folded, the checksum), in key order: what two lexicons of the same articles share,
+    /// whichever commits brought them (tantivy's opstamps depend on how its threads shared
+    /// the work).
+    pub fn entries(&self) -> Vec<(Vec<u8>, u64)> {
+        let mut entries = Vec::with_capacity(self.words.len());
+        let mut stream = self.words.stream();
+        while let Some((key, count)) = stream.next() {
+            if key != FOLDED && key != CHECKSUM {
+                entries.push((key.to_vec(), count));
+            }
+        }
+        entries
+    }
+
+    /// How many entries (words, terms, records) the lexicon holds.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether the lexicon holds nothing at all.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
     }
 
     /// The last commit whose words the lexicon holds.
-    fn folded(&self) -> Option<Opstamp> {
+    pub fn folded(&self) -> Option<Opstamp> {
         self.words.get(FOLDED)
     }
 
@@ -79,8 +150,11 @@ impl Lexicon {
         let mut words = 0;
         let mut stream = self.words.stream();
         while let Some((key, _)) = stream.next() {
-            words +=
-                u64::from(!key.starts_with(b"\0") && !key.starts_with(TERM.to_string().as_bytes()));
+            words += u64::from(
+                !key.starts_with(b"\0")
+                    && !key.starts_with(TERM.to_string().as_bytes())
+                    && key != CHECKSUM,
+            );
         }
         words
     }
@@ -163,24 +237,91 @@ impl NewWords {
     }
 }
 
-/// Starts the lexicon of a new index, empty.
-pub fn create_empty(dir: &Path) -> anyhow::Result<()> {
+/// Adds one key and its count to a checksum: the key's length, the key, the count.
+fn hash_entry(hasher: &mut crc32fast::Hasher, key: &[u8], articles: u64) {
+    hasher.update(&(key.len() as u64).to_le_bytes());
+    hasher.update(key);
+    hasher.update(&articles.to_le_bytes());
+}
+
+/// A lexicon being built, its checksum computed as keys go in, and written last.
+struct Checksummed<W: Write> {
+    builder: MapBuilder<W>,
+    hasher: crc32fast::Hasher,
+}
+
+impl<W: Write> Checksummed<W> {
+    fn insert(&mut self, key: impl AsRef<[u8]>, articles: u64) -> tantivy_fst::Result<()> {
+        hash_entry(&mut self.hasher, key.as_ref(), articles);
+        self.builder.insert(key, articles)
+    }
+
+    fn finish(mut self) -> tantivy_fst::Result<W> {
+        let checksum = u64::from(self.hasher.finalize());
+        self.builder.insert(CHECKSUM, checksum)?;
+        self.builder.into_inner()
+    }
+}
+
+/// Writes a lexicon file: `build` inserts the keys, then the checksum goes in last; the file
+/// is synced and renamed into place. On failure the temporary file is removed and the old
+/// file, if any, is left as it was.
+fn write_lexicon(
+    dir: &Path,
+    build: impl FnOnce(&mut Checksummed<&mut BufWriter<File>>) -> tantivy_fst::Result<()>,
+) -> Result<(), FileError> {
     let path = dir.join(FILE);
-    let write = || -> anyhow::Result<()> {
-        let builder = MapBuilder::new(BufWriter::new(File::create(&path)?))?;
-        builder.into_inner()?.into_inner()?.sync_all()?;
+    let temporary = dir.join(format!("{FILE}.tmp"));
+    write_then_rename(&temporary, &path, |out| {
+        let mut lexicon = Checksummed {
+            builder: MapBuilder::new(out).map_err(io_error)?,
+            hasher: crc32fast::Hasher::new(),
+        };
+        build(&mut lexicon).map_err(io_error)?;
+        lexicon.finish().map_err(io_error)?;
         Ok(())
-    };
-    write().with_context(|| format!("writing {}", path.display()))
+    })
+}
+
+/// A transducer error as the I/O error it wraps (a full disk keeps its error number).
+fn io_error(err: tantivy_fst::Error) -> io::Error {
+    match err {
+        tantivy_fst::Error::Io(err) => err,
+        other => io::Error::other(other.to_string()),
+    }
+}
+
+/// Writes `temporary` with `write`, syncs it and renames it to `path`; removes it on failure.
+fn write_then_rename(
+    temporary: &Path,
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> Result<(), FileError> {
+    let written = File::create(temporary).and_then(|file| {
+        let mut out = BufWriter::new(file);
+        write(&mut out)?;
+        out.into_inner().map_err(|err| err.into_error())?.sync_all()
+    });
+    if let Err(err) = written {
+        let _ = fs::remove_file(temporary);
+        return Err(FileError::new(Doing::Writing, temporary, err));
+    }
+    FileError::wrap(Doing::Writing, path, fs::rename(temporary, path)).inspect_err(|_| {
+        let _ = fs::remove_file(temporary);
+    })
+}
+
+/// Starts the lexicon of a new index, empty.
+pub fn create_empty(dir: &Path) -> Result<(), FileError> {
+    write_lexicon(dir, |_| Ok(()))
 }
 
 /// Stages `words` for the commit `opstamp` in the index folder `dir`, replacing whatever a
 /// failed run staged. Written to a temporary name, synced and renamed into place.
-pub fn stage(dir: &Path, opstamp: Opstamp, words: &NewWords) -> anyhow::Result<()> {
+pub fn stage(dir: &Path, opstamp: Opstamp, words: &NewWords) -> Result<(), FileError> {
     let path = dir.join(STAGED);
     let temporary = dir.join(format!("{STAGED}.tmp"));
-    let write = || -> io::Result<()> {
-        let mut out = BufWriter::new(File::create(&temporary)?);
+    write_then_rename(&temporary, &path, |out| {
         writeln!(out, "{opstamp}")?;
         for (word, articles) in &words.words {
             writeln!(out, "{word}\t{articles}")?;
@@ -189,28 +330,47 @@ pub fn stage(dir: &Path, opstamp: Opstamp, words: &NewWords) -> anyhow::Result<(
             writeln!(out, "{TERM}{term}\t{articles}")?;
         }
         writeln!(out, "{ARTICLES}\t{}", words.articles)?;
-        out.into_inner()?.sync_all()?;
-        fs::rename(&temporary, &path)
-    };
-    write().with_context(|| format!("writing {}", path.display()))
+        Ok(())
+    })
 }
 
 /// Folds the staged words into the lexicon if the index's last commit, `committed`, is the one
-/// they were staged for; drops them otherwise. Nothing staged: nothing to do.
-pub fn settle(dir: &Path, committed: Opstamp) -> anyhow::Result<()> {
+/// they were staged for; drops them otherwise. Nothing staged: nothing to do. A failed fold
+/// keeps the staged file, for the next run to fold.
+pub fn settle(dir: &Path, committed: Opstamp) -> Result<(), FileError> {
     let path = dir.join(STAGED);
     let file = match File::open(&path) {
         Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(err) => return Err(err).with_context(|| format!("reading {}", path.display())),
+        Err(err) => return Err(FileError::new(Doing::Reading, &path, err)),
     };
-    let staged = read_staged(file).with_context(|| format!("reading {}", path.display()))?;
+    let staged = FileError::wrap(Doing::Reading, &path, read_staged(file))?;
     if let Some((opstamp, words)) = staged
         && opstamp == committed
     {
         fold(dir, opstamp, words)?;
     }
-    fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))
+    FileError::wrap(Doing::Removing, &path, fs::remove_file(&path))
+}
+
+/// The opstamp of the words staged in `dir` and not yet folded, if any.
+pub fn staged_for(dir: &Path) -> Result<Option<Opstamp>, FileError> {
+    let path = dir.join(STAGED);
+    match File::open(&path) {
+        Ok(file) => {
+            let staged = FileError::wrap(Doing::Reading, &path, read_staged(file))?;
+            Ok(staged.map(|(opstamp, _)| opstamp))
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(FileError::new(Doing::Reading, &path, err)),
+    }
+}
+
+/// Removes what failed or killed runs left of the lexicon's temporary files.
+pub fn remove_leftovers(dir: &Path) {
+    for name in [format!("{FILE}.tmp"), format!("{STAGED}.tmp")] {
+        let _ = fs::remove_file(dir.join(name));
+    }
 }
 
 /// The commit staged words belong to, and the words with their article counts.
@@ -241,8 +401,8 @@ fn read_staged(file: File) -> io::Result<Option<Staged>> {
 /// added; unless it already holds that commit's words (a kill after folding, before the
 /// staged file was removed). An index without a lexicon (built before there were lexicons)
 /// keeps none.
-fn fold(dir: &Path, opstamp: Opstamp, mut words: Vec<(String, u64)>) -> anyhow::Result<()> {
-    let Some(old) = Lexicon::open(dir) else {
+fn fold(dir: &Path, opstamp: Opstamp, mut words: Vec<(String, u64)>) -> Result<(), FileError> {
+    let Some(old) = Lexicon::open(dir)? else {
         return Ok(());
     };
     if old.folded().is_some_and(|folded| folded >= opstamp) {
@@ -250,17 +410,14 @@ fn fold(dir: &Path, opstamp: Opstamp, mut words: Vec<(String, u64)>) -> anyhow::
     }
     words.push((String::from_utf8_lossy(FOLDED).into_owned(), opstamp));
     words.sort_unstable();
-    let path = dir.join(FILE);
-    let temporary = dir.join(format!("{FILE}.tmp"));
-    let write = || -> anyhow::Result<()> {
-        let mut out = MapBuilder::new(BufWriter::new(File::create(&temporary)?))?;
+    write_lexicon(dir, |out| {
         let mut new = words.into_iter().peekable();
         let mut stream = old.words.stream();
         while let Some((key, articles)) = stream.next() {
             while let Some((word, added)) = new.next_if(|(word, _)| word.as_bytes() < key) {
                 out.insert(word, added)?;
             }
-            if key == FOLDED {
+            if key == FOLDED || key == CHECKSUM {
                 continue;
             }
             let added = new
@@ -271,11 +428,8 @@ fn fold(dir: &Path, opstamp: Opstamp, mut words: Vec<(String, u64)>) -> anyhow::
         for (word, added) in new {
             out.insert(word, added)?;
         }
-        out.into_inner()?.into_inner()?.sync_all()?;
-        fs::rename(&temporary, &path)?;
         Ok(())
-    };
-    write().with_context(|| format!("writing {}", path.display()))
+    })
 }
 
 #[cfg(test)]
@@ -295,6 +449,19 @@ mod tests {
         }
     }
 
+    /// The lexicon in `dir`, which must have one.
+    fn read_lexicon(dir: &Path) -> Lexicon {
+        Lexicon::open(dir).expect("readable").expect("a lexicon")
+    }
+
+    /// Stages the words of one article, `list`, for commit `opstamp`, and settles them.
+    fn fold_article(dir: &Path, opstamp: Opstamp, list: &[&str]) {
+        let mut added = NewWords::default();
+        added.add(words(list));
+        stage(dir, opstamp, &added).unwrap();
+        settle(dir, opstamp).unwrap();
+    }
+
     #[test]
     fn staged_words_reach_the_lexicon_only_with_their_commit() {
         let dir = tempfile::tempdir().unwrap();
@@ -305,7 +472,13 @@ mod tests {
         stage(dir.path(), 5, &first).unwrap();
         // The commit did not happen: the index is still at 4.
         settle(dir.path(), 4).unwrap();
-        assert_eq!(Lexicon::open(dir.path()).unwrap().articles("budget"), 0);
+        assert_eq!(
+            Lexicon::open(dir.path())
+                .unwrap()
+                .unwrap()
+                .articles("budget"),
+            0
+        );
 
         stage(dir.path(), 5, &first).unwrap();
         settle(dir.path(), 5).unwrap();
@@ -314,7 +487,7 @@ mod tests {
         stage(dir.path(), 6, &second).unwrap();
         settle(dir.path(), 6).unwrap();
 
-        let lexicon = Lexicon::open(dir.path()).unwrap();
+        let lexicon = read_lexicon(dir.path());
         assert_eq!(lexicon.articles("budget"), 3);
         assert_eq!(lexicon.articles("government"), 1);
         assert_eq!(lexicon.articles("deficit"), 1);
@@ -327,28 +500,71 @@ mod tests {
         // Killed after folding, before the staged file was removed: not folded twice.
         stage(dir.path(), 6, &second).unwrap();
         settle(dir.path(), 6).unwrap();
-        assert_eq!(Lexicon::open(dir.path()).unwrap().articles("budget"), 3);
+        assert_eq!(read_lexicon(dir.path()).articles("budget"), 3);
+    }
+
+    #[test]
+    fn the_checksum_follows_every_fold_and_catches_a_changed_count() {
+        let dir = tempfile::tempdir().unwrap();
+        create_empty(dir.path()).unwrap();
+        assert_eq!(read_lexicon(dir.path()).checksum_matches(), Some(true));
+        fold_article(dir.path(), 1, &["budget", "deficit"]);
+        assert_eq!(read_lexicon(dir.path()).checksum_matches(), Some(true));
+        assert_eq!(read_lexicon(dir.path()).articles("budget"), 1);
+        // A count changed on disk: the file is still a lexicon, but not the one written.
+        let path = dir.path().join(FILE);
+        let bytes = fs::read(&path).unwrap();
+        let caught = (0..bytes.len()).any(|at| {
+            let mut copy = bytes.clone();
+            copy[at] ^= 0x01;
+            fs::write(&path, &copy).unwrap();
+            matches!(Lexicon::open(dir.path()), Ok(Some(damaged))
+                if damaged.checksum_matches() == Some(false) && damaged.articles("budget") != 1)
+        });
+        assert!(caught, "no flipped bit changed a count unseen");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_lexicon_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        create_empty(dir.path()).unwrap();
+        let before = fs::read(dir.path().join(FILE)).unwrap();
+        // The temporary name is taken by a folder: creating the file fails.
+        fs::create_dir(dir.path().join(format!("{STAGED}.tmp"))).unwrap();
+        let mut added = NewWords::default();
+        added.add(words(&["budget"]));
+        let err = stage(dir.path(), 1, &added).expect_err("stage into a folder");
+        assert_eq!(err.doing, Doing::Writing);
+        assert!(!dir.path().join(STAGED).exists());
+        fs::remove_dir(dir.path().join(format!("{STAGED}.tmp"))).unwrap();
+        fs::create_dir(dir.path().join(format!("{FILE}.tmp"))).unwrap();
+        stage(dir.path(), 1, &added).unwrap();
+        settle(dir.path(), 1).expect_err("fold into a folder");
+        assert_eq!(fs::read(dir.path().join(FILE)).unwrap(), before);
+        // The staged words wait for the next run, which folds them.
+        fs::remove_dir(dir.path().join(format!("{FILE}.tmp"))).unwrap();
+        assert_eq!(staged_for(dir.path()).unwrap(), Some(1));
+        settle(dir.path(), 1).unwrap();
+        assert_eq!(read_lexicon(dir.path()).articles("budget"), 1);
     }
 
     #[test]
     fn an_index_without_a_lexicon_does_not_start_one() {
         let dir = tempfile::tempdir().unwrap();
-        let mut added = NewWords::default();
-        added.add(words(&["budget"]));
-        stage(dir.path(), 1, &added).unwrap();
-        settle(dir.path(), 1).unwrap();
-        assert!(Lexicon::open(dir.path()).is_none());
+        fold_article(dir.path(), 1, &["budget"]);
+        assert!(Lexicon::open(dir.path()).unwrap().is_none());
     }
 
     #[test]
     fn near_words_are_found_by_edit_distance() {
         let dir = tempfile::tempdir().unwrap();
         create_empty(dir.path()).unwrap();
-        let mut added = NewWords::default();
-        added.add(words(&["government", "governments", "governor", "deficit"]));
-        stage(dir.path(), 1, &added).unwrap();
-        settle(dir.path(), 1).unwrap();
-        let lexicon = Lexicon::open(dir.path()).unwrap();
+        fold_article(
+            dir.path(),
+            1,
+            &["government", "governments", "governor", "deficit"],
+        );
+        let lexicon = read_lexicon(dir.path());
         let near: Vec<String> = lexicon
             .near("goverment", &LevenshteinAutomatonBuilder::new(1, true))
             .into_iter()

@@ -8,12 +8,14 @@
 //! and [`search`] answers them, [`output`] prints hits, [`serve`] answers them over HTTP (a
 //! JSON API and a search page), [`stats`] says what an index holds, and [`eval`] scores
 //! rankings against relevance judgments.
+//! [`fault`] tells a full disk, a failing one and a damaged index apart.
 
 pub mod analysis;
 pub mod article;
 pub mod corpus;
 pub mod dates;
 pub mod eval;
+pub mod fault;
 pub mod indexer;
 pub mod lexicon;
 pub mod open;

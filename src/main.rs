@@ -20,8 +20,10 @@ Start with:
   newsdex search '\"cease-fire\"'
   newsdex show PATH           read a hit's article whole
   newsdex serve               search in a browser at http://127.0.0.1:7700/
+  newsdex check               verify the index and say how to repair it
 
-Exit status: 0 success (results found), 1 nothing found or files skipped, 2 error."
+Exit status: 0 success (results found, index sound), 1 nothing found, files skipped or
+index damaged, 2 error."
 )]
 struct Cli {
     /// When to colour output.
@@ -41,6 +43,8 @@ enum Command {
     Show(cmd::show::ShowArgs),
     /// Show what an index holds: articles, stories, dates, datelines, size.
     Stats(cmd::stats::StatsArgs),
+    /// Verify every file of the index and each article's passages; say how to repair.
+    Check(cmd::check::CheckArgs),
     /// Measure ranking quality on a test collection with relevance judgments.
     Eval(cmd::eval::EvalArgs),
     /// Answer searches over HTTP: a JSON API and a search page.
@@ -58,7 +62,7 @@ fn main() -> ExitCode {
         match cmd::search::words_with_dashes(args, search) {
             Ok(rewritten) => args = rewritten,
             Err(message) => {
-                eprintln!("newsdex: {message}");
+                print_error(&message);
                 return ExitCode::from(2);
             }
         }
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
         Command::Search(args) => cmd::search::run(args, colour),
         Command::Show(args) => cmd::show::run(args, colour),
         Command::Stats(args) => cmd::stats::run(args),
+        Command::Check(args) => cmd::check::run(args),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Completions(args) => cmd::completions::run(args, Cli::command()),
@@ -79,14 +84,23 @@ fn main() -> ExitCode {
     match result {
         Ok(Ok(code)) => code,
         Ok(Err(err)) => {
-            eprintln!("newsdex: {err:#}");
+            print_error(&format!("{err:#}"));
             ExitCode::from(2)
         }
         Err(panic) => {
-            eprintln!("newsdex: {panic} (please report it)");
+            print_error(&format!("{panic} (please report it)"));
             ExitCode::from(2)
         }
     }
+}
+
+/// Prints `newsdex: MESSAGE` on stderr in one write, so that it reaches the user whole or not
+/// at all (`eprintln!` writes each piece of its format on its own, and panics when one fails,
+/// as on a disk that is failing when stderr is a file on it).
+fn print_error(message: &str) {
+    use std::io::Write;
+    let line = format!("newsdex: {message}\n");
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 /// glibc keeps freed blocks for reuse, raising its threshold for handing big ones straight

@@ -19,6 +19,8 @@
 
 use std::net::Ipv6Addr;
 
+use tantivy::DocId;
+use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -104,6 +106,16 @@ pub fn paragraph_value(number: u64) -> Ipv6Addr {
 /// The paragraph number a `paragraph` column value holds (0 for a value no indexer wrote).
 pub fn paragraph_number(value: Ipv6Addr) -> u64 {
     u64::try_from(u128::from(value)).unwrap_or(0)
+}
+
+/// The first passages of a segment (deleted ones too): the rows of its `size` column, which
+/// only first passages have. Walks the column's rows: asking each of millions of passages
+/// whether it has a size was a tenth of a no-change re-index.
+pub fn first_passages(sizes: &Column<u64>, max_doc: DocId) -> Box<dyn Iterator<Item = DocId> + '_> {
+    match &sizes.index {
+        ColumnIndex::Optional(rows) => Box::new(rows.iter_non_null_docs()),
+        _ => Box::new((0..max_doc).filter(|&doc| sizes.first(doc).is_some())),
+    }
 }
 
 impl Fields {

@@ -86,7 +86,9 @@ pub fn of_index(dir: &Path) -> Result<Stats, OpenError> {
         dated_by,
         places: most_frequent(&searcher, fields.place).map_err(damaged)?,
         agencies: most_frequent(&searcher, fields.agency).map_err(damaged)?,
-        words: Lexicon::open(dir).map(|lexicon| lexicon.word_count()),
+        words: Lexicon::open(dir)
+            .map_err(|err| open::file_failure(dir, &err))?
+            .map(|lexicon| lexicon.word_count()),
         segments: searcher.segment_readers().len(),
         bytes: folder_bytes(dir),
         format: FORMAT_VERSION,

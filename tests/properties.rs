@@ -27,6 +27,7 @@ fn engine() -> &'static Mutex<Engine> {
             extensions: None,
             progress: false,
             memory_budget: 50 * 1024 * 1024,
+            repair: false,
         })
         .expect("index the sample corpus");
         let engine = Engine::open(&index_dir).expect("open the index");

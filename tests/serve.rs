@@ -113,6 +113,7 @@ impl Fixture {
             extensions: None,
             progress: false,
             memory_budget: 50 * 1024 * 1024,
+            repair: false,
         }
     }
 

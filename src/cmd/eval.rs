@@ -81,6 +81,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         extensions: Some(DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect()),
         progress: super::progress_wanted(),
         memory_budget: super::index::MEMORY_BUDGET_MB * 1024 * 1024,
+        repair: false,
     })?;
     super::index::report(&summary, &collection.join("corpus"));
 

@@ -26,13 +26,20 @@ are passed over. A file is skipped, and named on stderr with the reason, only wh
 be read or is binary; any text encoding is read (UTF-8, UTF-16 with BOM, else Windows-1252).
 Symlinks are never followed.
 
+A run stopped by a full or failing disk says so in one line (exit 2) and leaves the last
+commit as it was; run it again once the disk is fixed. Damage the run sees in the index (a
+segment's file missing or cut short) is repaired: that segment is dropped and its articles
+are indexed again from CORPUS. --repair looks harder first, as `newsdex check` does (every
+file against its checksum, every article's passages), and repairs what it finds the same way.
+
 Exit status: 0 every file indexed, 1 finished but some files were skipped or none found,
 2 error.
 
 Examples:
   newsdex index                          index ./corpus into ./index
   newsdex index ~/news --index ~/news.idx
-  newsdex index wire --ext story          *.txt and *.story")]
+  newsdex index wire --ext story          *.txt and *.story
+  newsdex index ~/news --index ~/news.idx --repair   after `newsdex check` found damage")]
 pub struct IndexArgs {
     /// Folder of articles to index.
     #[arg(default_value = DEFAULT_CORPUS)]
@@ -47,6 +54,9 @@ pub struct IndexArgs {
     /// Indexing memory budget in MB.
     #[arg(long, value_name = "MB", default_value_t = MEMORY_BUDGET_MB)]
     pub memory: usize,
+    /// Check every index file first, and index again what damage took.
+    #[arg(long)]
+    pub repair: bool,
 }
 
 /// Builds the configuration from arguments: `--ext` adds to `txt`; without it, the index's
@@ -65,6 +75,7 @@ pub fn config(args: &IndexArgs) -> IndexConfig {
         extensions,
         progress: progress_wanted(),
         memory_budget: args.memory.max(32) * 1024 * 1024,
+        repair: args.repair,
     }
 }
 
@@ -78,8 +89,11 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Prints skipped files, notes on the extensions, and the one-line summary on stderr.
+/// Prints repairs, skipped files, notes on the extensions, and the one-line summary on stderr.
 pub fn report(summary: &Summary, corpus: &Path) {
+    for repair in &summary.repairs {
+        eprintln!("newsdex: repaired: {repair}");
+    }
     for skipped in &summary.skipped {
         eprintln!(
             "newsdex: skipped {}: {}",

@@ -1,5 +1,6 @@
 //! The subcommands: each file owns its arguments and a `run()` that returns the exit code.
 
+pub mod check;
 pub mod completions;
 pub mod eval;
 pub mod index;

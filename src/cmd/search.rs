@@ -10,7 +10,7 @@ use clap::Args;
 
 use newsdex::dates::{Day, parse_day};
 use newsdex::open::{self, OpenError};
-use newsdex::output::{Look, print_human, print_json, sanitize};
+use newsdex::output::{Look, print_human, print_json, sanitize, thousands};
 use newsdex::query::Syntax;
 use newsdex::search::{Engine, MAX_QUERY_WORDS, Request, Results, SearchError, Sort};
 
@@ -136,6 +136,7 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
             index: None,
             extensions: Vec::new(),
             memory: index::MEMORY_BUDGET_MB,
+            repair: false,
         };
         index::run(&build)?;
     }
@@ -192,9 +193,9 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
             eprintln!("newsdex: {empty}");
             return Ok(ExitCode::from(1));
         }
-        Ok(Err(SearchError::Index(err))) => return Err(damaged(&dir, &err.to_string())),
+        Ok(Err(SearchError::Index(err))) => return Err(damaged(&dir, open::cause(&dir, &err))),
         Ok(Err(err)) => return Err(err.into()),
-        Err(panic) => return Err(damaged(&dir, &panic)),
+        Err(panic) => return Err(damaged(&dir, panic)),
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -306,26 +307,13 @@ fn quoted(query: &str) -> String {
     format!("`{}`", sanitize(query))
 }
 
-/// `3321` as `3,321`.
-fn thousands(number: u64) -> String {
-    let digits = number.to_string();
-    let mut grouped = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
-
 /// A failure inside the index files: say how to recover.
-fn damaged(dir: &std::path::Path, cause: &str) -> anyhow::Error {
-    anyhow::anyhow!(
-        "reading the index in {} failed ({cause}); it may be damaged: delete the folder and run `newsdex index CORPUS --index {}` to rebuild it",
-        dir.display(),
-        dir.display()
-    )
+fn damaged(dir: &std::path::Path, cause: String) -> anyhow::Error {
+    OpenError::Damaged {
+        dir: dir.display().to_string(),
+        cause,
+    }
+    .into()
 }
 
 /// Makes a query word that starts with `-` (`-russia`, to exclude russia) reach `search` as
@@ -429,13 +417,5 @@ mod tests {
         for option in ["-n", "-n5", "-h", "--limit", "-", "soviet"] {
             assert!(!is_dash_word(option, &shorts), "{option}");
         }
-    }
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(3321), "3,321");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

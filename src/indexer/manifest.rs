@@ -4,18 +4,21 @@
 //! Reads the committed segments only; never writes. The indexing run decides what to do with
 //! the answers.
 
+use std::collections::HashSet;
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use tantivy::columnar::{Column, ColumnIndex};
+use tantivy::columnar::Column;
 use tantivy::index::InvertedIndexReader;
 use tantivy::schema::{Field, IndexRecordOption, Term};
-use tantivy::{DocId, DocSet, Index, IndexReader, Opstamp, SegmentReader, TERMINATED};
+use tantivy::{DocId, DocSet, IndexReader, Opstamp, SegmentReader, TERMINATED};
 
-use crate::schema::Fields;
+use crate::fault::FaultLog;
+use crate::open;
+use crate::schema::{self, Fields};
 
 /// Whether `key` lies below the folder whose key is `folder` (`""`: the corpus folder).
 fn is_below(key: &str, folder: &str) -> bool {
@@ -41,6 +44,9 @@ pub(super) struct Manifest {
     /// The first error a lookup met, from any thread (see `check`): the run stops on it
     /// before any commit.
     failure: Mutex<Option<io::Error>>,
+    /// Articles to index again (see `repair`): the manifest holds them as not indexed, and
+    /// never as vanished.
+    pub redo: HashSet<String>,
 }
 
 /// One segment's part of the manifest.
@@ -75,8 +81,13 @@ impl Manifest {
     /// Opens the last commit's segments in `dir` for lookups, through memory maps: the
     /// writer's directory reads with a system call per read (see `pread`), and a no-change
     /// re-index of the 1 GB bench corpus spent a third of its time in them (0.54 -> 0.37 s).
-    pub(super) fn read(dir: &Path, fields: &Fields) -> anyhow::Result<Manifest> {
-        let index = Index::open_in_dir(dir)?;
+    pub(super) fn read(
+        dir: &Path,
+        fields: &Fields,
+        faults: &FaultLog,
+        redo: HashSet<String>,
+    ) -> anyhow::Result<Manifest> {
+        let index = open::mapped(dir, faults)?;
         // Read before the segments: a commit in between makes the run stop, never miss it.
         let opstamp = index.load_metas()?.opstamp;
         let reader: IndexReader = index
@@ -105,6 +116,7 @@ impl Manifest {
             path: fields.path,
             next_article,
             failure: Mutex::new(None),
+            redo,
         })
     }
 
@@ -132,6 +144,9 @@ impl Manifest {
 
     /// The live first passage of `key`'s article, if the last commit holds it.
     fn first_passage(&self, key: &str) -> io::Result<Option<FirstPassage>> {
+        if self.redo.contains(key) {
+            return Ok(None);
+        }
         let term = Term::from_field_text(self.path, key);
         for (segment_ord, segment) in self.segments.iter().enumerate() {
             let Some(mut postings) = segment
@@ -175,7 +190,7 @@ impl Manifest {
         let mut vanished = Vec::new();
         for segment in &self.segments {
             let max_doc = segment.reader.max_doc();
-            let unseen = first_passage_docs(&segment.sizes, max_doc)
+            let unseen = schema::first_passages(&segment.sizes, max_doc)
                 .filter(|&doc| !segment.was_seen(doc) && !segment.reader.is_deleted(doc))
                 .collect::<Vec<DocId>>();
             if unseen.is_empty() {
@@ -196,7 +211,10 @@ impl Manifest {
                 let found_elsewhere = self
                     .first_passage(&key)?
                     .is_some_and(|first| self.segments[first.segment].was_seen(first.doc));
-                if !found_elsewhere && !unlisted.iter().any(|folder| is_below(&key, folder)) {
+                if !found_elsewhere
+                    && !self.redo.contains(&key)
+                    && !unlisted.iter().any(|folder| is_below(&key, folder))
+                {
                     vanished.push(key);
                 }
             }
@@ -206,16 +224,6 @@ impl Manifest {
         vanished.sort_unstable();
         vanished.dedup();
         Ok(vanished)
-    }
-}
-
-/// The first passages of a segment: the rows with a file size. Walks the size column's rows:
-/// asking each of millions of passages whether it has a size was a tenth of a no-change
-/// re-index.
-fn first_passage_docs(sizes: &Column<u64>, max_doc: DocId) -> Box<dyn Iterator<Item = DocId> + '_> {
-    match &sizes.index {
-        ColumnIndex::Optional(rows) => Box::new(rows.iter_non_null_docs()),
-        _ => Box::new((0..max_doc).filter(|&doc| sizes.first(doc).is_some())),
     }
 }
 

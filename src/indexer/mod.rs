@@ -4,13 +4,18 @@
 //! unchanged are not read again, changed ones are deleted and re-added by their path term,
 //! vanished ones are deleted. Changes become
 //! visible at commits (at the end of a run, and every `COMMIT_EVERY_BYTES` of a big one), so
-//! a killed run leaves the last committed state intact and the next run picks up from it.
+//! a killed run leaves the last committed state intact and the next run picks up from it. A
+//! run stopped by a disk fault (a full disk, EIO) rolls back, removes the files it wrote that
+//! no commit uses, and says in one line what failed and what the index still holds.
 //!
 //! The parts: [`manifest`] answers what the last commit holds, [`merge`] decides which segments
-//! a finished run merges. Opening or creating the index folder is [`crate::open`]'s.
+//! a finished run merges, [`repair`] drops damaged segments so that their articles are
+//! indexed again. Opening or creating the index folder, and checking it, is
+//! [`crate::open`]'s.
 
 mod manifest;
 mod merge;
+mod repair;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -30,8 +35,10 @@ use crate::analysis;
 use crate::article::{self, Article};
 use crate::corpus::{self, ArticleFile, Skipped};
 use crate::dates;
+use crate::fault::{self, Doing, Fault, FaultLog, Kind};
 use crate::lexicon::{self, NewWords};
-use crate::open::{self, MARKER, OpenError};
+use crate::open::{self, MARKER, OpenError, check};
+use crate::output::thousands;
 use crate::schema::{self, Fields};
 use manifest::Manifest;
 
@@ -47,6 +54,9 @@ pub struct IndexConfig {
     pub progress: bool,
     /// Indexing memory budget in bytes, shared by the writer's threads.
     pub memory_budget: usize,
+    /// Check every index file against its checksum first, and every article's passages, and
+    /// index again what the damage took (damage the quick check sees is repaired anyway).
+    pub repair: bool,
 }
 
 /// What an indexing run did, for the summary line.
@@ -74,6 +84,8 @@ pub struct Summary {
     pub previous_extensions: Option<Vec<String>>,
     /// Files passed over for their extension, by extension.
     pub other_extensions: BTreeMap<String, usize>,
+    /// Damage found in the index and what was done about it, one line each.
+    pub repairs: Vec<String>,
 }
 
 impl Summary {
@@ -111,12 +123,81 @@ const BATCH_BYTES: u64 = 4 * 1024 * 1024;
 /// its work.
 const COMMIT_EVERY_BYTES: u64 = 1024 * 1024 * 1024;
 
-/// Brings the index in `config.index_dir` up to date with `config.corpus`.
+/// Brings the index in `config.index_dir` up to date with `config.corpus`. A disk fault
+/// becomes a [`DiskFault`], saying what failed and what the index still holds.
 pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
+    let faults = FaultLog::default();
+    update(config, &faults).map_err(|err| explain(err, &config.index_dir, &faults))
+}
+
+/// A run stopped by a disk fault: which, and what the index still holds.
+#[derive(Debug, thiserror::Error)]
+pub struct DiskFault {
+    pub fault: Fault,
+    /// The index folder, as messages show it.
+    pub dir: String,
+    /// Articles in the last commit (`None`: nothing committed); an error when they cannot
+    /// be counted.
+    pub holds: Result<Option<u64>, String>,
+}
+
+impl std::fmt::Display for DiskFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let dir = &self.dir;
+        match self.fault.kind {
+            Kind::DiskFull => write!(f, "{} writing {dir}", self.fault.error)?,
+            _ => write!(f, "{}", self.fault)?,
+        }
+        match &self.holds {
+            Ok(Some(0)) => write!(f, "; the index still holds the last commit (no articles)")?,
+            Ok(Some(1)) => write!(f, "; the index still holds the last commit (1 article)")?,
+            Ok(Some(articles)) => write!(
+                f,
+                "; the index still holds the last commit ({} articles)",
+                thousands(*articles)
+            )?,
+            Ok(None) => write!(f, "; the index holds no commit yet")?,
+            Err(_) => write!(f, "; the index keeps its last commit")?,
+        }
+        match (self.fault.kind, self.fault.doing) {
+            (Kind::DiskFull, _) => write!(f, "; free space and run newsdex index again"),
+            (_, Doing::Reading) => write!(
+                f,
+                "; `newsdex check --index {dir}` says whether the index is damaged"
+            ),
+            _ => write!(f, "; check the disk, then run newsdex index again"),
+        }
+    }
+}
+
+/// `error` as the user should read it: a disk fault behind it becomes a [`DiskFault`] (or,
+/// for damage, [`OpenError::Damaged`]); any other error is left as it is.
+fn explain(error: anyhow::Error, dir: &Path, faults: &FaultLog) -> anyhow::Error {
+    let Some(fault) = fault::behind(&error, faults, dir) else {
+        return error;
+    };
+    if fault.kind == Kind::Damaged {
+        return OpenError::Damaged {
+            dir: open::shown(dir),
+            cause: fault.error,
+        }
+        .into();
+    }
+    DiskFault {
+        fault,
+        dir: open::shown(dir),
+        holds: open::committed_articles(dir).map_err(|err| format!("{err:#}")),
+    }
+    .into()
+}
+
+/// `index_corpus`, its faults kept in `faults`.
+fn update(config: &IndexConfig, faults: &FaultLog) -> anyhow::Result<Summary> {
     let started = Instant::now();
+    let dir = &config.index_dir;
     // Checked before the index is opened: a bad corpus creates no index folder.
     let corpus_root = corpus::folder(&config.corpus)?;
-    let stored = open::stored_extensions(&config.index_dir);
+    let stored = open::stored_extensions(dir);
     let mut summary = Summary {
         extensions_from_index: config.extensions.is_none() && stored.is_some(),
         extensions: extensions(config.extensions.as_ref().or(stored.as_ref())),
@@ -125,14 +206,24 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     summary.previous_extensions = stored
         .map(|stored| extensions(Some(&stored)))
         .filter(|stored| *stored != summary.extensions);
-    let open = open::for_writing(&config.index_dir, &corpus_root, &summary.extensions)?;
-    let manifest =
-        Manifest::read(&config.index_dir, &open.fields).map_err(|err| OpenError::Damaged {
-            dir: open::shown(&config.index_dir),
+    if config.repair {
+        summary.repairs.extend(repair::before_open(dir)?);
+    }
+    let open = open::for_writing(dir, &corpus_root, &summary.extensions, faults)?;
+    let repaired = repair::repair(&open, dir, config.repair, faults)?;
+    summary.repairs.extend(repaired.notes);
+    let manifest = Manifest::read(dir, &open.fields, faults, repaired.redo).map_err(|err| {
+        if faults.first().is_some() {
+            return err;
+        }
+        OpenError::Damaged {
+            dir: open::shown(dir),
             cause: format!("{err:#}"),
-        })?;
+        }
+        .into()
+    })?;
     // Words a killed run staged: folded in if its commit was made, else dropped.
-    lexicon::settle(&config.index_dir, manifest.opstamp)?;
+    lexicon::settle(dir, manifest.opstamp)?;
     let bar = progress_bar(config.progress);
     let mut run = Run {
         index: &open.index,
@@ -145,22 +236,22 @@ pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
         since_commit: 0,
         new_words: NewWords::default(),
     };
-    let changed = run.apply_changes(&bar, &mut summary);
+    let changed = run
+        .delete_redone()
+        .and_then(|()| run.apply_changes(&bar, &mut summary));
     bar.finish_and_clear();
-    if let Err(err) = changed {
+    if let Err(err) = changed.and_then(|()| run.finish()) {
         run.abandon();
         return Err(err);
     }
-    let Some(mut writer) = run.writer.take() else {
-        summary.seconds = started.elapsed().as_secs_f64();
-        return Ok(summary);
-    };
-    commit(&mut writer, &config.index_dir, &mut run.new_words)?;
-    merge::merge_segments(&mut writer, &open.index, &run.earlier).context("merging segments")?;
-    writer
-        .wait_merging_threads()
-        .context("finishing segment merges")?;
-    share_read_permission(&config.index_dir);
+    if let Some(problem) = check::seal_last_commit(&open.index, dir, faults)?.first() {
+        return Err(OpenError::Damaged {
+            dir: open::shown(dir),
+            cause: problem.what.clone(),
+        }
+        .into());
+    }
+    share_read_permission(dir);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -175,7 +266,7 @@ fn commit(writer: &mut IndexWriter, dir: &Path, words: &mut NewWords) -> anyhow:
     }
     prepared.commit().context("committing the index")?;
     *words = NewWords::default();
-    lexicon::settle(dir, opstamp)
+    Ok(lexicon::settle(dir, opstamp)?)
 }
 
 /// tantivy writes `meta.json` and `.managed.json` readable by their owner only; give them
@@ -192,6 +283,24 @@ fn share_read_permission(dir: &Path) {
         if let Ok(metadata) = fs::metadata(&path) {
             let mode = metadata.permissions().mode() | read_bits;
             let _ = fs::set_permissions(&path, fs::Permissions::from_mode(mode));
+        }
+    }
+}
+
+/// Removes the temporary files of killed runs, which no clean-up of tantivy's knows: its
+/// atomic writes' (`.tmpXXXXXX`) and the lexicon's. Only while holding the writer's lock,
+/// so that no other run is writing them.
+fn remove_leftovers(dir: &Path) {
+    lexicon::remove_leftovers(dir);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // tempfile's names: `.tmp` and six random characters.
+        if name.len() == 10 && name.starts_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }
@@ -239,6 +348,7 @@ impl Run<'_> {
                 .garbage_collect_files()
                 .wait()
                 .context("removing files left by an interrupted run")?;
+            remove_leftovers(dir);
             // The run's changes were worked out against the manifest's commit: one made since
             // by another run (between its lookups and this lock) would make them wrong.
             if self.index.load_metas()?.opstamp != self.manifest.opstamp {
@@ -301,10 +411,49 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Drops the run's uncommitted changes after an error.
+    /// Deletes the articles a repair indexes again (see `repair`), before anything is added.
+    fn delete_redone(&mut self) -> anyhow::Result<()> {
+        if self.manifest.redo.is_empty() {
+            return Ok(());
+        }
+        let path = self.fields.path;
+        let keys: Vec<&String> = self.manifest.redo.iter().collect();
+        let writer = self.writer()?;
+        for key in keys {
+            writer.delete_term(Term::from_field_text(path, key));
+        }
+        Ok(())
+    }
+
+    /// Commits the run's changes, if it made any, and merges the segments it wrote.
+    fn finish(&mut self) -> anyhow::Result<()> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        commit(writer, &self.config.index_dir, &mut self.new_words)?;
+        merge::merge_segments(writer, self.index, &self.earlier).context("merging segments")?;
+        if let Some(writer) = self.writer.take() {
+            writer
+                .wait_merging_threads()
+                .context("finishing segment merges")?;
+        }
+        Ok(())
+    }
+
+    /// Drops the run's uncommitted changes after an error, and the files it wrote that no
+    /// commit uses (segments, a merge's output), so that a run stopped by a full disk gives
+    /// back the space it took. Best effort: what is left, the next run removes.
     fn abandon(&mut self) {
         if let Some(mut writer) = self.writer.take() {
             let _ = writer.rollback();
+            let _ = writer.garbage_collect_files().wait();
+        }
+        let dir = &self.config.index_dir;
+        lexicon::remove_leftovers(dir);
+        // Words staged for a commit that failed are dropped; for one made before the
+        // failure, folded if the disk allows, else left for the next run.
+        if let Ok(meta) = self.index.load_metas() {
+            let _ = lexicon::settle(dir, meta.opstamp);
         }
     }
 

@@ -13,6 +13,7 @@ use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 
 use super::{OpenError, shown};
+use crate::fault::{Doing, Fault, FileError};
 
 /// The marker file that says a folder holds a newsdex index.
 pub const MARKER: &str = "newsdex.json";
@@ -37,10 +38,17 @@ pub(super) fn read(dir: &Path) -> Result<Option<Marker>, OpenError> {
     let text = match fs::read_to_string(&path) {
         Ok(text) => text,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => {
+        // Not valid UTF-8: damage, as is a marker that is not valid JSON.
+        Err(err) if err.kind() == io::ErrorKind::InvalidData => {
             return Err(OpenError::Damaged {
                 dir: shown(dir),
-                cause: format!("cannot read {MARKER}: {err}"),
+                cause: format!("{} is damaged (not UTF-8 text)", path.display()),
+            });
+        }
+        Err(err) => {
+            return Err(OpenError::Unreadable {
+                dir: shown(dir),
+                fault: Fault::new(Doing::Reading, &path, &err),
             });
         }
     };
@@ -48,7 +56,7 @@ pub(super) fn read(dir: &Path) -> Result<Option<Marker>, OpenError> {
         .map(Some)
         .map_err(|err| OpenError::Damaged {
             dir: shown(dir),
-            cause: format!("{MARKER} is not valid: {err}"),
+            cause: format!("{} is damaged (not a marker: {err})", path.display()),
         })
 }
 
@@ -57,13 +65,22 @@ fn temporary_name() -> String {
     format!("{MARKER}.tmp")
 }
 
-pub(super) fn write(dir: &Path, marker: &Marker) -> anyhow::Result<()> {
+/// Writes the marker under a temporary name, syncs it and renames it into place; on failure
+/// (a full disk), the temporary file is removed and the old marker is left as it was.
+pub(super) fn write(dir: &Path, marker: &Marker) -> Result<(), FileError> {
     let temporary = dir.join(temporary_name());
-    let text = serde_json::to_string_pretty(marker)?;
-    fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
-    fs::rename(&temporary, dir.join(MARKER))
-        .with_context(|| format!("writing {}", dir.join(MARKER).display()))?;
-    Ok(())
+    let text = serde_json::to_string_pretty(marker).map_err(io::Error::from);
+    let written = text.and_then(|text| {
+        let mut file = fs::File::create(&temporary)?;
+        io::Write::write_all(&mut file, text.as_bytes())?;
+        file.sync_all()
+    });
+    if let Err(err) = written {
+        let _ = fs::remove_file(&temporary);
+        return Err(FileError::new(Doing::Writing, &temporary, err));
+    }
+    let path = dir.join(MARKER);
+    FileError::wrap(Doing::Writing, &path, fs::rename(&temporary, &path))
 }
 
 /// Whether `dir` is ours to hold an index: missing, empty, holding only dotfiles, a README

@@ -1,31 +1,43 @@
 //! Opening an index folder: for searching, or for writing (creating it when there is none).
 //!
 //! Owns the checks every opening makes (the marker says the folder is newsdex's and in this
-//! version's format, a commit exists, tantivy's files load, the schema has our fields) and the
-//! directories tantivy reads through: memory maps for searching, [`pread`] for the writer,
-//! [`readonly`] where the folder cannot be written. Both the indexer and the searcher open
-//! indexes here; this module never walks a corpus, writes a document or runs a query.
+//! version's format, a commit exists, tantivy's files load, the schema has our fields), the
+//! fuller ones of [`check`], and the directories tantivy reads through: memory maps for
+//! searching, [`pread`] for the writer, [`readonly`] where the folder cannot be written, each
+//! [`watched`] for faults, with its doc stores checked by [`store`]. Both the indexer and the
+//! searcher open indexes here; this module never walks a corpus, writes a document or runs a
+//! query.
 
+pub mod check;
 pub mod marker;
 pub mod pread;
 pub mod readonly;
+pub mod seals;
+pub mod store;
+pub mod watched;
 
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use tantivy::directory::MmapDirectory;
+use tantivy::directory::error::OpenReadError;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher};
 
 use crate::analysis;
 use crate::corpus;
+use crate::fault::{Fault, FaultLog, FileError, Kind};
 use crate::lexicon;
-use crate::schema::Fields;
+use crate::schema::{self, Fields};
 
 use marker::Marker;
 pub use marker::{FORMAT_VERSION, MARKER};
 use pread::PreadDirectory;
 use readonly::ReadOnlyDirectory;
+use seals::Seals;
+use watched::Watched;
 
 /// An index opened for reading or writing, with its field handles and corpus folder.
 pub struct OpenIndex {
@@ -33,6 +45,8 @@ pub struct OpenIndex {
     pub fields: Fields,
     /// Absolute corpus folder the stored paths are relative to.
     pub corpus: Option<PathBuf>,
+    /// The first fault met reading or writing the index's files.
+    pub faults: FaultLog,
 }
 
 /// Why an index could not be opened; the CLI turns these into messages and exit codes.
@@ -49,9 +63,13 @@ pub enum OpenError {
     )]
     WrongVersion { dir: String, found: u32 },
     #[error(
-        "the index in {dir} is damaged ({cause}); rebuild it: delete the folder and run `newsdex index CORPUS --index {dir}`"
+        "the index in {dir} is damaged ({cause}); `newsdex check --index {dir}` says what to repair, or rebuild it: delete the folder and run `newsdex index CORPUS --index {dir}`"
     )]
     Damaged { dir: String, cause: String },
+    #[error(
+        "cannot read the index in {dir}: {fault} (`newsdex check --index {dir}` says whether the index is damaged)"
+    )]
+    Unreadable { dir: String, fault: Fault },
 }
 
 /// How to open an index for searching.
@@ -81,39 +99,74 @@ pub fn open(dir: &Path, access: Access) -> Result<OpenIndex, OpenError> {
     if !dir.join("meta.json").exists() {
         return Err(OpenError::Empty(shown(dir)));
     }
+    let faults = FaultLog::default();
     let index = match access {
-        Access::Shared => Index::open_in_dir(dir),
-        Access::ReadOnly => ReadOnlyDirectory::open(dir).and_then(Index::open),
+        Access::Shared => mapped(dir, &faults),
+        Access::ReadOnly => ReadOnlyDirectory::open(dir)
+            .and_then(|directory| Index::open(Watched::new(directory, dir, &faults))),
     }
-    .map_err(|err| damaged(dir, err))?;
+    .map_err(|err| failure(dir, err, &faults))?;
     let fields = Fields::from_schema(&index.schema()).map_err(|err| damaged(dir, err))?;
     analysis::register(&index);
     Ok(OpenIndex {
         index,
         fields,
         corpus: marker.corpus,
+        faults,
     })
+}
+
+/// The index in `dir` through memory maps, its faults kept in `faults`: what searches and
+/// the indexer's lookups read. Makes none of `open`'s checks.
+pub fn mapped(dir: &Path, faults: &FaultLog) -> tantivy::Result<Index> {
+    Index::open(Watched::new(MmapDirectory::open(dir)?, dir, faults))
 }
 
 /// Opens the index in `dir` for a one-shot search: its last commit, with no reloading thread.
 /// A folder where tantivy's meta lock cannot be written (read-only) is opened without it.
 pub fn for_search(dir: &Path) -> Result<(OpenIndex, Searcher), OpenError> {
     let open_shared = open(dir, Access::Shared)?;
+    refuse_unsealed_damage(dir, &open_shared)?;
     let (open, reader) = match one_shot_reader(&open_shared.index) {
         Ok(reader) => (open_shared, reader),
         // The meta lock could not be written: a read-only folder, where no writer runs.
         Err(tantivy::TantivyError::LockFailure(..)) => {
             let open = open(dir, Access::ReadOnly)?;
-            let reader = one_shot_reader(&open.index).map_err(|err| damaged(dir, err))?;
+            let reader =
+                one_shot_reader(&open.index).map_err(|err| failure(dir, err, &open.faults))?;
             (open, reader)
         }
-        Err(err) => return Err(damaged(dir, err)),
+        Err(err) => return Err(failure(dir, err, &open_shared.faults)),
     };
     let searcher = reader.searcher();
     if searcher.num_docs() == 0 {
         return Err(OpenError::Empty(dir.display().to_string()));
     }
     Ok((open, searcher))
+}
+
+/// Reads the last commit's files that have no seal against their checksums before tantivy
+/// opens them (see `seals`): damage is then an error naming its file, never an abort.
+fn refuse_unsealed_damage(dir: &Path, open: &OpenIndex) -> Result<(), OpenError> {
+    let metas = open
+        .index
+        .searchable_segment_metas()
+        .map_err(|err| failure(dir, err, &open.faults))?;
+    let mut seals = Seals::read(dir);
+    let depth = check::Depth::Unsealed;
+    let problems =
+        check::segment_problems(&open.index, dir, &metas, depth, &mut seals, &open.faults);
+    match (problems.into_iter().next(), open.faults.first()) {
+        (None, _) => Ok(()),
+        (Some(_), Some(fault)) if fault.kind != Kind::Damaged => Err(OpenError::Unreadable {
+            dir: shown(dir),
+            fault,
+        }),
+        (Some(problem), _) => Err(OpenError::Damaged {
+            dir: shown(dir),
+            cause: problem.what,
+        }),
+    }
 }
 
 /// A reader for a one-shot process: no reloading thread.
@@ -127,8 +180,120 @@ fn one_shot_reader(index: &Index) -> tantivy::Result<IndexReader> {
 fn damaged(dir: &Path, err: tantivy::TantivyError) -> OpenError {
     OpenError::Damaged {
         dir: shown(dir),
-        cause: err.to_string(),
+        cause: cause(dir, &err),
     }
+}
+
+/// What a tantivy error says of the index in `dir`, in plain words and naming the file when
+/// tantivy knows it (its own messages show the I/O error's debug form).
+pub fn cause(dir: &Path, err: &tantivy::TantivyError) -> String {
+    use tantivy::TantivyError;
+    match err {
+        TantivyError::OpenReadError(read) => read_failure(dir, read),
+        TantivyError::IoError(io) => io.to_string(),
+        // Its file is only shown in its debug form: `Data corruption (in file `"meta.json"`)`.
+        TantivyError::DataCorruption(corruption) => {
+            let said = format!("{corruption:?}");
+            match said
+                .split_once("(in file `\"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+            {
+                Some((file, _)) => format!("{} is damaged", dir.join(file).display()),
+                None => said,
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// What a failed opening of a file of the index in `dir` says, in plain words.
+pub(crate) fn read_failure(dir: &Path, err: &OpenReadError) -> String {
+    match err {
+        OpenReadError::FileDoesNotExist(file) => {
+            format!("{} is missing", dir.join(file).display())
+        }
+        OpenReadError::IoError { io_error, filepath } => {
+            file_failure_text(&dir.join(filepath), io_error)
+        }
+        other => other.to_string(),
+    }
+}
+
+/// An I/O error on `file` in plain words: missing, damaged (a footer tantivy cannot read
+/// means the file is cut short or overwritten), or the system's error.
+pub(crate) fn file_failure_text(file: &Path, error: &io::Error) -> String {
+    let shown = file.display();
+    let text = error.to_string();
+    match error.kind() {
+        io::ErrorKind::NotFound => format!("{shown} is missing"),
+        _ if text.starts_with("Footer") || text.starts_with("File corrupted") => {
+            format!("{shown} is cut short or its footer is damaged")
+        }
+        io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof
+            if text.contains(&shown.to_string()) =>
+        {
+            text
+        }
+        io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => {
+            format!("{shown} is damaged ({text})")
+        }
+        _ => format!(
+            "{shown} cannot be read ({})",
+            Fault::new(crate::fault::Doing::Reading, file, error).error
+        ),
+    }
+}
+
+/// Why tantivy failed to open the index in `dir`: the fault its directory met first, if
+/// any (damage it names; an I/O error makes the index unreadable, not damaged), else what
+/// tantivy says, as damage.
+pub fn failure(dir: &Path, err: tantivy::TantivyError, faults: &FaultLog) -> OpenError {
+    match faults.first() {
+        Some(fault) if fault.kind == Kind::Damaged => OpenError::Damaged {
+            dir: shown(dir),
+            cause: fault.error,
+        },
+        Some(fault) => OpenError::Unreadable {
+            dir: shown(dir),
+            fault,
+        },
+        None => damaged(dir, err),
+    }
+}
+
+/// Why a file of the index in `dir` could not be read: damage it names, or a fault.
+pub fn file_failure(dir: &Path, err: &FileError) -> OpenError {
+    let fault = Fault::new(err.doing, &err.path, &err.source);
+    match fault.kind {
+        Kind::Damaged => OpenError::Damaged {
+            dir: shown(dir),
+            cause: fault.error,
+        },
+        _ => OpenError::Unreadable {
+            dir: shown(dir),
+            fault,
+        },
+    }
+}
+
+/// The articles of the last commit in `dir`: `None` when nothing is committed.
+pub fn committed_articles(dir: &Path) -> anyhow::Result<Option<u64>> {
+    if !dir.join("meta.json").exists() {
+        return Ok(None);
+    }
+    let index = mapped(dir, &FaultLog::default())?;
+    let reader: tantivy::IndexReader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let mut count = 0;
+    for segment in reader.searcher().segment_readers() {
+        let sizes = segment.fast_fields().u64("size")?;
+        count += schema::first_passages(&sizes, segment.max_doc())
+            .filter(|&doc| !segment.is_deleted(doc))
+            .count() as u64;
+    }
+    Ok(Some(count))
 }
 
 /// Whether `dir` holds an index written by another version of newsdex.
@@ -148,11 +313,12 @@ pub fn stored_extensions(dir: &Path) -> Option<Vec<String>> {
 
 /// Opens the index in `dir` for writing, creating it (marker first) when there is none, and
 /// records `corpus_root` as the folder its article keys are relative to and `extensions` as
-/// the files it indexes.
+/// the files it indexes. Faults met on the index's files are kept in `faults`.
 pub fn for_writing(
     dir: &Path,
     corpus_root: &Path,
     extensions: &[String],
+    faults: &FaultLog,
 ) -> anyhow::Result<OpenIndex> {
     let existing = marker::read(dir)?;
     match &existing {
@@ -173,22 +339,24 @@ pub fn for_writing(
         extensions: Some(extensions.to_vec()),
     };
     // Written only when it changes: two runs that find nothing to do (eval's, side by side)
-    // would otherwise race on the temporary name.
+    // would otherwise race on the temporary name, and a run on a full disk writes nothing
+    // before it has something to index.
     if existing.as_ref() != Some(&marker) {
         marker::write(dir, &marker)?;
     }
     let directory = PreadDirectory::open(dir)
         .with_context(|| format!("opening index folder {}", dir.display()))?;
+    let directory = Watched::new(directory, dir, faults);
     let index = if dir.join("meta.json").exists() {
-        Index::open(directory).map_err(|err| damaged(dir, err))?
+        Index::open(directory).map_err(|err| failure(dir, err, faults))?
     } else {
-        let (schema, _) = Fields::schema();
-        let index = Index::create(directory, schema, index_settings())
-            .with_context(|| format!("creating index in {}", dir.display()))?;
-        // A new index starts its lexicon empty; one built before lexicons has none, and so
-        // none is started for it (it would lack the words already indexed).
+        // The lexicon first: an index whose creation failed is created again by the next
+        // run, lexicon and all, where a lexicon that failed after the index was created would
+        // never be started (see `lexicon::create_empty`).
         lexicon::create_empty(dir)?;
-        index
+        let (schema, _) = Fields::schema();
+        Index::create(directory, schema, index_settings())
+            .with_context(|| format!("creating index in {}", dir.display()))?
     };
     let fields = Fields::from_schema(&index.schema()).map_err(|err| damaged(dir, err))?;
     analysis::register(&index);
@@ -196,6 +364,7 @@ pub fn for_writing(
         index,
         fields,
         corpus: Some(corpus_root.to_path_buf()),
+        faults: faults.clone(),
     })
 }
 

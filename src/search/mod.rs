@@ -246,12 +246,13 @@ impl Engine {
     /// Opens the index in `dir` read-only.
     pub fn open(dir: &Path) -> Result<Engine, SearchError> {
         let (open, searcher) = open::for_search(dir)?;
+        let lexicon = Lexicon::open(dir).map_err(|err| open::file_failure(dir, &err))?;
         Ok(Engine {
             index: IndexView {
                 open: Arc::new(open),
                 columns: Arc::new(Columns::new(&searcher)),
                 segments: Segments::new(searcher),
-                lexicon: Lexicon::open(dir).map(Arc::new),
+                lexicon: lexicon.map(Arc::new),
             },
             analyzer: Analyzer::default(),
             passages: Passages::default(),
@@ -483,6 +484,7 @@ mod tests {
                 extensions: None,
                 progress: false,
                 memory_budget: 50 * 1024 * 1024,
+                repair: false,
             })
             .expect("index the corpus");
         }

@@ -196,7 +196,7 @@ mod tests {
         }
         lexicon::stage(dir.path(), 1, &added).unwrap();
         lexicon::settle(dir.path(), 1).unwrap();
-        let lexicon = Lexicon::open(dir.path()).unwrap();
+        let lexicon = Lexicon::open(dir.path()).unwrap().expect("a lexicon");
         (dir, lexicon)
     }
 
