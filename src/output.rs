@@ -32,8 +32,11 @@ pub struct JsonHit<'a> {
     /// `unchanged`, or `changed` / `missing` when the article file changed or vanished since
     /// indexing (the text is then the text indexed).
     pub file: &'static str,
-    /// The paths of the near-duplicate articles collapsed into this row (its story's copies).
-    pub copies: &'a [String],
+    /// The paths of the near-duplicate articles collapsed into this row (its story's copies),
+    /// each also a line of its own right after this one.
+    pub copies: Vec<&'a str>,
+    /// On a copy's line: the path of the row its story is shown on (`null` on that row).
+    pub copy_of: Option<&'a str>,
     /// How many more passages of this article matched than the list shows.
     pub more_in_article: usize,
     /// The article's date (`YYYY-MM-DD`) and where it came from: `path`, `dateline` or
@@ -47,8 +50,8 @@ pub struct JsonHit<'a> {
 }
 
 impl<'a> JsonHit<'a> {
-    /// The JSON form of `hit`, ranked `rank` (1-based).
-    pub fn new(rank: usize, hit: &'a Hit) -> JsonHit<'a> {
+    /// The JSON form of `hit`, ranked `rank` (1-based); a copy names the hit it is a copy of.
+    fn new(rank: usize, hit: &'a Hit, copy_of: Option<&'a str>) -> JsonHit<'a> {
         JsonHit {
             rank,
             score: hit.score,
@@ -60,7 +63,8 @@ impl<'a> JsonHit<'a> {
             highlights: pairs(&hit.highlights),
             title_highlights: pairs(&hit.title_highlights),
             file: hit.file.name(),
-            copies: &hit.copies,
+            copies: hit.copies.iter().map(|copy| copy.path.as_str()).collect(),
+            copy_of,
             more_in_article: hit.more_in_article,
             date: hit.date.to_string(),
             date_source: hit.date_source.name(),
@@ -79,10 +83,26 @@ pub struct Look {
     pub dates: bool,
 }
 
-/// Prints hits as JSON Lines, one object per hit; the first is ranked `first_rank`.
-pub fn print_json(out: &mut impl Write, hits: &[Hit], first_rank: usize) -> io::Result<()> {
+/// The JSON lines of `hits`, the first ranked `first_rank`: each hit, then each of its
+/// copies at its rank, so that a script sees every article found and which are one story.
+pub fn json_lines(hits: &[Hit], first_rank: usize) -> Vec<JsonHit<'_>> {
+    let mut lines = Vec::with_capacity(hits.len());
     for (i, hit) in hits.iter().enumerate() {
-        serde_json::to_writer(&mut *out, &JsonHit::new(first_rank + i, hit))?;
+        let rank = first_rank + i;
+        lines.push(JsonHit::new(rank, hit, None));
+        lines.extend(
+            hit.copies
+                .iter()
+                .map(|copy| JsonHit::new(rank, copy, Some(&hit.path))),
+        );
+    }
+    lines
+}
+
+/// Prints hits as JSON Lines (see `json_lines`); the first is ranked `first_rank`.
+pub fn print_json(out: &mut impl Write, hits: &[Hit], first_rank: usize) -> io::Result<()> {
+    for line in json_lines(hits, first_rank) {
+        serde_json::to_writer(&mut *out, &line)?;
         out.write_all(b"\n")?;
     }
     Ok(())
@@ -284,7 +304,7 @@ pub fn print_human(out: &mut impl Write, hits: &[Hit], look: Look) -> io::Result
             let copies: Vec<String> = hit
                 .copies
                 .iter()
-                .map(|copy| sanitize(beside(&hit.path, copy)))
+                .map(|copy| sanitize(beside(&hit.path, &copy.path)))
                 .collect();
             writeln!(out, "   also: {}", copies.join(", "))?;
         }

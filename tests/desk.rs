@@ -88,6 +88,11 @@ fn file_name(hit: &Value) -> &str {
     Path::new(path).file_name().unwrap().to_str().unwrap()
 }
 
+/// The lines of `--json` output that are rows: not a story's copies, which follow their row.
+fn rows(lines: &[Value]) -> Vec<&Value> {
+    lines.iter().filter(|line| line["copy_of"].is_null()).collect()
+}
+
 const YEN: &str = "The yen could rise to 140 yen to the dollar, a leading Japanese businessman \
     said. Bunji Kimura, president of the Japan Federation of Employers Associations, told \
     reporters he expected the dollar to weaken further as the trade surplus persisted, and \
@@ -110,22 +115,38 @@ fn near_duplicate_stories_collapse_into_one_row_with_their_copies_listed() {
             "Coffee Quotas\n\nCoffee producers met to discuss export quotas and the yen.",
         ),
     ]);
-    let hits = desk.hits(&["yen dollar"]);
-    let stories: Vec<&str> = hits.iter().map(file_name).collect();
+    let lines = desk.hits(&["yen dollar"]);
+    let hits = rows(&lines);
+    let stories: Vec<&str> = hits.iter().map(|hit| file_name(hit)).collect();
     assert_eq!(stories.len(), 2, "{stories:?}");
     let copies = hits[0]["copies"].as_array().unwrap();
     assert_eq!(copies.len(), 1, "{hits:?}");
-    let (shown, copy) = (file_name(&hits[0]), copies[0].as_str().unwrap());
+    let (shown, copy) = (file_name(hits[0]), copies[0].as_str().unwrap());
     assert!(
         (shown == "9149.txt" && copy.ends_with("9213.txt"))
             || (shown == "9213.txt" && copy.ends_with("9149.txt")),
         "{shown} {copy}"
     );
+    // Scripts see the copy too: a line of its own right after its story, at its rank.
+    let copy_line = &lines[1];
+    assert_eq!(copy_line["path"].as_str(), Some(copy), "{lines:?}");
+    assert_eq!(copy_line["copy_of"], hits[0]["path"], "{lines:?}");
+    assert_eq!(copy_line["rank"], 1, "{lines:?}");
+    assert!(copy_line["text"].as_str().unwrap().contains("140 yen"));
+    assert_eq!(lines.len(), 3, "{lines:?}");
     let human = desk.run(&["search", "--index", "idx", "--color", "never", "yen dollar"]);
-    let human = String::from_utf8_lossy(&human.stdout);
+    let (out, err) = (
+        String::from_utf8_lossy(&human.stdout),
+        String::from_utf8_lossy(&human.stderr),
+    );
     assert!(
-        human.contains("   also: 9213.txt") || human.contains("   also: 9149.txt"),
-        "{human}"
+        out.contains("   also: 9213.txt") || out.contains("   also: 9149.txt"),
+        "{out}"
+    );
+    // Three passages matched, and the two rows hold them all: no next page is promised.
+    assert_eq!(
+        err.trim_end(),
+        "newsdex: 1-2 of 3 passages (the rest are within these rows)"
     );
 
     // --all shows every copy.
@@ -140,13 +161,14 @@ fn near_duplicate_stories_collapse_into_one_row_with_their_copies_listed() {
     );
     desk.index();
     assert_eq!(
-        desk.hits(&["yen dollar"]).len(),
+        rows(&desk.hits(&["yen dollar"])).len(),
         3,
         "the changed article is its own story now"
     );
     desk.write("9300.txt", &format!("YEN MAY RISE TO 140\n\n{YEN}"), NOON);
     desk.index();
-    let hits = desk.hits(&["yen dollar"]);
+    let lines = desk.hits(&["yen dollar"]);
+    let hits = rows(&lines);
     assert_eq!(hits[0]["copies"].as_array().unwrap().len(), 1, "{hits:?}");
     fs::remove_file(desk.path("wire/9300.txt")).unwrap();
     desk.index();

@@ -30,6 +30,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_newsdex");
 #[serde(deny_unknown_fields)]
 struct Found {
     total: Total,
+    more: bool,
     offset: usize,
     limit: usize,
     took_ms: f64,
@@ -258,7 +259,7 @@ async fn search_counts_pages_and_marks() {
     let (_, app) = served();
     let found = search(app, "\"cease-fire\"", "&limit=2").await;
     assert_eq!((found.total.count, found.total.at_least), (7, false));
-    assert_eq!((found.offset, found.limit), (0, 2));
+    assert_eq!((found.offset, found.limit, found.more), (0, 2, true));
     assert!(found.took_ms > 0.0 && found.unmatched.is_empty() && found.cut_from.is_none());
     let first = &found.hits[0];
     assert!(first.path.ends_with(LEBANON) && first.text.starts_with(LEBANON_PASSAGE));
@@ -270,6 +271,7 @@ async fn search_counts_pages_and_marks() {
     assert_eq!(ranks, [3, 4]);
     let past_the_end = search(app, "\"cease-fire\"", "&offset=100").await;
     assert!(past_the_end.hits.is_empty() && past_the_end.total.count == 7);
+    assert!(!past_the_end.more);
 
     let missing = search(app, "thacher", "").await;
     assert!(missing.hits.is_empty());

@@ -150,9 +150,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One query's ranking of articles, 1000 deep. A story's copies were found at its rank: the
-/// run lists them there, each judged on its own, as a ranking without collapsing would have
-/// them (a copy scores as its original does).
+/// One query's ranking of articles, 1000 deep. A story's copies follow it, each with its own
+/// score and judged on its own, as `search --json` lists them.
 fn rank(
     engine: &mut Engine,
     text: &str,
@@ -176,11 +175,10 @@ fn rank(
     Ok(hits
         .into_iter()
         .flat_map(|hit| {
-            let score = hit.score;
-            std::iter::once(hit.path)
-                .chain(hit.copies)
-                .map(move |path| (docid(&path), score))
+            let copies = hit.copies.into_iter().map(|copy| (copy.path, copy.score));
+            std::iter::once((hit.path, hit.score)).chain(copies)
         })
+        .map(|(path, score)| (docid(&path), score))
         .collect())
 }
 

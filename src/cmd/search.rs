@@ -287,13 +287,15 @@ fn notes(query: &str, request: &Request, results: &Results, counts: bool) -> Vec
         } else {
             format!("{}-{}", thousands(first as u64), thousands(last as u64))
         };
-        let more = total.at_least || (last as u64) < total.count;
         notes.push(format!(
             "{shown} of {}{} {unit}{}",
             thousands(total.count),
             if total.at_least { "+" } else { "" },
-            if more {
+            if results.more {
                 format!(" (--offset {last} for more)")
+            } else if (last as u64) < total.count {
+                // Copies and passages past --per-article share the rows shown.
+                " (the rest are within these rows)".to_string()
             } else {
                 String::new()
             }

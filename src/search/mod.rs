@@ -134,8 +134,9 @@ pub struct Hit {
     /// Whether the article file is still the one indexed; when not, the text shown is the
     /// text indexed.
     pub file: FileState,
-    /// The paths of the articles that are copies of this story (near-duplicates), shown once.
-    pub copies: Vec<String>,
+    /// The articles that are copies of this story (near-duplicates), each as its best
+    /// passage on the ranking: listed on this hit instead of taking rows of their own.
+    pub copies: Vec<Hit>,
     /// How many more passages of this article matched than the list shows.
     pub more_in_article: usize,
     /// The day the article is dated, and where that came from.
@@ -173,7 +174,11 @@ pub struct Results {
     /// The asked-for page of hits, best first.
     pub hits: Vec<Hit>,
     /// How many passages (or articles) matched in all; not counted for `Detail::Scores`.
+    /// Rows are fewer: a story's copies and an article's passages past `per_article` share
+    /// a row.
     pub total: Total,
+    /// Whether there are rows after this page.
+    pub more: bool,
     /// The query's words that match nothing in the index, as typed.
     pub unmatched: Vec<String>,
     /// When the query was too long and only its first `MAX_QUERY_WORDS` words were searched:
@@ -267,8 +272,9 @@ impl Engine {
         let plan = Plan::new(&self.index, &mut self.analyzer, request)?;
         self.index.segments.choose_parallel(plan.query.as_ref());
         let wanted = request.offset.saturating_add(request.limit);
+        // One row more than the page, to know whether there are more.
         let cut = Cut {
-            rows: wanted,
+            rows: wanted.saturating_add(1),
             collapse: request.collapse,
             per_article: if request.articles {
                 0
@@ -278,10 +284,12 @@ impl Engine {
         };
         let depth = ranking::first_pass_depth(&plan, request, wanted);
         let mut last = Ranking::default();
-        let rows = ranking::widening(depth, wanted, |depth| {
+        let mut rows = ranking::widening(depth, cut.rows, |depth| {
             last = self.rank(&plan, request, depth)?;
             Ok((stories::page(&self.index, &last.ranked, cut)?, last.drawn))
         })?;
+        let more = rows.len() > wanted;
+        rows.truncate(wanted);
         let page = rows.get(request.offset..).unwrap_or_default();
         let mut hits = match request.detail {
             Detail::Full => self.hits(page, &plan.highlighting)?,
@@ -317,6 +325,7 @@ impl Engine {
         Ok(Results {
             hits,
             total,
+            more,
             unmatched: plan.unmatched,
             cut_from: plan.cut_from,
             did_you_mean,
@@ -374,25 +383,26 @@ impl Engine {
         })
     }
 
-    /// The page's rows as hits: text, article fields, highlights.
+    /// The page's rows as hits: text, article fields, highlights; each row's copies too.
     fn hits(&mut self, rows: &[Row], highlighting: &Highlighting) -> Result<Vec<Hit>, SearchError> {
-        let addresses: Vec<DocAddress> = rows.iter().map(|row| row.address).collect();
+        let placed = with_copies(rows);
+        let addresses: Vec<DocAddress> = placed.iter().map(|p| p.address).collect();
         let texts = self.passages.texts(&self.index, &addresses)?;
         let corpus = self.index.open.corpus.as_deref();
-        let mut dates = Vec::with_capacity(rows.len());
-        for row in rows {
-            dates.push(self.index.columns.date(row.address)?);
+        let mut dates = Vec::with_capacity(placed.len());
+        for place in &placed {
+            dates.push(self.index.columns.date(place.address)?);
         }
         let analyzer = &mut self.analyzer;
-        Ok(rows
+        let flat = placed
             .iter()
             .zip(texts)
             .zip(dates)
-            .map(|((row, passage), (date, date_source))| Hit {
-                score: row.score,
+            .map(|((place, passage), (date, date_source))| Hit {
+                score: place.score,
                 path: passages::display_path(corpus, &passage.key),
-                copies: shown_paths(corpus, &row.copies),
-                more_in_article: row.more_in_article,
+                copies: Vec::new(),
+                more_in_article: place.more_in_article,
                 date,
                 date_source,
                 explanation: None,
@@ -408,45 +418,80 @@ impl Engine {
                 text: passage.text,
                 file: passage.file,
             })
-            .collect())
+            .collect();
+        Ok(nest_copies(rows, flat))
     }
 
-    /// The ranked passages as scores, paths and paragraph numbers only.
+    /// The ranked passages (and each row's copies) as scores, paths and paragraph numbers
+    /// only.
     fn scores(&self, rows: &[Row]) -> Result<Vec<Hit>, SearchError> {
+        let placed = with_copies(rows);
         let corpus = self.index.open.corpus.as_deref();
         let columns = &self.index.columns;
-        let addresses: Vec<DocAddress> = rows.iter().map(|row| row.address).collect();
+        let addresses: Vec<DocAddress> = placed.iter().map(|p| p.address).collect();
         let keys = columns.keys(&addresses)?;
-        rows.iter()
+        let flat = placed
+            .iter()
             .zip(keys)
-            .map(|(row, key)| {
-                let (date, date_source) = columns.date(row.address)?;
+            .map(|(place, key)| {
+                let (date, date_source) = columns.date(place.address)?;
                 Ok(Hit {
-                    score: row.score,
+                    score: place.score,
                     path: passages::display_path(corpus, &key),
-                    paragraph: columns.paragraph(row.address)?,
+                    paragraph: columns.paragraph(place.address)?,
                     title: String::new(),
                     dateline: String::new(),
                     text: String::new(),
                     highlights: Vec::new(),
                     title_highlights: Vec::new(),
                     file: FileState::Unchanged,
-                    copies: shown_paths(corpus, &row.copies),
-                    more_in_article: row.more_in_article,
+                    copies: Vec::new(),
+                    more_in_article: place.more_in_article,
                     date,
                     date_source,
                     explanation: None,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<Hit>, SearchError>>()?;
+        Ok(nest_copies(rows, flat))
     }
 }
 
-/// Article keys as a user sees their paths.
-fn shown_paths(corpus: Option<&Path>, keys: &[String]) -> Vec<String> {
-    keys.iter()
-        .map(|key| passages::display_path(corpus, key))
-        .collect()
+/// A passage to read back as a hit: a row's, or one of its copies'.
+struct Placed {
+    score: f32,
+    address: DocAddress,
+    more_in_article: usize,
+}
+
+/// The page's passages in order, each row followed by its copies: read back together.
+fn with_copies(rows: &[Row]) -> Vec<Placed> {
+    let mut placed = Vec::with_capacity(rows.len());
+    for row in rows {
+        placed.push(Placed {
+            score: row.score,
+            address: row.address,
+            more_in_article: row.more_in_article,
+        });
+        placed.extend(row.copies.iter().map(|&(score, address)| Placed {
+            score,
+            address,
+            more_in_article: 0,
+        }));
+    }
+    placed
+}
+
+/// The hits of `with_copies(rows)`, each row's copies moved into its hit.
+fn nest_copies(rows: &[Row], flat: Vec<Hit>) -> Vec<Hit> {
+    let mut flat = flat.into_iter();
+    let mut hits = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(mut hit) = flat.next() else { break };
+        hit.copies = flat.by_ref().take(row.copies.len()).collect();
+        hits.push(hit);
+    }
+    hits
 }
 
 #[cfg(test)]

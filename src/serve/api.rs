@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::error::{ApiError, json_response, panic_message};
 use super::params::{ArticleParams, SearchParams};
 use super::state::State;
-use crate::output::{JsonArticle, JsonHit, sanitize};
+use crate::output::{JsonArticle, JsonHit, json_lines, sanitize};
 use crate::search::{Results, SearchError};
 
 /// `/api/search`'s answer: a page of hits as `search --json` prints them, and the count.
@@ -25,6 +25,9 @@ use crate::search::{Results, SearchError};
 struct SearchBody<'a> {
     /// How many passages (or articles) matched in all; `at_least` once counting stopped.
     total: Total,
+    /// Whether there are hits after this page (`total` also counts copies and passages that
+    /// share a row).
+    more: bool,
     offset: usize,
     limit: usize,
     /// The search's own time, in milliseconds.
@@ -51,18 +54,14 @@ impl<'a> SearchBody<'a> {
                 count: results.total.count,
                 at_least: results.total.at_least,
             },
+            more: results.more,
             offset: params.offset,
             limit: params.limit,
             took_ms: (took.as_secs_f64() * 100_000.0).round() / 100.0,
             unmatched: &results.unmatched,
             cut_from: results.cut_from,
             did_you_mean: results.did_you_mean.as_deref(),
-            hits: results
-                .hits
-                .iter()
-                .enumerate()
-                .map(|(i, hit)| JsonHit::new(params.offset + i + 1, hit))
-                .collect(),
+            hits: json_lines(&results.hits, params.offset + 1),
         }
     }
 }

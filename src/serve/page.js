@@ -152,13 +152,15 @@ async function showResults(state, turn) {
   if (turn !== drawing) return;
   if (answer.error) return fail(answer.error);
   const body = answer.body;
+  // A story's copies come as lines of their own after it; the page lists them on its row.
+  const rows = body.hits.filter((hit) => hit.copy_of === null);
   const unit = state.articles ? ["article", "articles"] : ["passage", "passages"];
   const total = body.total.count.toLocaleString("en-US") + (body.total.at_least ? "+" : "");
   const notes = [];
-  if (body.hits.length === 0) {
+  if (rows.length === 0) {
     notes.push(body.total.count === 0 ? "Nothing matched “" + state.q + "”." : "No results from " + (state.offset + 1) + " on; " + total + " matched.");
   } else {
-    const last = state.offset + body.hits.length;
+    const last = state.offset + rows.length;
     notes.push((state.offset + 1) + (last > state.offset + 1 ? "–" + last : "") + " of " + total + " " + (body.total.count === 1 && !body.total.at_least ? unit[0] : unit[1]) + " · " + body.took_ms.toFixed(1) + " ms");
   }
   if (body.unmatched.length) notes.push("Not in the index: " + body.unmatched.join(", ") + ".");
@@ -167,7 +169,7 @@ async function showResults(state, turn) {
 
   const list = $("results");
   list.start = state.offset + 1;
-  for (const hit of body.hits) {
+  for (const hit of rows) {
     const item = document.createElement("li");
     item.className = "hit";
     const title = document.createElement("a");
@@ -197,12 +199,24 @@ async function showResults(state, turn) {
     if (from > 0) passage.append("…");
     appendMarked(passage, bytes, hit.highlights, from, to);
     if (to < bytes.length) passage.append("…");
-    item.append(title, meta, passage);
+    item.append(title, meta);
+    if (hit.copies.length) {
+      const also = document.createElement("p");
+      also.className = "also";
+      also.append("also: ");
+      hit.copies.forEach((path, i) => {
+        const copy = document.createElement("a");
+        copy.textContent = path;
+        link(copy, { ...state, path, p: 1 });
+        also.append(i ? ", " : "", copy);
+      });
+      item.append(also);
+    }
+    item.append(passage);
     list.append(item);
   }
 
-  const more = body.total.at_least || state.offset + body.hits.length < body.total.count;
-  const hasNext = body.hits.length > 0 && more && state.offset + PAGE_SIZE <= MAX_OFFSET;
+  const hasNext = body.more && state.offset + PAGE_SIZE <= MAX_OFFSET;
   const hasPrev = state.offset > 0;
   $("prev").hidden = !hasPrev;
   $("next").hidden = !hasNext;

@@ -29,6 +29,7 @@ pub struct Hit {
     pub title_highlights: Vec<[usize; 2]>,
     pub file: String,
     pub copies: Vec<String>,
+    pub copy_of: Option<String>,
     pub more_in_article: usize,
     pub date: String,
     pub date_source: String,

@@ -10,7 +10,7 @@
 //! every candidate's signature. This module orders nothing: it walks a ranking and keeps what
 //! a page shows.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use tantivy::DocAddress;
 
@@ -18,13 +18,15 @@ use crate::search::IndexView;
 use crate::search::passages::first_passage;
 use crate::signature::{SAME_STORY, Signature, StoryIndex};
 
-/// A row of a page: a passage (an article's best, with articles), the keys of the articles
-/// that are copies of its story, and how many of its article's passages the page leaves out.
+/// A row of a page: a passage (an article's best, with articles), the best passage of each
+/// article that is a copy of its story, and how many of its article's passages the page
+/// leaves out.
 #[derive(Debug, Clone, PartialEq)]
 pub(in crate::search) struct Row {
     pub score: f32,
     pub address: DocAddress,
-    pub copies: Vec<String>,
+    /// Each copy's best passage on the ranking, and its score.
+    pub copies: Vec<(f32, DocAddress)>,
     pub more_in_article: usize,
 }
 
@@ -57,6 +59,8 @@ pub(in crate::search) fn page(
     // Per story: its signature and row. Per article met: its row, or None.
     let mut stories: StoryIndex<usize> = StoryIndex::with_capacity(cut.rows.min(ranked.len()));
     let mut copy_of: FxHashMap<u64, Option<usize>> = FxHashMap::default();
+    // The articles listed as copies: a copy's later passages add nothing.
+    let mut copied: FxHashSet<u64> = FxHashSet::default();
     for &(score, address) in ranked {
         let full = rows.len() >= cut.rows;
         // Past a full page only what its rows count: their articles' other passages, and
@@ -69,8 +73,7 @@ pub(in crate::search) fn page(
             if cut.per_article == 0 || *count < cut.per_article {
                 if !full {
                     *count += 1;
-                    let copies = Vec::new();
-                    rows.push(row_at(score, address, copies));
+                    rows.push(row_at(score, address));
                 }
             } else {
                 rows[*row].more_in_article += 1;
@@ -99,9 +102,8 @@ pub(in crate::search) fn page(
                 }
             };
             if let Some(row) = copy {
-                let key = index.columns.key(address)?;
-                if !rows[row].copies.contains(&key) {
-                    rows[row].copies.push(key);
+                if copied.insert(id) {
+                    rows[row].copies.push((score, address));
                 }
                 continue;
             }
@@ -112,16 +114,16 @@ pub(in crate::search) fn page(
         if let Some(id) = article {
             shown.insert(id, (rows.len(), 1));
         }
-        rows.push(row_at(score, address, Vec::new()));
+        rows.push(row_at(score, address));
     }
     Ok(rows)
 }
 
-fn row_at(score: f32, address: DocAddress, copies: Vec<String>) -> Row {
+fn row_at(score: f32, address: DocAddress) -> Row {
     Row {
         score,
         address,
-        copies,
+        copies: Vec::new(),
         more_in_article: 0,
     }
 }
