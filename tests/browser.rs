@@ -10,6 +10,7 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpStream};
@@ -453,6 +454,27 @@ fn a_person_searches_pages_reads_and_shares_in_a_browser() {
     );
     page.click("#prev");
     page.wait_for("!location.search.includes('offset') && document.querySelectorAll('#results .hit').length === 10");
+
+    // A story filed twice is one row, its copy a link beside it.
+    page.call(
+        "Page.navigate",
+        json!({"url": format!("{base}/?q=coffee+frost")}),
+    );
+    page.wait_for("document.querySelectorAll('#results .hit').length > 0");
+    let story = page.eval(
+        "({ rows: [...document.querySelectorAll('#results .title')].map((a) => a.textContent),
+            also: [...document.querySelectorAll('#results .hit:first-child .also a')]
+                .map((a) => a.textContent) })",
+    );
+    let titles: BTreeSet<&str> = story["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|title| title.as_str())
+        .filter(|title| title.contains("Coffee Harvest"))
+        .collect();
+    assert_eq!(titles.len(), 1, "one of the two, not both: {story}");
+    assert_eq!(story["also"].as_array().map(Vec::len), Some(1), "{story}");
 
     // A shared link to a search whose hit is an article made of markup: text, never HTML.
     page.call(
