@@ -26,11 +26,12 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 use memmap2::Mmap;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use tantivy::Opstamp;
 use tantivy_fst::{IntoStreamer, Map, MapBuilder, Streamer};
 
-use crate::analysis::Vocabulary;
+use crate::analysis::{Vocabulary, Words};
 use crate::fault::{Doing, FileError};
 
 /// The lexicon's file in the index folder.
@@ -212,29 +213,67 @@ impl tantivy_fst::Automaton for Levenshtein {
     }
 }
 
-/// The words and terms of the articles a run adds, each counted once per article.
+/// The words and terms of the articles a run adds, each counted once per article. Keyed by
+/// their 64-bit hashes (`analysis::word_hash`), which the vocabularies carry: two words of a
+/// million share one with odds of about 1 in 30 million, and would then share a count.
 #[derive(Debug, Default)]
 pub struct NewWords {
-    words: FxHashMap<String, u64>,
-    terms: FxHashMap<String, u64>,
+    words: Counts,
+    terms: Counts,
     articles: u64,
 }
 
+/// Words (or terms) by hash: the word, and how many articles hold it.
+type Counts = FxHashMap<u64, (Box<str>, u64)>;
+
+/// A batch's counts, its words borrowed from its vocabularies.
+type BatchCounts<'a> = FxHashMap<u64, (&'a str, u64)>;
+
 impl NewWords {
-    /// Counts one article's distinct words and terms.
-    pub fn add(&mut self, vocabulary: Vocabulary) {
-        for word in vocabulary.words {
-            *self.words.entry(word).or_default() += 1;
+    /// Counts the distinct words and terms of a batch of articles, one vocabulary each:
+    /// counted within the batch on every core, then added to the run's counts once a word,
+    /// since looking a word up in the run's large tables is what this costs.
+    pub fn add(&mut self, vocabularies: &[&Vocabulary]) {
+        let (words, terms) = vocabularies
+            .par_iter()
+            .fold(
+                <(BatchCounts, BatchCounts)>::default,
+                |(mut words, mut terms), vocabulary| {
+                    count(&mut words, &vocabulary.words);
+                    count(&mut terms, &vocabulary.terms);
+                    (words, terms)
+                },
+            )
+            .reduce(<(BatchCounts, BatchCounts)>::default, |a, b| {
+                (merge(a.0, b.0), merge(a.1, b.1))
+            });
+        for (counts, batch) in [(&mut self.words, words), (&mut self.terms, terms)] {
+            for (hash, (word, articles)) in batch {
+                counts.entry(hash).or_insert_with(|| (word.into(), 0)).1 += articles;
+            }
         }
-        for term in vocabulary.terms {
-            *self.terms.entry(term).or_default() += 1;
-        }
-        self.articles += 1;
+        self.articles += vocabularies.len() as u64;
     }
 
     pub fn is_empty(&self) -> bool {
         self.articles == 0
     }
+}
+
+/// Counts each of an article's distinct `words` once.
+fn count<'a>(counts: &mut BatchCounts<'a>, words: &'a Words) {
+    for (word, hash) in words.iter() {
+        counts.entry(hash).or_insert((word, 0)).1 += 1;
+    }
+}
+
+/// Two batches' counts as one, the smaller added to the larger.
+fn merge<'a>(a: BatchCounts<'a>, b: BatchCounts<'a>) -> BatchCounts<'a> {
+    let (mut into, from) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    for (hash, (word, articles)) in from {
+        into.entry(hash).or_insert((word, 0)).1 += articles;
+    }
+    into
 }
 
 /// Adds one key and its count to a checksum: the key's length, the key, the count.
@@ -323,10 +362,10 @@ pub fn stage(dir: &Path, opstamp: Opstamp, words: &NewWords) -> Result<(), FileE
     let temporary = dir.join(format!("{STAGED}.tmp"));
     write_then_rename(&temporary, &path, |out| {
         writeln!(out, "{opstamp}")?;
-        for (word, articles) in &words.words {
+        for (word, articles) in words.words.values() {
             writeln!(out, "{word}\t{articles}")?;
         }
-        for (term, articles) in &words.terms {
+        for (term, articles) in words.terms.values() {
             writeln!(out, "{TERM}{term}\t{articles}")?;
         }
         writeln!(out, "{ARTICLES}\t{}", words.articles)?;
@@ -439,11 +478,8 @@ mod tests {
 
     fn words(list: &[&str]) -> Vocabulary {
         Vocabulary {
-            words: list.iter().map(|w| w.to_string()).collect(),
-            terms: list
-                .iter()
-                .map(|w| w.trim_end_matches('s').to_string())
-                .collect(),
+            words: list.iter().copied().collect(),
+            terms: list.iter().map(|w| w.trim_end_matches('s')).collect(),
             body_tokens: list.len() as u64,
             signature: Default::default(),
         }
@@ -457,7 +493,7 @@ mod tests {
     /// Stages the words of one article, `list`, for commit `opstamp`, and settles them.
     fn fold_article(dir: &Path, opstamp: Opstamp, list: &[&str]) {
         let mut added = NewWords::default();
-        added.add(words(list));
+        added.add(&[&words(list)]);
         stage(dir, opstamp, &added).unwrap();
         settle(dir, opstamp).unwrap();
     }
@@ -467,8 +503,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         create_empty(dir.path()).unwrap();
         let mut first = NewWords::default();
-        first.add(words(&["budget", "government"]));
-        first.add(words(&["budget"]));
+        first.add(&[&words(&["budget", "government"]), &words(&["budget"])]);
         stage(dir.path(), 5, &first).unwrap();
         // The commit did not happen: the index is still at 4.
         settle(dir.path(), 4).unwrap();
@@ -483,7 +518,7 @@ mod tests {
         stage(dir.path(), 5, &first).unwrap();
         settle(dir.path(), 5).unwrap();
         let mut second = NewWords::default();
-        second.add(words(&["deficit", "budget", "zurich"]));
+        second.add(&[&words(&["deficit", "budget", "zurich"])]);
         stage(dir.path(), 6, &second).unwrap();
         settle(dir.path(), 6).unwrap();
 
@@ -532,7 +567,7 @@ mod tests {
         // The temporary name is taken by a folder: creating the file fails.
         fs::create_dir(dir.path().join(format!("{STAGED}.tmp"))).unwrap();
         let mut added = NewWords::default();
-        added.add(words(&["budget"]));
+        added.add(&[&words(&["budget"])]);
         let err = stage(dir.path(), 1, &added).expect_err("stage into a folder");
         assert_eq!(err.doing, Doing::Writing);
         assert!(!dir.path().join(STAGED).exists());

@@ -21,24 +21,25 @@ const SHINGLE: usize = 3;
 pub struct Signature(pub [u64; 4]);
 
 impl Signature {
-    /// The signature of an article whose body has these words (as the word analyzer gives
-    /// them), in order.
-    pub fn of_words(words: &[&str]) -> Signature {
-        let hashes: Vec<u64> = if words.len() < SHINGLE {
-            words.iter().map(|word| hash(word.as_bytes())).collect()
-        } else {
-            words
-                .windows(SHINGLE)
-                .map(|shingle| hash(shingle.join(" ").as_bytes()))
-                .collect()
-        };
+    /// The signature of an article whose body's words have these `word_hash`es, in order: a
+    /// shingle's hash is mixed from its words', so no shingle is ever spelt out.
+    pub fn of_word_hashes(words: &[u64]) -> Signature {
         let mut minima = [u64::MAX; BINS];
         let mut filled = [false; BINS];
-        for hash in hashes {
+        let mut add = |hash: u64| {
             let bin = (hash >> 57) as usize;
             let value = hash & ((1 << 57) - 1);
             minima[bin] = minima[bin].min(value);
             filled[bin] = true;
+        };
+        if words.len() < SHINGLE {
+            words.iter().for_each(|&word| add(word));
+        } else {
+            for shingle in words.windows(SHINGLE) {
+                add(mix(shingle[0]
+                    ^ shingle[1].rotate_left(21)
+                    ^ shingle[2].rotate_left(42)));
+            }
         }
         if filled.iter().any(|&full| full) {
             densify(&mut minima, &filled);
@@ -240,9 +241,10 @@ fn densify(minima: &mut [u64; BINS], filled: &[bool; BINS]) {
     }
 }
 
-/// FNV-1a over the bytes, then a SplitMix64 finaliser for well-spread bits.
-fn hash(bytes: &[u8]) -> u64 {
-    let fnv = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |hash, &byte| {
+/// A word's hash for `Signature::of_word_hashes`: FNV-1a over its bytes, then a SplitMix64
+/// finaliser for well-spread bits. Stable across builds: signatures are stored in the index.
+pub fn word_hash(word: &str) -> u64 {
+    let fnv = word.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     });
     mix(fnv)
@@ -260,8 +262,8 @@ mod tests {
 
     fn signature(text: &str) -> Signature {
         let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
-        let words: Vec<&str> = words.iter().map(String::as_str).collect();
-        Signature::of_words(&words)
+        let hashes: Vec<u64> = words.iter().map(|word| word_hash(word)).collect();
+        Signature::of_word_hashes(&hashes)
     }
 
     const STORY: &str = "The Bank of Japan is expected to let the yen rise to 140 to the \

@@ -90,7 +90,10 @@ fn file_name(hit: &Value) -> &str {
 
 /// The lines of `--json` output that are rows: not a story's copies, which follow their row.
 fn rows(lines: &[Value]) -> Vec<&Value> {
-    lines.iter().filter(|line| line["copy_of"].is_null()).collect()
+    lines
+        .iter()
+        .filter(|line| line["copy_of"].is_null())
+        .collect()
 }
 
 const YEN: &str = "The yen could rise to 140 yen to the dollar, a leading Japanese businessman \
@@ -426,7 +429,7 @@ fn stats_says_what_the_index_holds() {
     assert_eq!(stats["dated_by"]["dateline"], 1);
     assert_eq!(stats["places"][0], serde_json::json!(["tokyo", 2]));
     assert_eq!(stats["agencies"][0], serde_json::json!(["reuters", 2]));
-    assert_eq!(stats["format"], 8);
+    assert_eq!(stats["format"], newsdex::open::FORMAT_VERSION);
     let human = desk.run(&["stats", "--index", "idx"]);
     assert!(
         String::from_utf8_lossy(&human.stdout).contains("stories    2 (near-duplicates as one)")

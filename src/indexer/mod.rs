@@ -498,6 +498,11 @@ impl Run<'_> {
                 })
             })
             .collect();
+        let vocabularies: Vec<&analysis::Vocabulary> = parsed
+            .iter()
+            .filter_map(|parsed| parsed.as_ref().ok().map(|(_, vocabulary)| vocabulary))
+            .collect();
+        self.new_words.add(&vocabularies);
         let fields = self.fields;
         for (file, article) in batch.iter().zip(parsed) {
             bar.inc(file.size);
@@ -523,7 +528,6 @@ impl Run<'_> {
                         &vocabulary,
                         committed,
                     )?;
-                    self.new_words.add(vocabulary);
                     self.next_article += 1;
                     summary.indexed += 1;
                 }

@@ -188,10 +188,10 @@ mod tests {
         let mut added = NewWords::default();
         for &(word, articles) in words {
             for _ in 0..articles {
-                added.add(Vocabulary {
-                    words: vec![word.to_string()],
+                added.add(&[&Vocabulary {
+                    words: [word].into_iter().collect(),
                     ..Vocabulary::default()
-                });
+                }]);
             }
         }
         lexicon::stage(dir.path(), 1, &added).unwrap();
