@@ -96,7 +96,7 @@ fn corrected_token(lexicon: &Lexicon, analyzer: &mut Analyzer, token: &str) -> O
     if used > MAX_SUSPECT_ARTICLES {
         return None;
     }
-    let best = neighbours(lexicon, &word)
+    let best = neighbours(lexicon, &word, used)
         .filter(|&(_, articles, cost)| match used {
             0 => articles >= MIN_NEIGHBOUR_ARTICLES,
             used => cost <= ONE_EDIT && articles >= MORE_COMMON.saturating_mul(used),
@@ -116,12 +116,15 @@ fn joined(lexicon: &Lexicon, analyzer: &mut Analyzer, first: &str, second: &str)
         .then(|| format!("{before}{whole}{after}"))
 }
 
-/// The lexicon's words within reach of `word`, with their article counts and edits.
+/// The lexicon's words within reach of `word` (used by `used` articles), with their article
+/// counts and edits. A word some articles use is only ever corrected by one edit, and a
+/// one-edit automaton walks a small part of what a two-edit one does.
 fn neighbours<'a>(
     lexicon: &'a Lexicon,
     word: &'a str,
+    used: u64,
 ) -> impl Iterator<Item = (String, u64, usize)> + 'a {
-    let edits = if word.chars().count() >= TWO_EDITS_FROM {
+    let edits = if used == 0 && word.chars().count() >= TWO_EDITS_FROM {
         2
     } else {
         1
