@@ -8,11 +8,14 @@
 //! run stopped by a disk fault (a full disk, EIO) rolls back, removes the files it wrote that
 //! no commit uses, and says in one line what failed and what the index still holds.
 //!
-//! The parts: [`manifest`] answers what the last commit holds, [`merge`] decides which segments
-//! a finished run merges, [`repair`] drops damaged segments so that their articles are
-//! indexed again. Opening or creating the index folder, and checking it, is
+//! The parts: [`document`] turns an article file into passage documents, [`manifest`] answers
+//! what the last commit holds, [`merge`] decides which segments a finished run merges,
+//! [`repair`] drops damaged segments so that their articles are indexed again, and
+//! [`disk_fault`] says what a run stopped by a disk fault left. Opening or creating the index folder, and checking it, is
 //! [`crate::open`]'s.
 
+mod disk_fault;
+mod document;
 mod manifest;
 mod merge;
 mod repair;
@@ -29,17 +32,18 @@ use rayon::prelude::*;
 use tantivy::index::SegmentId;
 use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::Term;
-use tantivy::{Index, IndexWriter, TantivyError, doc};
+use tantivy::{Index, IndexWriter, TantivyError};
 
 use crate::analysis;
-use crate::article::{self, Article};
+use crate::article::Article;
 use crate::corpus::{self, ArticleFile, Skipped};
-use crate::dates;
-use crate::fault::{self, Doing, Fault, FaultLog, Kind};
+use crate::fault::FaultLog;
 use crate::lexicon::{self, NewWords};
 use crate::open::{self, MARKER, OpenError, check};
-use crate::output::thousands;
-use crate::schema::{self, Fields};
+use crate::schema::Fields;
+pub use disk_fault::DiskFault;
+use disk_fault::explain;
+use document::{Unusable, add_article, read_article};
 use manifest::Manifest;
 
 /// How to index.
@@ -128,67 +132,6 @@ const COMMIT_EVERY_BYTES: u64 = 1024 * 1024 * 1024;
 pub fn index_corpus(config: &IndexConfig) -> anyhow::Result<Summary> {
     let faults = FaultLog::default();
     update(config, &faults).map_err(|err| explain(err, &config.index_dir, &faults))
-}
-
-/// A run stopped by a disk fault: which, and what the index still holds.
-#[derive(Debug, thiserror::Error)]
-pub struct DiskFault {
-    pub fault: Fault,
-    /// The index folder, as messages show it.
-    pub dir: String,
-    /// Articles in the last commit (`None`: nothing committed); an error when they cannot
-    /// be counted.
-    pub holds: Result<Option<u64>, String>,
-}
-
-impl std::fmt::Display for DiskFault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let dir = &self.dir;
-        match self.fault.kind {
-            Kind::DiskFull => write!(f, "{} writing {dir}", self.fault.error)?,
-            _ => write!(f, "{}", self.fault)?,
-        }
-        match &self.holds {
-            Ok(Some(0)) => write!(f, "; the index still holds the last commit (no articles)")?,
-            Ok(Some(1)) => write!(f, "; the index still holds the last commit (1 article)")?,
-            Ok(Some(articles)) => write!(
-                f,
-                "; the index still holds the last commit ({} articles)",
-                thousands(*articles)
-            )?,
-            Ok(None) => write!(f, "; the index holds no commit yet")?,
-            Err(_) => write!(f, "; the index keeps its last commit")?,
-        }
-        match (self.fault.kind, self.fault.doing) {
-            (Kind::DiskFull, _) => write!(f, "; free space and run newsdex index again"),
-            (_, Doing::Reading) => write!(
-                f,
-                "; `newsdex check --index {dir}` says whether the index is damaged"
-            ),
-            _ => write!(f, "; check the disk, then run newsdex index again"),
-        }
-    }
-}
-
-/// `error` as the user should read it: a disk fault behind it becomes a [`DiskFault`] (or,
-/// for damage, [`OpenError::Damaged`]); any other error is left as it is.
-fn explain(error: anyhow::Error, dir: &Path, faults: &FaultLog) -> anyhow::Error {
-    let Some(fault) = fault::behind(&error, faults, dir) else {
-        return error;
-    };
-    if fault.kind == Kind::Damaged {
-        return OpenError::Damaged {
-            dir: open::shown(dir),
-            cause: fault.error,
-        }
-        .into();
-    }
-    DiskFault {
-        fault,
-        dir: open::shown(dir),
-        holds: open::committed_articles(dir).map_err(|err| format!("{err:#}")),
-    }
-    .into()
 }
 
 /// `index_corpus`, its faults kept in `faults`.
@@ -569,80 +512,4 @@ fn progress_bar(enabled: bool) -> ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-/// Why a file yields no article.
-struct Unusable {
-    reason: String,
-    /// The file was read and holds no article (empty or binary), rather than failing to read.
-    content_gone: bool,
-}
-
-/// Reads, decodes and parses one file.
-fn read_article(file: &ArticleFile) -> Result<Article, Unusable> {
-    let bytes = fs::read(&file.path).map_err(|err| Unusable {
-        reason: format!("cannot read: {err}"),
-        content_gone: false,
-    })?;
-    let gone = |reason: String| Unusable {
-        reason,
-        content_gone: true,
-    };
-    let text = corpus::decode(bytes).map_err(|err| gone(err.to_string()))?;
-    if text.trim().is_empty() {
-        return Err(gone("empty file".into()));
-    }
-    Ok(article::parse(&text))
-}
-
-/// Adds one document per passage, after deleting the article's committed passages when
-/// `replace`; returns how many. Delete-then-add against the last commit, which the manifest
-/// reflects exactly, so a re-run after a crash never duplicates. Passages go to the writer
-/// one by one: a batch per article kept ten thousand articles queued in tantivy's pipeline,
-/// and 150 MB more memory.
-fn add_article(
-    writer: &IndexWriter,
-    fields: &Fields,
-    article_id: u64,
-    file: &ArticleFile,
-    article: &Article,
-    vocabulary: &analysis::Vocabulary,
-    replace: bool,
-) -> anyhow::Result<usize> {
-    if replace {
-        writer.delete_term(Term::from_field_text(fields.path, &file.key));
-    }
-    let (day, source) = dates::article_date(&file.key, &article.dateline, file.modified_ns);
-    let date = dates::date_value(day, source);
-    let parts = article::dateline_parts(&article.dateline);
-    for (i, paragraph) in article.paragraphs.iter().enumerate() {
-        let mut document = doc!(
-            fields.path => file.key.as_str(),
-            fields.body => paragraph.as_str(),
-            fields.paragraph => schema::paragraph_value(i as u64 + 1),
-            fields.article => article_id,
-            fields.article_length => schema::length_value(vocabulary.body_tokens),
-            fields.date => date,
-        );
-        if i == 0 {
-            document.add_text(fields.title, &article.title);
-            document.add_text(fields.title_words, &article.title);
-            document.add_text(fields.dateline, &article.dateline);
-            document.add_text(fields.stored_title, &article.title);
-            document.add_text(fields.stored_dateline, &article.dateline);
-            document.add_u64(fields.size, file.size);
-            for (field, part) in fields.signature.iter().zip(vocabulary.signature.0) {
-                document.add_u64(*field, part);
-            }
-            if !parts.place.is_empty() {
-                document.add_text(fields.place, parts.place.to_lowercase());
-            }
-            if let Some(agency) = parts.agency {
-                document.add_text(fields.agency, agency.to_lowercase());
-            }
-            document.add_u64(fields.modified, file.modified_ns);
-        }
-        writer.add_document(document)?;
-    }
-    Ok(article.paragraphs.len())
 }
