@@ -45,6 +45,12 @@ pub(in crate::search) struct Cut {
 /// scores within a few percent of its original.
 const COPY_SCORE_SHARE: f32 = 0.9;
 
+/// Past a full page, at most this many articles a row are looked up as possible copies of
+/// the page's stories. A query whose candidates score alike (two common words) had every one
+/// of its 300 looked up, a signature read each: 2-3 ms of an 8 ms search. Copies rank next to
+/// their original, so the first few past the page are where they are.
+const LOOKUPS_PAST_PAGE: usize = 2;
+
 /// The page `cut` takes from `ranked` (best first; passages, or articles by their best
 /// passage), as rows.
 pub(in crate::search) fn page(
@@ -61,13 +67,15 @@ pub(in crate::search) fn page(
     let mut copy_of: FxHashMap<u64, Option<usize>> = FxHashMap::default();
     // The articles listed as copies: a copy's later passages add nothing.
     let mut copied: FxHashSet<u64> = FxHashSet::default();
+    // Articles past a full page still looked up as possible copies (see `LOOKUPS_PAST_PAGE`).
+    let mut past_page = 0;
     for &(score, address) in ranked {
         let full = rows.len() >= cut.rows;
         // Past a full page only what its rows count: their articles' other passages, and
         // copies, which score close to their originals.
-        let close = rows
-            .last()
-            .is_none_or(|last| score >= last.score * COPY_SCORE_SHARE);
+        let close = rows.last().is_none_or(|last| {
+            score >= last.score * COPY_SCORE_SHARE && past_page < cut.rows * LOOKUPS_PAST_PAGE
+        });
         let article = ids[address.segment_ord as usize].first(address.doc_id);
         if let Some((row, count)) = article.and_then(|id| shown.get_mut(&id)) {
             if cut.per_article == 0 || *count < cut.per_article {
@@ -89,6 +97,7 @@ pub(in crate::search) fn page(
             let copy = match copy_of.get(&id) {
                 Some(known) => *known,
                 None => {
+                    past_page += usize::from(full);
                     let signature = signature(index, address)?;
                     let story = signature.and_then(|signature| {
                         let found = stories.find(&signature, SAME_STORY);
