@@ -91,7 +91,41 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .fold(Signals::ALL, |signals, &signal| signals.without(signal));
     let started = std::time::Instant::now();
     let engine = Engine::open(&index_dir).map_err(anyhow::Error::new)?;
-    // The queries are independent: a thread a core, each with its own clone of the engine.
+    let runs = rank_all(&engine, &queries, signals, tuning)?;
+    if let Some(path) = &args.run {
+        fs::write(path, trec_run(&queries, &runs, "newsdex"))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    // The searches' own time, as the bench times the peers': opening the index and running
+    // every query, not checking the corpus.
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "newsdex: {} queries in {seconds:.2} s ({:.1} ms a query)",
+        queries.len(),
+        1000.0 * seconds / queries.len().max(1) as f64
+    );
+    let metrics = evaluate(&qrels, &runs);
+    if args.json {
+        println!("{}", serde_json::to_string(&metrics)?);
+    } else {
+        println!("collection     {}", collection.display());
+        println!("queries        {}", metrics.queries);
+        println!("nDCG@10        {:.4}", metrics.ndcg_at_10);
+        println!("P@10           {:.4}", metrics.p_at_10);
+        println!("MAP            {:.4}", metrics.map);
+        println!("Recall@100     {:.4}", metrics.recall_at_100);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every query's ranking, by query id. The queries are independent: a thread a core, each
+/// with its own clone of the engine.
+fn rank_all(
+    engine: &Engine,
+    queries: &[(String, String)],
+    signals: Signals,
+    tuning: Tuning,
+) -> anyhow::Result<HashMap<String, Ranking>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let share = queries.len().div_ceil(threads).max(1);
     let rankings: Vec<anyhow::Result<Vec<(String, Ranking)>>> = std::thread::scope(|scope| {
@@ -124,30 +158,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     for ranked in rankings {
         runs.extend(ranked?);
     }
-    if let Some(path) = &args.run {
-        fs::write(path, trec_run(&queries, &runs, "newsdex"))
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    // The searches' own time, as the bench times the peers': opening the index and running
-    // every query, not checking the corpus.
-    let seconds = started.elapsed().as_secs_f64();
-    eprintln!(
-        "newsdex: {} queries in {seconds:.2} s ({:.1} ms a query)",
-        queries.len(),
-        1000.0 * seconds / queries.len().max(1) as f64
-    );
-    let metrics = evaluate(&qrels, &runs);
-    if args.json {
-        println!("{}", serde_json::to_string(&metrics)?);
-    } else {
-        println!("collection     {}", collection.display());
-        println!("queries        {}", metrics.queries);
-        println!("nDCG@10        {:.4}", metrics.ndcg_at_10);
-        println!("P@10           {:.4}", metrics.p_at_10);
-        println!("MAP            {:.4}", metrics.map);
-        println!("Recall@100     {:.4}", metrics.recall_at_100);
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(runs)
 }
 
 /// One query's ranking of articles, 1000 deep. A story's copies follow it, each with its own

@@ -2,7 +2,7 @@
 
 use std::ffi::OsString;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -127,66 +127,12 @@ fn date_window(args: &SearchArgs) -> anyhow::Result<(Option<Day>, Option<Day>)> 
 pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
     let (dir, is_default) = index_dir(args.index.as_deref());
     if is_default && !open::exists(&dir) && PathBuf::from(DEFAULT_CORPUS).is_dir() {
-        eprintln!(
-            "newsdex: no index yet; building {} from {DEFAULT_CORPUS}/ first",
-            dir.display()
-        );
-        let build = IndexArgs {
-            corpus: PathBuf::from(DEFAULT_CORPUS),
-            index: None,
-            extensions: Vec::new(),
-            memory: index::MEMORY_BUDGET_MB,
-            repair: false,
-        };
-        index::run(&build)?;
+        build_first_index(&dir)?;
     }
     let query = args.query.join(" ");
     let (since, until) = date_window(args)?;
-    let request = Request {
-        syntax: if args.plain {
-            Syntax::Plain
-        } else {
-            Syntax::Full
-        },
-        limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
-        offset: usize::try_from(args.offset).unwrap_or(usize::MAX),
-        articles: args.articles,
-        collapse: !args.all,
-        explain: args.explain,
-        per_article: args.per_article,
-        since,
-        until,
-        sort: match args.sort {
-            SortArg::Relevance => Sort::Relevance,
-            SortArg::Date => Sort::Date,
-        },
-        ..Request::new(&query)
-    };
-    // tantivy panics on some kinds of corrupted files; that is a damaged index, not a crash.
-    let searched = super::catch_panic(|| {
-        let mut engine = Engine::open(&dir)?;
-        let mut results = engine.search(&request);
-        let mut searched_for = None;
-        if args.fix
-            && let Ok(Results {
-                did_you_mean: Some(fixed),
-                ..
-            }) = &results
-        {
-            let fixed = fixed.clone();
-            results = engine.search(&Request {
-                query: &fixed,
-                ..request.clone()
-            });
-            searched_for = Some(fixed);
-        }
-        // The process ends after printing, and the kernel unmaps the index files faster at
-        // exit than dropping the engine's forty-odd mappings one by one (0.2-0.5 ms of a
-        // 6-7 ms search on the 300 MB bench index; docs/benchmarks.md).
-        std::mem::forget(engine);
-        results.map(|results| (results, searched_for))
-    });
-    let (results, searched_for) = match searched {
+    let request = request(args, &query, since, until);
+    let (results, searched_for) = match search(&dir, &request, args.fix) {
         Ok(Ok(found)) => found,
         // A first `index` run that never committed: nothing to find yet.
         Ok(Err(SearchError::Open(empty @ OpenError::Empty(_)))) => {
@@ -229,6 +175,84 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// The default index built from the sample corpus, for a first `search` in the checkout.
+fn build_first_index(dir: &Path) -> anyhow::Result<()> {
+    eprintln!(
+        "newsdex: no index yet; building {} from {DEFAULT_CORPUS}/ first",
+        dir.display()
+    );
+    let build = IndexArgs {
+        corpus: PathBuf::from(DEFAULT_CORPUS),
+        index: None,
+        extensions: Vec::new(),
+        memory: index::MEMORY_BUDGET_MB,
+        repair: false,
+    };
+    index::run(&build).map(drop)
+}
+
+/// The engine's request for the command line's options.
+fn request<'q>(
+    args: &SearchArgs,
+    query: &'q str,
+    since: Option<Day>,
+    until: Option<Day>,
+) -> Request<'q> {
+    Request {
+        syntax: if args.plain {
+            Syntax::Plain
+        } else {
+            Syntax::Full
+        },
+        limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
+        offset: usize::try_from(args.offset).unwrap_or(usize::MAX),
+        articles: args.articles,
+        collapse: !args.all,
+        explain: args.explain,
+        per_article: args.per_article,
+        since,
+        until,
+        sort: match args.sort {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Date => Sort::Date,
+        },
+        ..Request::new(query)
+    }
+}
+
+/// Opens the index and searches it, once more for the suggested spelling with `fix`: the
+/// results, and the query searched for instead. A panic inside tantivy comes back as `Err`:
+/// tantivy panics on some kinds of damaged files, and that is a damaged index, not a crash.
+fn search(
+    dir: &Path,
+    request: &Request,
+    fix: bool,
+) -> Result<Result<(Results, Option<String>), SearchError>, String> {
+    super::catch_panic(|| {
+        let mut engine = Engine::open(dir)?;
+        let mut results = engine.search(request);
+        let mut searched_for = None;
+        if fix
+            && let Ok(Results {
+                did_you_mean: Some(fixed),
+                ..
+            }) = &results
+        {
+            let fixed = fixed.clone();
+            results = engine.search(&Request {
+                query: &fixed,
+                ..request.clone()
+            });
+            searched_for = Some(fixed);
+        }
+        // The process ends after printing, and the kernel unmaps the index files faster at
+        // exit than dropping the engine's forty-odd mappings one by one (0.2-0.5 ms of a
+        // 6-7 ms search on the 300 MB bench index; docs/benchmarks.md).
+        std::mem::forget(engine);
+        results.map(|results| (results, searched_for))
     })
 }
 

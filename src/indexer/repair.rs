@@ -143,9 +143,18 @@ pub fn repair(
     if !damaged.is_empty() {
         drop_segments(&open.index, dir, &damaged)?;
     }
-    if !thorough {
-        return Ok(repaired);
+    if thorough {
+        redo_incomplete_articles(dir, faults, &mut repaired)?;
     }
+    Ok(repaired)
+}
+
+/// Adds to `repaired` the articles whose passages are incomplete in the sound segments left.
+fn redo_incomplete_articles(
+    dir: &Path,
+    faults: &FaultLog,
+    repaired: &mut Repaired,
+) -> anyhow::Result<()> {
     let index = open::mapped(dir, faults)?;
     let reader: tantivy::IndexReader = index
         .reader_builder()
@@ -168,7 +177,7 @@ pub fn repair(
     repaired
         .redo
         .extend(articles.incomplete.into_iter().map(|(key, _)| key));
-    Ok(repaired)
+    Ok(())
 }
 
 /// The keys of the articles `segment` holds passages of (deleted ones too), from its path

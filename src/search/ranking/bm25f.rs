@@ -9,10 +9,11 @@
 //! collections: docs/relevance.md). Scores only the words it is given; which
 //! words and fields is the rerank's choice.
 
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::Bm25Weight;
 use tantivy::schema::{Field, IndexRecordOption, Term};
-use tantivy::{DocAddress, DocId, DocSet, Searcher};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader};
 
 use crate::analysis::Word;
 use crate::search::IndexView;
@@ -163,37 +164,21 @@ fn rescore(
             .iter()
             .map(|weighted| Term::from_field_text(weighted.field, text))
             .collect();
-        // Passages that hold the word in any of the fields.
-        let mut doc_freq = 0;
-        for term in &terms {
-            doc_freq = doc_freq.max(searcher.doc_freq(term)?);
-        }
-        if doc_freq == 0 {
+        let Some(idf) = idf(searcher, &terms, passage_count)? else {
             continue;
-        }
-        let idf = (1.0 + (passage_count - doc_freq as f32 + 0.5) / (doc_freq as f32 + 0.5)).ln();
+        };
         let first_pass_weights = terms
             .iter()
             .map(|term| Bm25Weight::for_terms(searcher, std::slice::from_ref(term)))
             .collect::<tantivy::Result<Vec<Bm25Weight>>>()?;
         let mut segment = None;
-        let mut postings: Vec<Option<SegmentPostings>> = Vec::new();
-        let mut norms = Vec::new();
+        let (mut postings, mut norms) = (Vec::new(), Vec::new());
         for &i in &order {
             let address = passages[i].1;
             if segment != Some(address.segment_ord) {
                 segment = Some(address.segment_ord);
                 let reader = searcher.segment_reader(address.segment_ord);
-                postings.clear();
-                norms.clear();
-                for term in &terms {
-                    postings.push(
-                        reader
-                            .inverted_index(term.field())?
-                            .read_postings(term, IndexRecordOption::WithFreqs)?,
-                    );
-                    norms.push(reader.get_fieldnorms_reader(term.field())?);
-                }
+                (postings, norms) = open_terms(reader, &terms)?;
             }
             let mut first_pass_score = 0.0;
             let mut frequency = 0.0;
@@ -233,6 +218,38 @@ fn rescore(
     }
     sort_best_first(passages);
     Ok(())
+}
+
+/// The word's idf over passages, counting those that hold it in any of the fields (`terms`,
+/// the word in each); `None` when none does.
+fn idf(searcher: &Searcher, terms: &[Term], passage_count: f32) -> tantivy::Result<Option<f32>> {
+    let mut doc_freq = 0;
+    for term in terms {
+        doc_freq = doc_freq.max(searcher.doc_freq(term)?);
+    }
+    if doc_freq == 0 {
+        return Ok(None);
+    }
+    let idf = (1.0 + (passage_count - doc_freq as f32 + 0.5) / (doc_freq as f32 + 0.5)).ln();
+    Ok(Some(idf))
+}
+
+/// A segment's postings (with frequencies) and field norms of each term.
+fn open_terms(
+    reader: &SegmentReader,
+    terms: &[Term],
+) -> tantivy::Result<(Vec<Option<SegmentPostings>>, Vec<FieldNormReader>)> {
+    let mut postings = Vec::with_capacity(terms.len());
+    let mut norms = Vec::with_capacity(terms.len());
+    for term in terms {
+        postings.push(
+            reader
+                .inverted_index(term.field())?
+                .read_postings(term, IndexRecordOption::WithFreqs)?,
+        );
+        norms.push(reader.get_fieldnorms_reader(term.field())?);
+    }
+    Ok((postings, norms))
 }
 
 /// Mean length of the field over the passages that can hold it.
