@@ -41,7 +41,7 @@ QUERIES = ["oil", "wheat prices", "bank", '"crude oil"', "title:trade", "datelin
            "said", "dollar OR yen"]
 
 ROOT_FILES = {"newsdex.json", "meta.json", ".managed.json", ".tantivy-meta.lock",
-              ".tantivy-writer.lock", "lexicon.fst"}
+              ".tantivy-writer.lock", "lexicon.fst", "newsdex.seals"}
 
 
 def run(args, **kwargs):
@@ -75,7 +75,10 @@ class Sweep:
     def snapshot(self, index):
         hits = {}
         for query in QUERIES:
-            out = self.newsdex("search", "--index", index, "--json", "--limit", "100000", query)
+            # Every passage on its own: which copy of a story is the row, and which passages of
+            # an article a page shows, depend on the segments' layout, not on what they hold.
+            out = self.newsdex("search", "--index", index, "--json", "--limit", "100000",
+                               "--all", "--per-article", "0", query)
             if out.returncode not in (0, 1):
                 return f"search {query!r} exit {out.returncode}: {out.stderr.strip()}"
             hits[query] = sorted((h["path"], h["paragraph"]) for h in map(json.loads, out.stdout.splitlines()))
