@@ -21,14 +21,12 @@ Writes OUT_DIR/{corpus/,queries.tsv,qrels.txt}, the layout `newsdex eval` and
 `../shared/bench/relevance.sh` read; the articles are copied (the walk follows no symlinks).
 Query ids are numbered over the topics in sorted order, as in reuters_topics.py.
 """
-import collections
-import json
 import os
 import re
-import shutil
 import sys
 
-MIN_DOCS = 20
+from reuters_topics import MIN_DOCS, labelled_articles, write_collection
+
 
 # topic code -> query text (written 2026-12-02, fixed since; see the docstring)
 QUERIES = {
@@ -98,12 +96,7 @@ def main():
     for topic, text in QUERIES.items():
         if not re.fullmatch(r"[a-z]+( [a-z]+){1,5}", text):
             sys.exit(f"query for {topic} is not 2-6 lower-case plain words: {text!r}")
-    labelled = collections.defaultdict(list)
-    with open(os.path.join(source, "metadata.jsonl"), encoding="utf-8") as metadata:
-        for line in metadata:
-            record = json.loads(line)
-            for topic in dict.fromkeys(record["topics"]):  # a few records repeat a topic
-                labelled[topic].append(record["id"])
+    labelled = labelled_articles(source)
     few = sorted(t for t in QUERIES if len(labelled[t]) < MIN_DOCS)
     if few:
         sys.exit(f"topics with fewer than {MIN_DOCS} labelled articles: {' '.join(few)}")
@@ -111,16 +104,7 @@ def main():
     if unqueried:
         print(f"topics with >= {MIN_DOCS} articles but no query: {' '.join(unqueried)}", file=sys.stderr)
     topics = sorted(QUERIES)
-    if os.path.exists(out):
-        sys.exit(f"{out} exists; remove it first")
-    shutil.copytree(os.path.join(source, "corpus"), os.path.join(out, "corpus"))
-    with open(os.path.join(out, "queries.tsv"), "w", encoding="utf-8") as queries, open(
-        os.path.join(out, "qrels.txt"), "w", encoding="utf-8"
-    ) as qrels:
-        for number, topic in enumerate(topics, 1):
-            queries.write(f"{number}\t{QUERIES[topic]}\n")
-            for doc in labelled[topic]:
-                qrels.write(f"{number} 0 {doc} 1\n")
+    write_collection(source, out, [(QUERIES[t], labelled[t]) for t in topics])
     print(f"{len(topics)} queries written to {out}", file=sys.stderr)
 
 

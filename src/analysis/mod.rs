@@ -342,7 +342,8 @@ mod tests {
         assert!(is_stop_word("the") && is_stop_word("yours") && !is_stop_word("fire"));
     }
 
-    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    /// The texts of the tokens `analyzer` makes of `text`.
+    pub(crate) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
         let mut stream = analyzer.token_stream(text);
         let mut texts = Vec::new();
         while let Some(token) = stream.next() {

@@ -201,14 +201,7 @@ fn ascii_words(text: &str, mut each: impl FnMut(&str)) {
 mod tests {
     use super::*;
 
-    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-        let mut stream = analyzer.token_stream(text);
-        let mut texts = Vec::new();
-        while let Some(token) = stream.next() {
-            texts.push(token.text.clone());
-        }
-        texts
-    }
+    use crate::analysis::tests::tokens;
 
     #[test]
     fn ascii_words_are_the_unstemmed_chains_words() {

@@ -30,9 +30,22 @@ pub(super) fn rescore_title_and_body(
     keywords: &[Vec<Word>],
     candidates: &mut [(f32, DocAddress)],
 ) -> tantivy::Result<()> {
+    let weighted = title_and_body(index, tuning)?;
+    rescore(
+        &index.segments.searcher,
+        (tuning.k1, tuning.b),
+        &weighted,
+        &single_terms(keywords),
+        candidates,
+        None,
+    )
+}
+
+/// Body and title as BM25F weighs them: a title is held by an article's first passage only.
+fn title_and_body(index: &IndexView, tuning: &Tuning) -> tantivy::Result<[WeightedField; 2]> {
     let (passages, articles) = index.columns.passage_and_article_counts()?;
     let fields = &index.open.fields;
-    let weighted = [
+    Ok([
         WeightedField {
             field: fields.body,
             weight: 1.0,
@@ -45,15 +58,7 @@ pub(super) fn rescore_title_and_body(
             first_pass_boost: TITLE_BOOST,
             holders: articles,
         },
-    ];
-    rescore(
-        &index.segments.searcher,
-        (tuning.k1, tuning.b),
-        &weighted,
-        &single_terms(keywords),
-        candidates,
-        None,
-    )
+    ])
 }
 
 /// Most fields BM25F sums (body and title).
@@ -80,22 +85,7 @@ pub(super) fn explain(
     keywords: &[Vec<Word>],
     address: DocAddress,
 ) -> tantivy::Result<Vec<TermPart>> {
-    let (passages, articles) = index.columns.passage_and_article_counts()?;
-    let fields = &index.open.fields;
-    let weighted = [
-        WeightedField {
-            field: fields.body,
-            weight: 1.0,
-            first_pass_boost: 1.0,
-            holders: passages,
-        },
-        WeightedField {
-            field: fields.title,
-            weight: tuning.title_weight,
-            first_pass_boost: TITLE_BOOST,
-            holders: articles,
-        },
-    ];
+    let weighted = title_and_body(index, tuning)?;
     let mut parts = Vec::new();
     rescore(
         &index.segments.searcher,
