@@ -43,6 +43,8 @@ def misspell(word, kind, rng):
 def suggestion(binary, index, query):
     out = subprocess.run([binary, "search", "--index", index, "--limit", "1", "--", query],
                          capture_output=True, text=True)
+    if out.returncode == 2:
+        sys.exit(f"newsdex failed on {query!r}: {out.stderr.strip()}")
     found = SUGGESTION.search(out.stderr)
     return found.group(1) if found else None
 

@@ -167,14 +167,25 @@ impl Lexicon {
     }
 
     /// The words within the builder's edits (insertions, deletions, substitutions, swaps of
-    /// two neighbouring letters) of `word`, with their article counts.
+    /// two neighbouring letters) of `word`, with their article counts; with `same_start`,
+    /// only those that start with `word`'s first letter (a walk of that letter's words alone).
     pub fn near(
         &self,
         word: &str,
         builder: &levenshtein_automata::LevenshteinAutomatonBuilder,
+        same_start: bool,
     ) -> Vec<(String, u64)> {
         let automaton = Levenshtein(builder.build_dfa(word));
-        let mut stream = self.words.search(&automaton).into_stream();
+        let search = self.words.search(&automaton);
+        let first = word.chars().next().filter(|_| same_start);
+        let mut stream = match first {
+            Some(first) => {
+                let start = first.to_string();
+                let end = char::from_u32(first as u32 + 1).map_or(start.clone(), String::from);
+                search.ge(start).lt(end).into_stream()
+            }
+            None => search.into_stream(),
+        };
         let mut near = Vec::new();
         while let Some((key, articles)) = stream.next() {
             if let Ok(key) = std::str::from_utf8(key)
@@ -601,13 +612,17 @@ mod tests {
         );
         let lexicon = read_lexicon(dir.path());
         let near: Vec<String> = lexicon
-            .near("goverment", &LevenshteinAutomatonBuilder::new(1, true))
+            .near(
+                "goverment",
+                &LevenshteinAutomatonBuilder::new(1, true),
+                false,
+            )
             .into_iter()
             .map(|(w, _)| w)
             .collect();
         assert_eq!(near, ["government"]);
         let swapped: Vec<String> = lexicon
-            .near("deifcit", &LevenshteinAutomatonBuilder::new(1, true))
+            .near("deifcit", &LevenshteinAutomatonBuilder::new(1, true), false)
             .into_iter()
             .map(|(w, _)| w)
             .collect();

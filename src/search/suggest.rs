@@ -124,14 +124,19 @@ fn neighbours<'a>(
     word: &'a str,
     used: u64,
 ) -> impl Iterator<Item = (String, u64, usize)> + 'a {
-    let edits = if used == 0 && word.chars().count() >= TWO_EDITS_FROM {
-        2
+    let two_edits = used == 0 && word.chars().count() >= TWO_EDITS_FROM;
+    // Two edits are looked for among the words that start as this one does (Lucene's
+    // DirectSpellChecker keeps a word's first letter too: a typist seldom misses the first
+    // letter, Pollock & Zamora 1984): a walk of one letter's words, not the whole lexicon.
+    let one_edit = lexicon.near(word, automaton_builder(1), false);
+    let two = if two_edits {
+        lexicon.near(word, automaton_builder(2), true)
     } else {
-        1
+        Vec::new()
     };
-    lexicon
-        .near(word, automaton_builder(edits))
+    one_edit
         .into_iter()
+        .chain(two)
         .filter(move |(near, _)| near != word)
         .map(move |(near, articles)| {
             let distance = edit_distance(word, &near);
