@@ -1451,6 +1451,8 @@ fn the_summary_line_counts_in_the_singular_and_says_when_nothing_changed() {
         err.starts_with("indexed 2 files: 1 new or changed, 1 unchanged, 0 removed; 1 passage;"),
         "{err}"
     );
+    // Thirteen bytes read: not `0.0 MB`.
+    assert!(err.contains("; 1 KB in "), "{err}");
 }
 
 #[test]
