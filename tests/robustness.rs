@@ -1883,7 +1883,14 @@ fn a_damaged_column_file_is_found_before_tantivy_reads_it_and_index_repairs_it()
     let out = ws.run(&["index", "c", "--index", "idx"]);
     let err = stderr(&out);
     assert_eq!(exit_code(&out), 0, "{err}");
-    assert!(err.contains("fails its checksum; dropped it"), "{err}");
+    // Where the damaged bytes fall depends on how the run's threads laid the segments out:
+    // in the path column, the segment's articles cannot be listed and everything is indexed
+    // again; elsewhere, only the segment's articles are.
+    assert!(
+        err.contains("fails its checksum; dropped it")
+            || err.contains("fails its checksum; its articles cannot be listed either"),
+        "{err}"
+    );
     assert_eq!(snapshot(&ws, "idx"), fresh);
     assert!(leftovers(&ws.path("idx"), false).is_empty());
 }
