@@ -179,9 +179,14 @@ impl Lexicon {
         let search = self.words.search(&automaton);
         let first = word.chars().next().filter(|_| same_start);
         let mut stream = match first {
+            // The keys that start with the letter's bytes: from them up to the same bytes with
+            // the last one bumped (never 0xFF in UTF-8).
             Some(first) => {
-                let start = first.to_string();
-                let end = char::from_u32(first as u32 + 1).map_or(start.clone(), String::from);
+                let start = first.to_string().into_bytes();
+                let mut end = start.clone();
+                if let Some(last) = end.last_mut() {
+                    *last += 1;
+                }
                 search.ge(start).lt(end).into_stream()
             }
             None => search.into_stream(),
@@ -627,5 +632,26 @@ mod tests {
             .map(|(w, _)| w)
             .collect();
         assert_eq!(swapped, ["deficit"]);
+    }
+
+    #[test]
+    fn near_words_with_the_same_start_keep_a_letter_of_several_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        create_empty(dir.path()).unwrap();
+        fold_article(dir.path(), 1, &["apfel", "äpfel", "öpfel"]);
+        let lexicon = read_lexicon(dir.path());
+        let near = |same_start: bool| -> Vec<String> {
+            lexicon
+                .near(
+                    "äpfel",
+                    &LevenshteinAutomatonBuilder::new(1, true),
+                    same_start,
+                )
+                .into_iter()
+                .map(|(w, _)| w)
+                .collect()
+        };
+        assert_eq!(near(false), ["apfel", "äpfel", "öpfel"]);
+        assert_eq!(near(true), ["äpfel"]);
     }
 }

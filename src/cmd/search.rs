@@ -12,7 +12,10 @@ use newsdex::dates::{Day, parse_day};
 use newsdex::open::{self, OpenError};
 use newsdex::output::{Look, print_human, print_json, sanitize, thousands};
 use newsdex::query::Syntax;
-use newsdex::search::{Engine, MAX_QUERY_WORDS, Request, Results, SearchError, Sort};
+use newsdex::search::{
+    DEFAULT_LIMIT, DEFAULT_PER_ARTICLE, Engine, MAX_QUERY_WORDS, Request, Results, SearchError,
+    Sort,
+};
 
 use super::index::{self, IndexArgs};
 use super::{DEFAULT_CORPUS, index_dir};
@@ -57,7 +60,7 @@ pub struct SearchArgs {
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
     /// How many results to print (at least 1).
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 10,
+    #[arg(long, short = 'n', value_name = "N", default_value_t = DEFAULT_LIMIT as u64,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: u64,
     /// Skip the first N results: --offset 10 shows the second page of ten.
@@ -76,7 +79,7 @@ pub struct SearchArgs {
     #[arg(long)]
     pub all: bool,
     /// Most passages of one article to list (0: all).
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PER_ARTICLE)]
     pub per_article: usize,
     /// Only articles dated on or after DATE: 2019-10-23, or an age such as 7d, 2w, 3m, 1y.
     #[arg(long, value_name = "DATE")]

@@ -73,6 +73,12 @@ pub struct Request<'a> {
     pub explain: bool,
 }
 
+/// Rows on a page unless asked otherwise (`search --limit`, `/api/search?limit=`).
+pub const DEFAULT_LIMIT: usize = 10;
+/// Passages of one article a passage list shows unless asked otherwise (`--per-article`,
+/// `per_article=`): two, so that ten rows cover more stories than three articles.
+pub const DEFAULT_PER_ARTICLE: usize = 2;
+
 /// The order of a search's results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
@@ -89,14 +95,14 @@ impl<'a> Request<'a> {
         Request {
             query,
             syntax: Syntax::Full,
-            limit: 10,
+            limit: DEFAULT_LIMIT,
             offset: 0,
             articles: false,
             signals: Signals::ALL,
             tuning: Tuning::default(),
             detail: Detail::Full,
             collapse: true,
-            per_article: 2,
+            per_article: DEFAULT_PER_ARTICLE,
             since: None,
             until: None,
             sort: Sort::Relevance,

@@ -17,7 +17,7 @@ use percent_encoding::percent_decode_str;
 use super::error::ApiError;
 use crate::dates::{Day, parse_day};
 use crate::query::Syntax;
-use crate::search::{Request, Sort};
+use crate::search::{DEFAULT_LIMIT, DEFAULT_PER_ARTICLE, Request, Sort};
 
 /// The most hits one request returns: a page, not an export.
 pub const MAX_LIMIT: usize = 100;
@@ -58,12 +58,12 @@ impl SearchParams {
         let mut q = None;
         let mut params = SearchParams {
             q: String::new(),
-            limit: 10,
+            limit: DEFAULT_LIMIT,
             offset: 0,
             articles: false,
             plain: false,
             all: false,
-            per_article: 2,
+            per_article: DEFAULT_PER_ARTICLE,
             since: None,
             until: None,
             by_date: false,
