@@ -13,7 +13,9 @@ use rayon::prelude::*;
 use tantivy::collector::{Collector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
+use tantivy::{
+    DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, TERMINATED,
+};
 
 use super::Total;
 
@@ -190,7 +192,10 @@ impl Segments {
     /// Adds the scores of `queries` to each passage's (as a union of them would score) and
     /// sorts the passages again, best first. Each query's scorer visits a segment's passages
     /// in doc order, so it only seeks forward; a union's scorer would refill its whole window
-    /// at every seek. Segments are rescored side by side (see `each`).
+    /// at every seek. A seek only asks whether the passage matches (tantivy's `seek_danger`):
+    /// a phrase scorer's `seek` would go on to the next passage where the phrase occurs,
+    /// reading the positions of every passage holding both words on the way. Segments are
+    /// rescored side by side (see `each`).
     pub fn add_scores(
         &self,
         passages: &mut [(f32, DocAddress)],
@@ -212,13 +217,20 @@ impl Segments {
             let mut scores: Vec<f32> = in_segment.iter().map(|&i| unscored[i].0).collect();
             for weight in &weights {
                 let mut scorer = weight.scorer(segment, 1.0)?;
+                // No match of the scorer lies before this: its first, or what its last seek
+                // ruled out.
+                let mut lower_bound = scorer.doc();
                 for (score, &i) in scores.iter_mut().zip(in_segment) {
                     let doc = unscored[i].1.doc_id;
-                    if scorer.doc() < doc {
-                        scorer.seek(doc);
+                    if doc < lower_bound {
+                        continue;
                     }
-                    if scorer.doc() == doc {
-                        *score += scorer.score();
+                    match scorer.seek_danger(doc) {
+                        SeekDangerResult::Found => {
+                            *score += scorer.score();
+                            lower_bound = doc + 1;
+                        }
+                        SeekDangerResult::SeekLowerBound(next) => lower_bound = next,
                     }
                 }
             }
