@@ -61,7 +61,7 @@ pub(super) fn add_article(
             fields.path => file.key.as_str(),
             fields.body => paragraph.as_str(),
             fields.paragraph => schema::paragraph_value(i as u64 + 1),
-            fields.article => article_id,
+            fields.article => schema::article_value(article_id),
             fields.article_length => schema::length_value(vocabulary.body_tokens),
             fields.date => date,
         );

@@ -99,7 +99,8 @@ impl Manifest {
         for segment in reader.searcher().segment_readers() {
             let fast = segment.fast_fields();
             if segment.max_doc() > 0 {
-                next_article = next_article.max(fast.u64("article")?.max_value().saturating_add(1));
+                let last = schema::article_id(fast.ip_addr("article")?.max_value());
+                next_article = next_article.max(last.saturating_add(1));
             }
             let words = (segment.max_doc() as usize).div_ceil(64);
             segments.push(SegmentFiles {

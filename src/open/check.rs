@@ -312,7 +312,7 @@ pub fn articles(searcher: &Searcher) -> tantivy::Result<Articles> {
     let mut seen: HashMap<u64, Seen> = HashMap::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        let ids = fast.u64("article")?;
+        let ids = fast.ip_addr("article")?;
         let paragraphs = fast.ip_addr("paragraph")?;
         let sizes = fast.u64("size")?;
         let paths = fast.str("path")?;
@@ -322,6 +322,7 @@ pub fn articles(searcher: &Searcher) -> tantivy::Result<Articles> {
             let (Some(id), Some(paragraph)) = (ids.first(doc), paragraphs.first(doc)) else {
                 continue;
             };
+            let id = schema::article_id(id);
             let article = seen.entry(id).or_default();
             let number = schema::paragraph_number(paragraph);
             article.paragraphs.push(u32::try_from(number).unwrap_or(0));

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use tantivy::columnar::{Column, ColumnIndex, StrColumn};
 use tantivy::fastfield::FastFieldReaders;
-use tantivy::{DocAddress, Searcher};
+use tantivy::{DocAddress, DocId, Searcher};
 
 use crate::dates::{self, DateSource, Day};
 use crate::schema::{self, SIGNATURE_FIELDS};
@@ -27,7 +27,7 @@ pub(super) struct Columns {
 /// The fast columns of one segment that ranking and hits read, each opened on first use.
 #[derive(Default)]
 struct SegmentColumns {
-    article: OnceLock<Column<u64>>,
+    article: OnceLock<ArticleIds>,
     article_length: OnceLock<Column<u64>>,
     date: OnceLock<Column<u64>>,
     signature: [OnceLock<Column<u64>>; 4],
@@ -35,6 +35,17 @@ struct SegmentColumns {
     path: OnceLock<Option<StrColumn>>,
     size: OnceLock<Column<u64>>,
     modified: OnceLock<Column<u64>>,
+}
+
+/// A segment's article ids (see `schema::Fields::article`), read as numbers.
+#[derive(Clone)]
+pub(super) struct ArticleIds(Column<Ipv6Addr>);
+
+impl ArticleIds {
+    /// The article id of passage `doc`.
+    pub fn first(&self, doc: DocId) -> Option<u64> {
+        self.0.first(doc).map(schema::article_id)
+    }
 }
 
 impl Columns {
@@ -94,18 +105,20 @@ impl Columns {
         Ok(number.unwrap_or(1).max(1))
     }
 
-    /// A segment's article-id column.
-    pub fn article_id_column(&self, segment_ord: u32) -> tantivy::Result<&Column<u64>> {
-        self.u64_column(segment_ord, "article", |columns| &columns.article)
+    /// A segment's article ids.
+    pub fn article_id_column(&self, segment_ord: u32) -> tantivy::Result<&ArticleIds> {
+        self.column(
+            segment_ord,
+            "article",
+            |columns| &columns.article,
+            |fast, name| fast.ip_addr(name).map(ArticleIds),
+        )
     }
 
-    /// Each segment's article-id column.
-    pub fn article_ids(&self) -> tantivy::Result<Vec<Column<u64>>> {
+    /// Each segment's article ids.
+    pub fn article_ids(&self) -> tantivy::Result<Vec<ArticleIds>> {
         (0..self.per_segment.len() as u32)
-            .map(|segment_ord| {
-                self.u64_column(segment_ord, "article", |columns| &columns.article)
-                    .cloned()
-            })
+            .map(|segment_ord| self.article_id_column(segment_ord).cloned())
             .collect()
     }
 

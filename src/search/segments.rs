@@ -11,13 +11,13 @@ use rustc_hash::FxHashSet;
 
 use rayon::prelude::*;
 use tantivy::collector::{Collector, TopDocs};
-use tantivy::columnar::Column;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, TERMINATED,
 };
 
 use super::Total;
+use super::columns::ArticleIds;
 
 /// Matching passages counted at most: past it a count says "at least" (Elasticsearch counts
 /// 10,000 by default, Lucene 1,000).
@@ -157,7 +157,7 @@ impl Segments {
     pub fn count(
         &self,
         query: &dyn Query,
-        articles: Option<&[Column<u64>]>,
+        articles: Option<&[ArticleIds]>,
     ) -> tantivy::Result<Total> {
         let weight = query.weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
         let mut passages = 0;

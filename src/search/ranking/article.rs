@@ -13,13 +13,13 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use tantivy::columnar::Column;
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DocAddress, DocSet, TERMINATED};
 
 use super::Tuning;
 use crate::search::IndexView;
+use crate::search::columns::ArticleIds;
 
 /// What whole-article BM25F made of one word in one article.
 #[derive(Debug, Clone, PartialEq)]
@@ -153,7 +153,7 @@ fn total_tokens(index: &IndexView, field: Field) -> tantivy::Result<u64> {
 }
 
 /// How many articles hold `term` in their body or title, read from the postings.
-fn article_frequency(index: &IndexView, term: &str, ids: &[Column<u64>]) -> tantivy::Result<u64> {
+fn article_frequency(index: &IndexView, term: &str, ids: &[ArticleIds]) -> tantivy::Result<u64> {
     let fields = &index.open.fields;
     let mut holding: FxHashSet<u64> = FxHashSet::default();
     for (segment_ord, segment) in index.segments.searcher.segment_readers().iter().enumerate() {

@@ -26,9 +26,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use tantivy::DocAddress;
-use tantivy::columnar::Column;
 use tantivy::query::Query;
 
+use super::columns::ArticleIds;
 use super::passages::Passages;
 use super::plan::Plan;
 use super::segments::sort_best_first;
@@ -265,7 +265,7 @@ pub(super) fn widening<T>(
 /// single passing mention (Callan 1994 mixes in the whole document's score for this).
 fn rank_articles(
     passages: &[(f32, DocAddress)],
-    articles: &[Column<u64>],
+    articles: &[ArticleIds],
     tuning: &Tuning,
     article_scores: &ArticleScores,
 ) -> Vec<(f32, DocAddress)> {
