@@ -1,0 +1,70 @@
+//! Times opening each fast column of an index, as a one-shot search opens them:
+//! `cargo run --release --example column_open -- INDEX_DIR` prints `segment<TAB>column<TAB>µs`
+//! per segment and column, in a fresh process (run it a few times: the first run also pays
+//! the page cache). docs/benchmarks.md's column costs come from it: tantivy's blockwise-linear
+//! codec decodes every block header of a 64-bit column when the column opens, where a
+//! 128-bit column opens in constant time.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use tantivy::Index;
+use tantivy::fastfield::FastFieldReaders;
+
+/// The columns and how a search opens each.
+const COLUMNS: [(&str, Kind); 11] = [
+    ("article", Kind::Ip),
+    ("paragraph", Kind::Ip),
+    ("article_length", Kind::U64),
+    ("date", Kind::U64),
+    ("size", Kind::U64),
+    ("modified", Kind::U64),
+    ("signature0", Kind::U64),
+    ("signature1", Kind::U64),
+    ("signature2", Kind::U64),
+    ("signature3", Kind::U64),
+    ("path", Kind::Str),
+];
+
+#[derive(Clone, Copy)]
+enum Kind {
+    U64,
+    Ip,
+    Str,
+}
+
+fn open(fast: &FastFieldReaders, name: &str, kind: Kind) -> tantivy::Result<()> {
+    match kind {
+        Kind::U64 => fast.u64(name).map(drop),
+        Kind::Ip => fast.ip_addr(name).map(drop),
+        Kind::Str => fast.str(name).map(drop),
+    }
+}
+
+fn main() -> ExitCode {
+    let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) else {
+        eprintln!("usage: column_open INDEX_DIR");
+        return ExitCode::from(2);
+    };
+    let searcher = match Index::open_in_dir(&dir).and_then(|index| index.reader()) {
+        Ok(reader) => reader.searcher(),
+        Err(err) => {
+            eprintln!("column_open: {}: {err}", dir.display());
+            return ExitCode::from(2);
+        }
+    };
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let fast = segment.fast_fields();
+        for (name, kind) in COLUMNS {
+            let start = Instant::now();
+            let opened = open(fast, name, kind);
+            let micros = start.elapsed().as_secs_f64() * 1e6;
+            match opened {
+                Ok(()) => println!("{ord}\t{name}\t{micros:.1}"),
+                Err(err) => println!("{ord}\t{name}\t{err}"),
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
