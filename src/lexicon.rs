@@ -616,22 +616,17 @@ mod tests {
             &["government", "governments", "governor", "deficit"],
         );
         let lexicon = read_lexicon(dir.path());
-        let near: Vec<String> = lexicon
-            .near(
-                "goverment",
-                &LevenshteinAutomatonBuilder::new(1, true),
-                false,
-            )
+        assert_eq!(one_edit_from(&lexicon, "goverment", false), ["government"]);
+        assert_eq!(one_edit_from(&lexicon, "deifcit", false), ["deficit"]);
+    }
+
+    /// The lexicon's words one edit from `word`, without their counts.
+    fn one_edit_from(lexicon: &Lexicon, word: &str, same_start: bool) -> Vec<String> {
+        lexicon
+            .near(word, &LevenshteinAutomatonBuilder::new(1, true), same_start)
             .into_iter()
             .map(|(w, _)| w)
-            .collect();
-        assert_eq!(near, ["government"]);
-        let swapped: Vec<String> = lexicon
-            .near("deifcit", &LevenshteinAutomatonBuilder::new(1, true), false)
-            .into_iter()
-            .map(|(w, _)| w)
-            .collect();
-        assert_eq!(swapped, ["deficit"]);
+            .collect()
     }
 
     #[test]
@@ -640,18 +635,10 @@ mod tests {
         create_empty(dir.path()).unwrap();
         fold_article(dir.path(), 1, &["apfel", "äpfel", "öpfel"]);
         let lexicon = read_lexicon(dir.path());
-        let near = |same_start: bool| -> Vec<String> {
-            lexicon
-                .near(
-                    "äpfel",
-                    &LevenshteinAutomatonBuilder::new(1, true),
-                    same_start,
-                )
-                .into_iter()
-                .map(|(w, _)| w)
-                .collect()
-        };
-        assert_eq!(near(false), ["apfel", "äpfel", "öpfel"]);
-        assert_eq!(near(true), ["äpfel"]);
+        assert_eq!(
+            one_edit_from(&lexicon, "äpfel", false),
+            ["apfel", "äpfel", "öpfel"]
+        );
+        assert_eq!(one_edit_from(&lexicon, "äpfel", true), ["äpfel"]);
     }
 }
