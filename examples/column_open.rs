@@ -9,23 +9,24 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use newsdex::schema::SIGNATURE_FIELDS;
 use tantivy::Index;
 use tantivy::fastfield::FastFieldReaders;
 
-/// The columns and how a search opens each.
-const COLUMNS: [(&str, Kind); 11] = [
-    ("article", Kind::Ip),
-    ("paragraph", Kind::Ip),
-    ("article_length", Kind::U64),
-    ("date", Kind::U64),
-    ("size", Kind::U64),
-    ("modified", Kind::U64),
-    ("signature0", Kind::U64),
-    ("signature1", Kind::U64),
-    ("signature2", Kind::U64),
-    ("signature3", Kind::U64),
-    ("path", Kind::Str),
-];
+/// The columns and how a search opens each; the signature's names as the schema has them.
+fn columns() -> Vec<(&'static str, Kind)> {
+    let mut columns = vec![
+        ("article", Kind::Ip),
+        ("paragraph", Kind::Ip),
+        ("article_length", Kind::U64),
+        ("date", Kind::U64),
+        ("size", Kind::U64),
+        ("modified", Kind::U64),
+    ];
+    columns.extend(SIGNATURE_FIELDS.map(|name| (name, Kind::U64)));
+    columns.push(("path", Kind::Str));
+    columns
+}
 
 #[derive(Clone, Copy)]
 enum Kind {
@@ -56,7 +57,7 @@ fn main() -> ExitCode {
     };
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let fast = segment.fast_fields();
-        for (name, kind) in COLUMNS {
+        for (name, kind) in columns() {
             let start = Instant::now();
             let opened = open(fast, name, kind);
             let micros = start.elapsed().as_secs_f64() * 1e6;
