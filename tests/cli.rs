@@ -1510,3 +1510,54 @@ fn show_refuses_a_path_the_index_does_not_hold() {
         );
     }
 }
+
+/// `eval`'s own index (under the temp folder) is current or built afresh: after every article
+/// file has a new modification time (a collection copied anew), its run, scores included, is
+/// the run of a fresh build. Re-indexing over the old build would count the articles' words
+/// twice in the lexicon, which the whole-article idf reads.
+#[test]
+fn eval_scores_a_copied_again_collection_as_a_fresh_build() {
+    let fixture = Fixture::new();
+    let collection = fixture.path("collection");
+    fs::create_dir(&collection).unwrap();
+    fs::rename(fixture.corpus(), collection.join("corpus")).unwrap();
+    let stem = |name: &str| name.trim_end_matches(".txt").to_string();
+    fs::write(
+        collection.join("queries.tsv"),
+        "1\tcease-fire talks\n2\tcoffee frost prices\n",
+    )
+    .unwrap();
+    let qrels: String = HYPHENATED
+        .iter()
+        .map(|name| format!("1 0 {} 1\n", stem(name)))
+        .chain([format!(
+            "2 0 {} 1\n",
+            stem("frost-threatens-brazils-coffee-harvest-as-prices-climb.txt")
+        )])
+        .collect();
+    fs::write(collection.join("qrels.txt"), qrels).unwrap();
+    let temp = fixture.path("tmp");
+    fs::create_dir(&temp).unwrap();
+    let eval = |run: &str| {
+        let out = command_in(
+            fixture.root.path(),
+            &with_color_never(&["eval", "collection", "--run", run]),
+        )
+        .env("TMPDIR", &temp)
+        .output()
+        .expect("run newsdex");
+        assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+        fs::read_to_string(fixture.path(run)).unwrap()
+    };
+
+    let fresh = eval("fresh.trec");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    for entry in fs::read_dir(collection.join("corpus")).unwrap() {
+        let file = fs::File::options()
+            .append(true)
+            .open(entry.unwrap().path())
+            .unwrap();
+        file.set_modified(later).unwrap();
+    }
+    assert_eq!(eval("again.trec"), fresh);
+}

@@ -19,11 +19,11 @@ use newsdex::search::{Detail, Engine, Request, SearchError, Signal, Signals, Tun
 #[command(after_long_help = "\
 A collection is a folder with corpus/ (articles), queries.tsv (qid<TAB>text) and qrels.txt
 (TREC: qid 0 docid grade; docid = file name without extension). eval indexes the corpus
-(reusing the index when it is current), runs every query as plain words ranking whole
-articles (`newsdex search --plain --articles`, 1000 deep), and prints trec_eval's nDCG@10
-(graded), P@10, MAP and Recall@100. Near-duplicate articles, which search shows as one story,
-are listed in the run at their story's rank, each judged on its own. Nothing is written
-inside the collection folder.
+(reusing its index when it is current, building it afresh when not), runs every query as
+plain words ranking whole articles (`newsdex search --plain --articles`, 1000 deep), and
+prints trec_eval's nDCG@10 (graded), P@10, MAP and Recall@100. Near-duplicate articles,
+which search shows as one story, are listed in the run at their story's rank, each judged on
+its own. Nothing is written inside the collection folder.
 
 Examples:
   newsdex eval ../shared/corpora/collections/cran
@@ -75,14 +75,24 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             dir
         }
     };
-    let summary = index_corpus(&IndexConfig {
+    let config = IndexConfig {
         corpus: collection.join("corpus"),
         index_dir: index_dir.clone(),
         extensions: Some(DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect()),
         progress: super::progress_wanted(),
         memory_budget: super::index::MEMORY_BUDGET_MB * 1024 * 1024,
         repair: false,
-    })?;
+    };
+    let cached = args.index.is_none() && index_dir.join("meta.json").exists();
+    let mut summary = index_corpus(&config)?;
+    if cached && summary.indexed + summary.removed > 0 {
+        // eval's own cache is current or built afresh: the lexicon only grows, so articles
+        // indexed again (a collection copied anew has new modification times) would count
+        // twice in the whole-article idf, and the figures would depend on the cache's past.
+        fs::remove_dir_all(&index_dir)
+            .with_context(|| format!("removing the stale index {}", index_dir.display()))?;
+        summary = index_corpus(&config)?;
+    }
     super::index::report(&summary, &collection.join("corpus"));
 
     let signals = args
