@@ -11,9 +11,11 @@ use clap::Args;
 use newsdex::corpus::DEFAULT_EXTENSIONS;
 use newsdex::eval::{RUN_DEPTH, Ranking, evaluate, read_qrels, read_queries, trec_run};
 use newsdex::indexer::{IndexConfig, index_corpus};
+use newsdex::lexicon::Lexicon;
 use newsdex::open;
 use newsdex::query::Syntax;
 use newsdex::search::{Detail, Engine, Request, SearchError, Signal, Signals, Tuning};
+use newsdex::stats;
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
@@ -83,14 +85,12 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         memory_budget: super::index::MEMORY_BUDGET_MB * 1024 * 1024,
         repair: false,
     };
-    let cached = args.index.is_none() && index_dir.join("meta.json").exists();
     let mut summary = index_corpus(&config)?;
-    if cached && summary.indexed + summary.removed > 0 {
-        // eval's own cache is current or built afresh: the lexicon only grows, so articles
-        // indexed again (a collection copied anew has new modification times) would count
-        // twice in the whole-article idf, and the figures would depend on the cache's past.
+    if args.index.is_none() && counts_gone_articles(&index_dir)? {
+        // eval's own cache is current or built afresh, so that its figures do not depend on
+        // the cache's past (see `counts_gone_articles`).
         fs::remove_dir_all(&index_dir)
-            .with_context(|| format!("removing the stale index {}", index_dir.display()))?;
+            .with_context(|| format!("removing the old index {}", index_dir.display()))?;
         summary = index_corpus(&config)?;
     }
     super::index::report(&summary, &collection.join("corpus"));
@@ -208,6 +208,16 @@ fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// Whether the index's lexicon counts articles the index no longer holds: it only grows, so
+/// an article indexed again (a collection copied anew has new modification times) counts
+/// twice in the whole-article idf, which ranks differently from a fresh build.
+fn counts_gone_articles(dir: &Path) -> anyhow::Result<bool> {
+    let Some(lexicon) = Lexicon::open(dir)? else {
+        return Ok(false);
+    };
+    Ok(lexicon.article_count() != stats::of_index(dir)?.articles)
 }
 
 /// A per-collection index folder outside the collection, so read-only collections work and
