@@ -12,7 +12,9 @@ mean over collections of its nDCG@10 and MAP ratios to the best peer, minus the 
 shortfall below 1 (a loss counts twice). It runs once on every collection (the all-in
 setting, which becomes the default) and once per collection with that collection held out:
 the held-out collection's figure at its fold's setting is its leave-one-out figure.
-Every `newsdex eval` is cached in --cache (keyed by setting and collection).
+Every `newsdex eval` is cached in --cache (keyed by setting and collection), for one build:
+a cache written by another binary (its SHA-256) is set aside, since its figures are that
+build's.
 
 Prints, in markdown: the all-in setting; per collection the all-in and leave-one-out
 nDCG@10 / MAP against the best peer; the fold settings; and the ablation of each rerank
@@ -25,6 +27,7 @@ Options: --bin NEWSDEX (default target/release/newsdex), --shared DIR (default .
 import argparse
 import concurrent.futures
 import glob
+import hashlib
 import json
 import os
 import subprocess
@@ -56,10 +59,17 @@ class Evaluator:
     def __init__(self, args, collections):
         self.bin, self.collections, self.jobs = args.bin, collections, args.jobs
         self.cache_path = args.cache
+        with open(self.bin, "rb") as f:
+            self.binary = hashlib.sha256(f.read()).hexdigest()
         self.cache = {}
         if os.path.exists(self.cache_path):
             with open(self.cache_path) as f:
-                self.cache = json.load(f)
+                saved = json.load(f)
+            if saved.get("binary") == self.binary:
+                self.cache = saved["runs"]
+            else:
+                print(f"loo.py: {self.cache_path} holds another build's runs; starting afresh",
+                      file=sys.stderr)
 
     def run(self, setting, name, without=None):
         key = f"{key_of(setting)}|{name}|{without or ''}"
@@ -86,7 +96,7 @@ class Evaluator:
             list(pool.map(lambda j: self.run(*j), todo))
         if todo:
             with open(self.cache_path + ".tmp", "w") as f:
-                json.dump(self.cache, f)
+                json.dump({"binary": self.binary, "runs": self.cache}, f)
             os.replace(self.cache_path + ".tmp", self.cache_path)
         return [self.run(*j) for j in jobs]
 
