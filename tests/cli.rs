@@ -1538,7 +1538,7 @@ fn eval_scores_a_copied_again_collection_as_a_fresh_build() {
     fs::write(collection.join("qrels.txt"), qrels).unwrap();
     let temp = fixture.path("tmp");
     fs::create_dir(&temp).unwrap();
-    let eval = |run: &str| {
+    let eval = |run: &str| -> (String, String) {
         let out = command_in(
             fixture.root.path(),
             &with_color_never(&["eval", "collection", "--run", run]),
@@ -1547,10 +1547,10 @@ fn eval_scores_a_copied_again_collection_as_a_fresh_build() {
         .output()
         .expect("run newsdex");
         assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
-        fs::read_to_string(fixture.path(run)).unwrap()
+        (fs::read_to_string(fixture.path(run)).unwrap(), stderr(&out))
     };
 
-    let fresh = eval("fresh.trec");
+    let (fresh, _) = eval("fresh.trec");
     let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
     for entry in fs::read_dir(collection.join("corpus")).unwrap() {
         let file = fs::File::options()
@@ -1559,5 +1559,13 @@ fn eval_scores_a_copied_again_collection_as_a_fresh_build() {
             .unwrap();
         file.set_modified(later).unwrap();
     }
-    assert_eq!(eval("again.trec"), fresh);
+    let (again, said) = eval("again.trec");
+    assert_eq!(again, fresh);
+    assert!(said.contains("afresh"), "{said}");
+    let (unchanged, said) = eval("unchanged.trec");
+    assert_eq!(unchanged, fresh);
+    assert!(
+        !said.contains("afresh"),
+        "an up-to-date cache is kept: {said}"
+    );
 }

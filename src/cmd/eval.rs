@@ -89,6 +89,10 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     if args.index.is_none() && counts_gone_articles(&index_dir)? {
         // eval's own cache is current or built afresh, so that its figures do not depend on
         // the cache's past (see `counts_gone_articles`).
+        eprintln!(
+            "newsdex: building {} afresh: articles indexed again were counted twice",
+            index_dir.display()
+        );
         fs::remove_dir_all(&index_dir)
             .with_context(|| format!("removing the old index {}", index_dir.display()))?;
         summary = index_corpus(&config)?;
