@@ -90,7 +90,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         // eval's own cache is current or built afresh, so that its figures do not depend on
         // the cache's past (see `counts_gone_articles`).
         eprintln!(
-            "newsdex: building {} afresh: articles indexed again were counted twice",
+            "newsdex: building {} afresh: its lexicon still counts old versions of articles",
             index_dir.display()
         );
         fs::remove_dir_all(&index_dir)
