@@ -15,7 +15,6 @@ use newsdex::lexicon::Lexicon;
 use newsdex::open;
 use newsdex::query::Syntax;
 use newsdex::search::{Detail, Engine, Request, SearchError, Signal, Signals, Tuning};
-use newsdex::stats;
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
@@ -218,10 +217,11 @@ fn fnv1a(text: &str) -> u64 {
 /// an article indexed again (a collection copied anew has new modification times) counts
 /// twice in the whole-article idf, which ranks differently from a fresh build.
 fn counts_gone_articles(dir: &Path) -> anyhow::Result<bool> {
-    let Some(lexicon) = Lexicon::open(dir)? else {
+    let (Some(lexicon), Some(articles)) = (Lexicon::open(dir)?, open::committed_articles(dir)?)
+    else {
         return Ok(false);
     };
-    Ok(lexicon.article_count() != stats::of_index(dir)?.articles)
+    Ok(lexicon.article_count() != articles)
 }
 
 /// A per-collection index folder outside the collection, so read-only collections work and
