@@ -1,16 +1,15 @@
 //! The lexicon: every word of the indexed articles as written (lower-cased, without accents,
-//! not stemmed), and every term (stem) as indexed, each with how many articles use it, kept in
-//! the index folder beside tantivy's files.
+//! not stemmed), with how many articles use it, kept in the index folder beside tantivy's
+//! files.
 //!
 //! The index holds stems, which cannot say whether a word was ever written: `goverment` stems
 //! to `gover`, which `governess` also gives. The lexicon can, so a search names the query words
 //! that no article contains, and suggests the words they may have meant from its neighbours by
-//! edit distance and frequency. Its terms' counts are the articles that hold a term, which the
-//! index (one document a passage) cannot say without reading every posting: whole-article
-//! ranking takes its idf from them. It only ever grows: an article deleted or changed leaves
+//! edit distance and frequency. (How many articles hold a term, a stem, the index says itself:
+//! an article is a document.) It only ever grows: an article deleted or changed leaves
 //! its words counted (a rebuild recounts), and the count of articles with them, which makes a
-//! word at worst look used when it no longer is. Words without a letter (numbers) are kept
-//! as terms only.
+//! word at worst look used when it no longer is. Words without a letter (numbers) are not
+//! kept: no suggestion is a number.
 //!
 //! A run's words reach the lexicon with its commit, in two steps that survive a kill at any
 //! point: before tantivy commits, the run stages its words with the commit's opstamp
@@ -43,8 +42,6 @@ const STAGED: &str = "lexicon.staged";
 const FOLDED: &[u8] = b"\0folded";
 /// The key counting the articles added.
 const ARTICLES: &str = "\0articles";
-/// What term keys start with, to keep them apart from words.
-const TERM: char = '\u{1}';
 
 /// The key of the lexicon's checksum: the CRC-32 of every other key and count in order
 /// (see `Checksummed`). It sorts after every word and term (no UTF-8 text holds a 0xFF byte),
@@ -121,7 +118,7 @@ impl Lexicon {
         entries
     }
 
-    /// How many entries (words, terms, records) the lexicon holds.
+    /// How many entries (words and records) the lexicon holds.
     pub fn len(&self) -> usize {
         self.words.len()
     }
@@ -141,21 +138,12 @@ impl Lexicon {
         self.words.get(word).unwrap_or(0)
     }
 
-    /// How many articles hold the index term `term` (a stem).
-    pub fn term_articles(&self, term: &str) -> u64 {
-        self.words.get(format!("{TERM}{term}")).unwrap_or(0)
-    }
-
-    /// How many distinct words the lexicon holds (terms and counters aside).
+    /// How many distinct words the lexicon holds (its records of itself aside).
     pub fn word_count(&self) -> u64 {
         let mut words = 0;
         let mut stream = self.words.stream();
         while let Some((key, _)) = stream.next() {
-            words += u64::from(
-                !key.starts_with(b"\0")
-                    && !key.starts_with(TERM.to_string().as_bytes())
-                    && key != CHECKSUM,
-            );
+            words += u64::from(!key.starts_with(b"\0") && key != CHECKSUM);
         }
         words
     }
@@ -194,7 +182,7 @@ impl Lexicon {
         let mut near = Vec::new();
         while let Some((key, articles)) = stream.next() {
             if let Ok(key) = std::str::from_utf8(key)
-                && !key.starts_with(['\0', TERM])
+                && !key.starts_with('\0')
             {
                 near.push((key.to_string(), articles));
             }
@@ -229,44 +217,35 @@ impl tantivy_fst::Automaton for Levenshtein {
     }
 }
 
-/// The words and terms of the articles a run adds, each counted once per article. Keyed by
+/// The words of the articles a run adds, each counted once per article. Keyed by
 /// their 64-bit hashes (`analysis::word_hash`), which the vocabularies carry: two words of a
 /// million share one with odds of about 1 in 30 million, and would then share a count.
 #[derive(Debug, Default)]
 pub struct NewWords {
     words: Counts,
-    terms: Counts,
     articles: u64,
 }
 
-/// Words (or terms) by hash: the word, and how many articles hold it.
+/// Words by hash: the word, and how many articles hold it.
 type Counts = FxHashMap<u64, (Box<str>, u64)>;
 
 /// A batch's counts, its words borrowed from its vocabularies.
 type BatchCounts<'a> = FxHashMap<u64, (&'a str, u64)>;
 
 impl NewWords {
-    /// Counts the distinct words and terms of a batch of articles, one vocabulary each:
-    /// counted within the batch on every core, then added to the run's counts once a word,
-    /// since looking a word up in the run's large tables is what this costs.
+    /// Counts the distinct words of a batch of articles, one vocabulary each: counted within
+    /// the batch on every core, then added to the run's counts once a word, since looking a
+    /// word up in the run's large table is what this costs.
     pub fn add(&mut self, vocabularies: &[&Vocabulary]) {
-        let (words, terms) = vocabularies
+        let words = vocabularies
             .par_iter()
-            .fold(
-                <(BatchCounts, BatchCounts)>::default,
-                |(mut words, mut terms), vocabulary| {
-                    count(&mut words, &vocabulary.words);
-                    count(&mut terms, &vocabulary.terms);
-                    (words, terms)
-                },
-            )
-            .reduce(<(BatchCounts, BatchCounts)>::default, |a, b| {
-                (merge(a.0, b.0), merge(a.1, b.1))
-            });
-        for (counts, batch) in [(&mut self.words, words), (&mut self.terms, terms)] {
-            for (hash, (word, articles)) in batch {
-                counts.entry(hash).or_insert_with(|| (word.into(), 0)).1 += articles;
-            }
+            .fold(BatchCounts::default, |mut words, vocabulary| {
+                count(&mut words, &vocabulary.words);
+                words
+            })
+            .reduce(BatchCounts::default, merge);
+        for (hash, (word, articles)) in words {
+            self.words.entry(hash).or_insert_with(|| (word.into(), 0)).1 += articles;
         }
         self.articles += vocabularies.len() as u64;
     }
@@ -381,9 +360,6 @@ pub fn stage(dir: &Path, opstamp: Opstamp, words: &NewWords) -> Result<(), FileE
         for (word, articles) in words.words.values() {
             writeln!(out, "{word}\t{articles}")?;
         }
-        for (term, articles) in words.terms.values() {
-            writeln!(out, "{TERM}{term}\t{articles}")?;
-        }
         writeln!(out, "{ARTICLES}\t{}", words.articles)?;
         Ok(())
     })
@@ -495,8 +471,7 @@ mod tests {
     fn words(list: &[&str]) -> Vocabulary {
         Vocabulary {
             words: list.iter().copied().collect(),
-            terms: list.iter().map(|w| w.trim_end_matches('s')).collect(),
-            body_tokens: list.len() as u64,
+            spans: vec![list.len() as u32],
             signature: Default::default(),
         }
     }
@@ -543,8 +518,6 @@ mod tests {
         assert_eq!(lexicon.articles("government"), 1);
         assert_eq!(lexicon.articles("deficit"), 1);
         assert_eq!(lexicon.articles("goverment"), 0);
-        assert_eq!(lexicon.term_articles("budget"), 3);
-        assert_eq!(lexicon.term_articles("deficit"), 1);
         assert_eq!(lexicon.article_count(), 3);
         assert!(!dir.path().join(STAGED).exists());
 

@@ -1,28 +1,19 @@
-//! Schema: the fields of a passage document, defined once, with their handles kept together.
+//! Schema: the fields of an article document, defined once, with their handles kept together.
 //!
-//! One tantivy document is one passage (paragraph). The article's title and dateline are
-//! indexed and stored once, on its first passage: a title match lifts the passage that opens
-//! the article rather than every passage of it, and the index holds each title once (indexing
-//! them on every passage made postings a fifth larger and changed nDCG@10 on the test
-//! collections by less than 0.004 either way). The path is a
-//! fast field, readable for any passage without the doc store. The file identity (size,
-//! modification time) is on the first passage only: it is the manifest incremental indexing
-//! reads.
+//! One tantivy document is one article: what quest, Lucene and tantivy-cli index, and what
+//! block-max WAND skips through fastest (a document per paragraph made every feature pay for
+//! fifteen times as many documents). Passages are found at query time (see `search`): the
+//! body is indexed as one value per paragraph, with positions, and the `paragraphs` column
+//! keeps how many positions each paragraph spans, so a position found in the postings says
+//! which paragraph it is in without the article being read or analysed again. The text is
+//! stored once, in the doc store: title, dateline and the paragraphs as separate values.
 //!
-//! Format 4 added `title_words` and dropped the path's field norms, which nothing read (one
-//! byte a passage). Format 5 dropped the dateline's length norms: datelines are a few words,
-//! and a norm takes a byte on every passage though only first passages have a dateline
-//! (1.4 MB of the 300 MB bench corpus's index). Format 7 keeps paragraph numbers in a 128-bit
-//! column (see `Fields::paragraph`). Format 8 gives every passage its article's length and
-//! date, the first passage its near-duplicate signature and its dateline's place and agency,
-//! and starts the lexicon. Format 10 keeps article ids in a 128-bit column too.
+//! Format 11 is the first of this design (formats up to 10 held a document per paragraph).
 
 use std::net::Ipv6Addr;
 
-use tantivy::DocId;
-use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::{ANALYZER, WORDS_ANALYZER};
@@ -35,100 +26,68 @@ pub const BODY: &str = "body";
 /// The names of the signature's four columns.
 pub const SIGNATURE_FIELDS: [&str; 4] = ["signature0", "signature1", "signature2", "signature3"];
 
+/// The name of the column of paragraph spans.
+pub const PARAGRAPHS: &str = "paragraphs";
+
+/// Positions tantivy leaves between two values of a text field (its `POSITION_GAP`): a
+/// paragraph starts one position after the last position the one before it could use, so a
+/// phrase never runs across a paragraph break.
+pub const PARAGRAPH_GAP: u32 = 1;
+
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
 pub struct Fields {
     /// The article's key: its path relative to the corpus folder (one untokenized term per
     /// article for delete-then-add re-indexing; fast, for the manifest and for hits).
     pub path: Field,
-    /// The article's title and dateline, indexed on its first passage (not stored).
+    /// The title and dateline, indexed with positions and stored.
     pub title: Field,
     pub dateline: Field,
-    /// The title's words as typed (lower-cased and folded, not stemmed), on the first passage:
-    /// a query word found there in its exact form earns a bonus (see `search`). Frequencies
-    /// only and no length norms: it is only asked whether a word is there.
+    /// The title's words as typed (lower-cased and folded, not stemmed): a query word found
+    /// there in its exact form earns a bonus (see `search`). Frequencies only and no length
+    /// norms: it is only asked whether a word is there.
     pub title_words: Field,
-    /// The passage text (stored).
+    /// The body, one value per paragraph, with positions; stored.
     pub body: Field,
-    /// 1-based paragraph number within the article body (fast: read for every hit without the
-    /// doc store, and to pick the first passage out of the article's path postings). Kept in
-    /// a 128-bit (IP address) column, written and read with `paragraph_value` and
-    /// `paragraph_number`: tantivy stores a 64-bit column of such small, locally varying
-    /// numbers in blocks of 512 whose every header it decodes when a search opens the
-    /// column (4,500 a segment of the 1 GB bench index, 0.25-0.5 ms each), where a 128-bit
-    /// column opens in constant time. Query mix p50 on the 1 GB bench index: 5.2 -> 4.5 ms
-    /// (docs/benchmarks.md); the index grows by 0.1%.
-    pub paragraph: Field,
-    /// A number unique to the article within the index, to group passages by article while
-    /// collecting (see `indexer`: handed out in indexing order). A per-segment number such as
-    /// the path's ordinal would not do: tantivy's indexing threads take passages one by one,
-    /// so an article's passages are often spread over two segments (45,625 of the 94,714
-    /// articles of the 300 MB bench corpus). In a 128-bit column, as `paragraph` and for the
-    /// same reason: the 64-bit column took 40-90 µs a segment to open at 300 MB and 200-280 at
-    /// 1 GB, on every search (its stories); written and read with `article_value` and
-    /// `article_id`.
-    pub article: Field,
-    /// The length of the passage's article body, in tokens, as `length_value` encodes it: on
-    /// every passage, so that ranking an article as a whole needs no lookup of its other
-    /// passages (8 bits a passage: 0.5% of the 300 MB bench corpus's index).
-    pub article_length: Field,
-    /// The article's date and where it came from, as `dates::date_value` encodes them: on
-    /// every passage, so that a date filter is a range over a column (2 bytes a passage).
+    /// Each paragraph's span of body positions, in order (see `span_value`): the last
+    /// position its analysis kept, plus one (0 for a paragraph of no words). Kept in a 128-bit
+    /// (IP address) column: tantivy opens it in constant time, where a 64-bit column may be
+    /// stored in blocks whose every header is decoded when a search opens it.
+    pub paragraphs: Field,
+    /// The article's date and where it came from, as `dates::date_value` encodes them.
     pub date: Field,
-    /// On the first passage only: the body's near-duplicate signature, in four parts (see
-    /// `signature`; 32 bytes an article).
+    /// The body's near-duplicate signature, in four parts (see `signature`; 32 bytes an
+    /// article).
     pub signature: [Field; 4],
-    /// On the first passage only: the dateline's place and agency, lower-cased, one term each
-    /// (for `stats`).
+    /// The dateline's place and agency, lower-cased, one term each (for `stats`).
     pub place: Field,
     pub agency: Field,
-    /// On the first passage only: the stored title and dateline, file size and modification
-    /// time.
-    pub stored_title: Field,
-    pub stored_dateline: Field,
+    /// The file's size and modification time when it was indexed: what incremental indexing
+    /// compares, and what tells a search whether the file still holds the text indexed.
     pub size: Field,
     pub modified: Field,
 }
 
-/// The `article_length` column's value for a body of `tokens` tokens: 8 × log2(1 + tokens),
-/// rounded, which keeps a length to within 5%, like tantivy's own field norms.
-pub fn length_value(tokens: u64) -> u64 {
-    (8.0 * (1.0 + tokens as f64).log2()).round() as u64
+/// The `paragraphs` column's value for a paragraph spanning `positions` body positions.
+pub fn span_value(positions: u32) -> Ipv6Addr {
+    Ipv6Addr::from(u128::from(positions))
 }
 
-/// The number of tokens an `article_length` value stands for.
-pub fn length_of(value: u64) -> f32 {
-    (value as f32 / 8.0).exp2() - 1.0
+/// The span a `paragraphs` column value holds.
+pub fn span_of(value: Ipv6Addr) -> u32 {
+    u32::try_from(u128::from(value)).unwrap_or(u32::MAX)
 }
 
-/// The `paragraph` column's value for paragraph `number`.
-pub fn paragraph_value(number: u64) -> Ipv6Addr {
-    Ipv6Addr::from(u128::from(number))
-}
-
-/// The paragraph number a `paragraph` column value holds (0 for a value no indexer wrote).
-pub fn paragraph_number(value: Ipv6Addr) -> u64 {
-    u64::try_from(u128::from(value)).unwrap_or(0)
-}
-
-/// The `article` column's value for article `id`.
-pub fn article_value(id: u64) -> Ipv6Addr {
-    Ipv6Addr::from(u128::from(id))
-}
-
-/// The article id an `article` column value holds.
-pub fn article_id(value: Ipv6Addr) -> u64 {
-    u64::try_from(u128::from(value)).unwrap_or(u64::MAX)
-}
-
-/// The first passages of a segment (deleted ones too): the rows of its `size` column, which
-/// only first passages have. Walks the column's rows: asking each of millions of passages
-/// whether it has a size was a tenth of a no-change re-index.
-pub fn first_passages(sizes: &Column<u64>, max_doc: DocId) -> Box<dyn Iterator<Item = DocId> + '_> {
-    match &sizes.index {
-        ColumnIndex::Optional(rows) => Box::new(rows.iter_non_null_docs()),
-        _ => Box::new((0..max_doc).filter(|&doc| sizes.first(doc).is_some())),
+/// Where each paragraph's positions start, given the paragraphs' spans: each one starts
+/// `PARAGRAPH_GAP` after the end of the one before.
+pub fn paragraph_starts(spans: &[u32]) -> Vec<u32> {
+    let mut starts = Vec::with_capacity(spans.len());
+    let mut next = 0u32;
+    for &span in spans {
+        starts.push(next);
+        next = next.saturating_add(span).saturating_add(PARAGRAPH_GAP);
     }
+    starts
 }
 
 impl Fields {
@@ -138,9 +97,13 @@ impl Fields {
         let stemmed = TextFieldIndexing::default()
             .set_tokenizer(ANALYZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-        let text = TextOptions::default().set_indexing_options(stemmed.clone());
-        // The dateline: as text, without length norms.
-        let short_text = TextOptions::default().set_indexing_options(stemmed.set_fieldnorms(false));
+        let text = TextOptions::default()
+            .set_indexing_options(stemmed.clone())
+            .set_stored();
+        // The dateline: as text, without length norms (a few words, always).
+        let short_text = TextOptions::default()
+            .set_indexing_options(stemmed.set_fieldnorms(false))
+            .set_stored();
         let key = (STRING | FAST).set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer("raw")
@@ -158,16 +121,12 @@ impl Fields {
             title: builder.add_text_field(TITLE, text.clone()),
             title_words: builder.add_text_field("title_words", words),
             dateline: builder.add_text_field(DATELINE, short_text),
-            body: builder.add_text_field(BODY, text.set_stored()),
-            paragraph: builder.add_ip_addr_field("paragraph", FAST),
-            article: builder.add_ip_addr_field("article", FAST),
-            article_length: builder.add_u64_field("article_length", FAST),
+            body: builder.add_text_field(BODY, text),
+            paragraphs: builder.add_ip_addr_field(PARAGRAPHS, FAST),
             date: builder.add_u64_field("date", FAST),
             signature: SIGNATURE_FIELDS.map(|name| builder.add_u64_field(name, FAST)),
             place: builder.add_text_field("place", STRING),
             agency: builder.add_text_field("agency", STRING),
-            stored_title: builder.add_text_field("stored_title", STORED),
-            stored_dateline: builder.add_text_field("stored_dateline", STORED),
             size: builder.add_u64_field("size", FAST),
             modified: builder.add_u64_field("modified", FAST),
         };
@@ -183,9 +142,7 @@ impl Fields {
             title_words: field("title_words")?,
             dateline: field(DATELINE)?,
             body: field(BODY)?,
-            paragraph: field("paragraph")?,
-            article: field("article")?,
-            article_length: field("article_length")?,
+            paragraphs: field(PARAGRAPHS)?,
             date: field("date")?,
             signature: [
                 field(SIGNATURE_FIELDS[0])?,
@@ -195,8 +152,6 @@ impl Fields {
             ],
             place: field("place")?,
             agency: field("agency")?,
-            stored_title: field("stored_title")?,
-            stored_dateline: field("stored_dateline")?,
             size: field("size")?,
             modified: field("modified")?,
         })
@@ -210,5 +165,17 @@ impl Fields {
             BODY => Some(self.body),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_start_one_gap_after_the_last_span_ends() {
+        assert_eq!(paragraph_starts(&[]), Vec::<u32>::new());
+        assert_eq!(paragraph_starts(&[3, 0, 5, 2]), [0, 4, 5, 11]);
+        assert_eq!(span_of(span_value(70_000)), 70_000);
     }
 }

@@ -15,7 +15,7 @@ use tantivy::{DocSet, Searcher, TERMINATED};
 use crate::dates::{self, Day};
 use crate::lexicon::Lexicon;
 use crate::open::{self, FORMAT_VERSION, OpenError};
-use crate::schema::SIGNATURE_FIELDS;
+use crate::schema::{PARAGRAPHS, SIGNATURE_FIELDS};
 use crate::signature::{SAME_STORY, Signature, Stories};
 
 /// Places and agencies listed, the most frequent first.
@@ -61,10 +61,10 @@ pub fn of_index(dir: &Path) -> Result<Stats, OpenError> {
         cause: err.to_string(),
     };
     let fields = &open.fields;
-    let firsts = first_passages(&searcher).map_err(damaged)?;
+    let (facts, passages) = articles(&searcher).map_err(damaged)?;
     let mut dated_by = DatedBy::default();
     let (mut first, mut last): (Option<Day>, Option<Day>) = (None, None);
-    for article in &firsts {
+    for article in &facts {
         let (day, source) = article.date;
         match source {
             dates::DateSource::Path => dated_by.path += 1,
@@ -74,12 +74,12 @@ pub fn of_index(dir: &Path) -> Result<Stats, OpenError> {
         first = Some(first.map_or(day, |first| first.min(day)));
         last = Some(last.map_or(day, |last| last.max(day)));
     }
-    let signatures: Vec<Signature> = firsts.iter().filter_map(|a| a.signature).collect();
+    let signatures: Vec<Signature> = facts.iter().filter_map(|a| a.signature).collect();
     let stories = Stories::group(&signatures, SAME_STORY).count()
-        + firsts.iter().filter(|a| a.signature.is_none()).count();
+        + facts.iter().filter(|a| a.signature.is_none()).count();
     Ok(Stats {
-        articles: firsts.len() as u64,
-        passages: searcher.num_docs(),
+        articles: facts.len() as u64,
+        passages,
         stories: stories as u64,
         first_date: first.map(|day| day.to_string()),
         last_date: last.map(|day| day.to_string()),
@@ -96,27 +96,26 @@ pub fn of_index(dir: &Path) -> Result<Stats, OpenError> {
     })
 }
 
-/// What `stats` reads of an article's first passage.
-struct FirstPassage {
+/// What `stats` reads of an article.
+struct ArticleFacts {
     date: (Day, dates::DateSource),
     signature: Option<Signature>,
 }
 
-/// Every live article's first passage: the passages that record a file size.
-fn first_passages(searcher: &Searcher) -> tantivy::Result<Vec<FirstPassage>> {
+/// What `stats` reads of every live article.
+fn articles(searcher: &Searcher) -> tantivy::Result<(Vec<ArticleFacts>, u64)> {
     let mut found = Vec::new();
+    let mut passages = 0;
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        let sizes = fast.u64("size")?;
+        let spans = fast.ip_addr(PARAGRAPHS)?;
         let dates = fast.u64("date")?;
         let signature_columns = SIGNATURE_FIELDS
             .iter()
             .map(|name| fast.u64(name))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        for doc in 0..segment.max_doc() {
-            if segment.is_deleted(doc) || sizes.first(doc).is_none() {
-                continue;
-            }
+        for doc in segment.doc_ids_alive() {
+            passages += spans.values_for_doc(doc).count() as u64;
             let date = dates
                 .first(doc)
                 .map_or((Day(0), dates::DateSource::Modified), dates::date_of);
@@ -128,13 +127,13 @@ fn first_passages(searcher: &Searcher) -> tantivy::Result<Vec<FirstPassage>> {
                     None => complete = false,
                 }
             }
-            found.push(FirstPassage {
+            found.push(ArticleFacts {
                 date,
                 signature: complete.then_some(Signature(parts)),
             });
         }
     }
-    Ok(found)
+    Ok((found, passages))
 }
 
 /// A raw field's most frequent terms, with the live articles holding each.

@@ -1,26 +1,26 @@
-//! An article's vocabulary for the lexicon: its distinct words (as written, lower-cased and
-//! folded) and terms (stemmed), its body's length, and its near-duplicate signature. Runs for
-//! every article indexed, beside tantivy's own analysis, so it is built for speed: ASCII text
-//! is split without the chain's machinery, words are told apart by their 64-bit hashes, and
-//! a word is stemmed once a thread.
+//! An article's vocabulary: its distinct words (as written, lower-cased and folded) for the
+//! lexicon, how many body positions each paragraph spans (the index's map from a position to
+//! its paragraph), and the body's near-duplicate signature. Runs for every article indexed,
+//! beside tantivy's own analysis, so it is built for speed: ASCII text is split without the
+//! chain's machinery, and words are told apart by their 64-bit hashes. Nothing here stems: the
+//! index itself counts the articles that hold a term.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use super::{MAX_TOKEN_BYTES, word_analyzer};
 use crate::article::Article;
 use crate::signature::{Signature, word_hash};
 
-/// The distinct words and terms of an article (title, dateline, paragraphs), as the lexicon
-/// keeps them.
+/// What indexing learns of an article besides its terms.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Vocabulary {
-    /// Lower-cased and folded by the unstemmed chain, those holding a letter.
+    /// The distinct words of title, dateline and paragraphs, lower-cased and folded by the
+    /// unstemmed chain, those holding a letter.
     pub words: Words,
-    /// As indexed (stemmed), every one.
-    pub terms: Words,
-    /// Tokens in the body (the paragraphs), as the index counts them.
-    pub body_tokens: u64,
+    /// Each paragraph's span of positions as tantivy numbers them (see `schema::Fields::
+    /// paragraphs`): the position of its last word kept, plus one.
+    pub spans: Vec<u32>,
     /// The body's near-duplicate signature.
     pub signature: Signature,
 }
@@ -74,48 +74,33 @@ impl<'a> FromIterator<&'a str> for Words {
     }
 }
 
-/// What `vocabulary` keeps between articles on a thread: the chain, the hashes seen, and the
-/// stems of the words met most (as the indexing chain's `RememberingStemmer`).
+/// What `vocabulary` keeps between articles on a thread: the chain, and buffers.
 struct VocabularyWork {
     chain: TextAnalyzer,
-    stemmer: frostem::Stemmer,
-    /// By word hash: the word's stem and the stem's hash.
-    stems: FxHashMap<u64, (Box<str>, u64)>,
     /// The body's words' hashes, in order.
     body: Vec<u64>,
     words_seen: FxHashSet<u64>,
-    terms_seen: FxHashSet<u64>,
 }
 
-/// Stems remembered by `vocabulary` on each thread.
-const MAX_VOCABULARY_STEMS: usize = 65536;
-
-/// The distinct words and terms of an article. Runs for every article indexed: words are
-/// told apart by their 64-bit hashes, and a word is stemmed once a thread.
+/// An article's words, paragraph spans and signature.
 pub fn vocabulary(article: &Article) -> Vocabulary {
     thread_local! {
         static WORK: std::cell::RefCell<VocabularyWork> = std::cell::RefCell::new(VocabularyWork {
             chain: word_analyzer(),
-            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
-            stems: FxHashMap::default(),
             body: Vec::new(),
             words_seen: FxHashSet::default(),
-            terms_seen: FxHashSet::default(),
         });
     }
     WORK.with_borrow_mut(|work| {
         let VocabularyWork {
             chain,
-            stemmer,
-            stems,
             body,
             words_seen,
-            terms_seen,
         } = &mut *work;
         body.clear();
         words_seen.clear();
-        terms_seen.clear();
-        let (mut words, mut terms) = (Words::default(), Words::default());
+        let mut words = Words::default();
+        let mut spans = Vec::with_capacity(article.paragraphs.len());
         let texts = [&article.title, &article.dateline]
             .into_iter()
             .chain(&article.paragraphs);
@@ -133,31 +118,25 @@ pub fn vocabulary(article: &Article) -> Vocabulary {
                 } else {
                     words_seen.insert(hash);
                 }
-                match stems.get(&hash) {
-                    Some((stem, stem_hash)) => terms.insert(stem, *stem_hash, terms_seen),
-                    None => {
-                        let stem = stemmer.stem(word);
-                        let stem_hash = word_hash(&stem);
-                        terms.insert(&stem, stem_hash, terms_seen);
-                        if stems.len() < MAX_VOCABULARY_STEMS {
-                            stems.insert(hash, (stem.as_ref().into(), stem_hash));
-                        }
-                    }
-                }
             };
-            if text.is_ascii() {
-                ascii_words(text, add);
+            let span = if text.is_ascii() {
+                ascii_words(text, add)
             } else {
+                let mut span = 0;
                 let mut stream = chain.token_stream(text);
                 while let Some(token) = stream.next() {
                     add(&token.text);
+                    span = token.position as u32 + 1;
                 }
+                span
+            };
+            if i >= 2 {
+                spans.push(span);
             }
         }
         Vocabulary {
             words,
-            terms,
-            body_tokens: body.len() as u64,
+            spans,
             signature: Signature::of_word_hashes(body),
         }
     })
@@ -165,20 +144,28 @@ pub fn vocabulary(article: &Article) -> Vocabulary {
 
 /// The words the unstemmed chain makes of an ASCII text, without its machinery (a string a
 /// token, a call a filter): runs of letters and digits shorter than `MAX_TOKEN_BYTES`,
-/// lower-cased (folding leaves ASCII as it is). Every article is read so once more for the
-/// lexicon, and this pass is most of that reading.
-fn ascii_words(text: &str, mut each: impl FnMut(&str)) {
+/// lower-cased (folding leaves ASCII as it is). Returns the text's span of positions: one
+/// a run, as tantivy's tokenizer numbers them, up to the last run kept. Every article is read
+/// so once more, and this pass is most of that reading.
+fn ascii_words(text: &str, mut each: impl FnMut(&str)) -> u32 {
     let mut word = [0u8; MAX_TOKEN_BYTES];
     let mut len = 0;
-    // A run too long to be a token is dropped whole, as the chain drops it.
+    // A run too long to be a token is dropped whole, as the chain drops it, but takes its
+    // position.
     let mut too_long = false;
+    let mut runs = 0u32;
+    let mut span = 0u32;
     let mut end = |word: &[u8], too_long: bool| {
-        if !word.is_empty()
-            && word.len() < MAX_TOKEN_BYTES
+        if word.is_empty() && !too_long {
+            return;
+        }
+        runs += 1;
+        if word.len() < MAX_TOKEN_BYTES
             && !too_long
             && let Ok(word) = std::str::from_utf8(word)
         {
             each(word);
+            span = runs;
         }
     };
     for &byte in text.as_bytes() {
@@ -195,6 +182,7 @@ fn ascii_words(text: &str, mut each: impl FnMut(&str)) {
         }
     }
     end(&word[..len], too_long);
+    span
 }
 
 #[cfg(test)]
@@ -221,19 +209,58 @@ mod tests {
     }
 
     #[test]
-    fn vocabulary_counts_each_word_and_term_once() {
+    fn vocabulary_counts_each_word_once_and_spans_each_paragraph() {
+        let long = "x".repeat(45);
         let article = Article {
             title: "Talks Stall".into(),
             dateline: "ZÜRICH".into(),
-            paragraphs: vec!["talks talk TALKS in Zürich; 1987".into()],
+            paragraphs: vec![
+                "talks talk TALKS in Zürich; 1987".into(),
+                format!("two words {long}"),
+                "***".into(),
+                format!("{long} ends"),
+            ],
         };
         let vocabulary = vocabulary(&article);
         let mut words: Vec<&str> = vocabulary.words.iter().map(|(word, _)| word).collect();
         words.sort_unstable();
-        assert_eq!(words, ["in", "stall", "talk", "talks", "zurich"]);
-        let mut terms: Vec<&str> = vocabulary.terms.iter().map(|(term, _)| term).collect();
-        terms.sort_unstable();
-        assert_eq!(terms, ["1987", "in", "stall", "talk", "zurich"]);
-        assert_eq!(vocabulary.body_tokens, 6);
+        assert_eq!(
+            words,
+            ["ends", "in", "stall", "talk", "talks", "two", "words", "zurich"]
+        );
+        // A dropped long word at the end takes no span; one before a kept word does.
+        assert_eq!(vocabulary.spans, [6, 2, 0, 2]);
+    }
+
+    #[test]
+    fn spans_are_the_positions_the_index_gives_each_paragraph() {
+        let long = "y".repeat(41);
+        let texts = [
+            "plain words, and 3.5 pct".to_string(),
+            format!("{long} then word"),
+            format!("word then {long}"),
+            "Ünïcode façade — naïve".to_string(),
+            format!("Zürich {long} café"),
+            "".to_string(),
+        ];
+        for text in &texts {
+            let tokens = tokens_with_positions(&mut crate::analysis::stemming_analyzer(), text);
+            let expected = tokens.last().map_or(0, |(_, position)| *position as u32 + 1);
+            let article = Article {
+                title: String::new(),
+                dateline: String::new(),
+                paragraphs: vec![text.clone()],
+            };
+            assert_eq!(vocabulary(&article).spans, [expected], "{text}");
+        }
+    }
+
+    fn tokens_with_positions(chain: &mut TextAnalyzer, text: &str) -> Vec<(String, usize)> {
+        let mut stream = chain.token_stream(text);
+        let mut tokens = Vec::new();
+        while let Some(token) = stream.next() {
+            tokens.push((token.text.clone(), token.position));
+        }
+        tokens
     }
 }

@@ -75,13 +75,13 @@ fn lines(report: &Report, dir: &Path) -> Vec<String> {
         1 => "1 segment".to_string(),
         n => format!("{n} segments"),
     }];
-    held.push(match report.articles {
-        Some(articles) => format!(
+    held.push(match report.passages {
+        Some(passages) => format!(
             "{} articles in {} passages",
-            thousands(articles),
-            thousands(report.passages)
+            thousands(report.articles),
+            thousands(passages)
         ),
-        None => format!("{} passages", thousands(report.passages)),
+        None => format!("{} articles", thousands(report.articles)),
     });
     if let Some(entries) = report.lexicon {
         held.push(format!(
@@ -92,7 +92,7 @@ fn lines(report: &Report, dir: &Path) -> Vec<String> {
     let mut lines = vec![format!("{shown}: {}", held.join(", "))];
     if report.problems.is_empty() {
         lines.push(
-            "sound: every file matches its checksum and every article has all its passages"
+            "sound: every file matches its checksum and every article is whole, indexed once"
                 .to_string(),
         );
         return lines;

@@ -1,5 +1,5 @@
-//! An article file as the index's documents: read, decoded and parsed, then one passage
-//! document per paragraph, the first carrying the article's fields.
+//! An article file as the index's document: read, decoded and parsed, then one document with
+//! the article's fields, its body a value per paragraph.
 
 use std::fs;
 
@@ -36,54 +36,46 @@ pub(super) fn read_article(file: &ArticleFile) -> Result<Article, Unusable> {
     Ok(article::parse(&text))
 }
 
-/// Adds one document per passage, after deleting the article's committed passages when
-/// `replace`; returns how many. Delete-then-add against the last commit, which the manifest
-/// reflects exactly, so a re-run after a crash never duplicates. Passages go to the writer
-/// one by one: a batch per article kept ten thousand articles queued in tantivy's pipeline,
-/// and 150 MB more memory.
+/// Adds the article's document, after deleting its committed one when `replace`.
+/// Delete-then-add against the last commit, which the manifest reflects exactly, so a re-run
+/// after a crash never duplicates.
 pub(super) fn add_article(
     writer: &IndexWriter,
     fields: &Fields,
-    article_id: u64,
     file: &ArticleFile,
     article: &Article,
     vocabulary: &analysis::Vocabulary,
     replace: bool,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<()> {
     if replace {
         writer.delete_term(Term::from_field_text(fields.path, &file.key));
     }
     let (day, source) = dates::article_date(&file.key, &article.dateline, file.modified_ns);
-    let date = dates::date_value(day, source);
     let parts = article::dateline_parts(&article.dateline);
-    for (i, paragraph) in article.paragraphs.iter().enumerate() {
-        let mut document = doc!(
-            fields.path => file.key.as_str(),
-            fields.body => paragraph.as_str(),
-            fields.paragraph => schema::paragraph_value(i as u64 + 1),
-            fields.article => schema::article_value(article_id),
-            fields.article_length => schema::length_value(vocabulary.body_tokens),
-            fields.date => date,
-        );
-        if i == 0 {
-            document.add_text(fields.title, &article.title);
-            document.add_text(fields.title_words, &article.title);
-            document.add_text(fields.dateline, &article.dateline);
-            document.add_text(fields.stored_title, &article.title);
-            document.add_text(fields.stored_dateline, &article.dateline);
-            document.add_u64(fields.size, file.size);
-            for (field, part) in fields.signature.iter().zip(vocabulary.signature.0) {
-                document.add_u64(*field, part);
-            }
-            if !parts.place.is_empty() {
-                document.add_text(fields.place, parts.place.to_lowercase());
-            }
-            if let Some(agency) = parts.agency {
-                document.add_text(fields.agency, agency.to_lowercase());
-            }
-            document.add_u64(fields.modified, file.modified_ns);
-        }
-        writer.add_document(document)?;
+    let mut document = doc!(
+        fields.path => file.key.as_str(),
+        fields.title => article.title.as_str(),
+        fields.title_words => article.title.as_str(),
+        fields.dateline => article.dateline.as_str(),
+        fields.date => dates::date_value(day, source),
+        fields.size => file.size,
+        fields.modified => file.modified_ns,
+    );
+    for paragraph in &article.paragraphs {
+        document.add_text(fields.body, paragraph);
     }
-    Ok(article.paragraphs.len())
+    for &span in &vocabulary.spans {
+        document.add_ip_addr(fields.paragraphs, schema::span_value(span));
+    }
+    for (field, part) in fields.signature.iter().zip(vocabulary.signature.0) {
+        document.add_u64(*field, part);
+    }
+    if !parts.place.is_empty() {
+        document.add_text(fields.place, parts.place.to_lowercase());
+    }
+    if let Some(agency) = parts.agency {
+        document.add_text(fields.agency, agency.to_lowercase());
+    }
+    writer.add_document(document)?;
+    Ok(())
 }

@@ -18,7 +18,7 @@ use tantivy::{DocId, DocSet, IndexReader, Opstamp, SegmentReader, TERMINATED};
 
 use crate::fault::FaultLog;
 use crate::open;
-use crate::schema::{self, Fields};
+use crate::schema::Fields;
 
 /// Whether `key` lies below the folder whose key is `folder` (`""`: the corpus folder).
 fn is_below(key: &str, folder: &str) -> bool {
@@ -29,18 +29,15 @@ fn is_below(key: &str, folder: &str) -> bool {
 }
 
 /// What the last commit holds, as incremental indexing asks it: each file the walk finds is
-/// looked up in the index itself (its path term, then its first passage's size and time),
-/// from the walk's threads. A map of every committed file took 131 bytes a file (41 MB for
-/// the 316,000 files of the 1 GB bench corpus), so a re-index grew with the corpus; this
-/// holds a bit a passage, to know which files the walk did not find.
+/// looked up in the index itself (its path term, then its document's size and time), from the
+/// walk's threads. A map of every committed file took 131 bytes a file (41 MB for the 316,000
+/// files of the 1 GB bench corpus), so a re-index grew with the corpus; this holds a bit an
+/// article, to know which files the walk did not find.
 pub(super) struct Manifest {
     segments: Vec<SegmentFiles>,
     /// The commit the lookups answer for.
     pub opstamp: Opstamp,
     path: Field,
-    /// An article id no committed passage uses: ids are handed out in indexing order, so the
-    /// per-passage id column packs into a few bits (a hash of the path took 64 per passage).
-    pub next_article: u64,
     /// The first error a lookup met, from any thread (see `check`): the run stops on it
     /// before any commit.
     failure: Mutex<Option<io::Error>>,
@@ -55,7 +52,7 @@ struct SegmentFiles {
     paths: Arc<InvertedIndexReader>,
     sizes: Column<u64>,
     modified: Column<u64>,
-    /// The first passages whose file the walk found, a bit per passage.
+    /// The articles whose file the walk found, a bit per document.
     seen: Vec<AtomicU64>,
 }
 
@@ -69,8 +66,8 @@ impl SegmentFiles {
     }
 }
 
-/// A committed file's first passage: its segment, passage, size and modification time.
-struct FirstPassage {
+/// A committed file's document: its segment, document, size and modification time.
+struct Committed {
     segment: usize,
     doc: DocId,
     size: u64,
@@ -94,14 +91,9 @@ impl Manifest {
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()?;
-        let mut next_article = 0;
         let mut segments = Vec::new();
         for segment in reader.searcher().segment_readers() {
             let fast = segment.fast_fields();
-            if segment.max_doc() > 0 {
-                let last = schema::article_id(fast.ip_addr("article")?.max_value());
-                next_article = next_article.max(last.saturating_add(1));
-            }
             let words = (segment.max_doc() as usize).div_ceil(64);
             segments.push(SegmentFiles {
                 reader: segment.clone(),
@@ -115,7 +107,6 @@ impl Manifest {
             segments,
             opstamp,
             path: fields.path,
-            next_article,
             failure: Mutex::new(None),
             redo,
         })
@@ -124,7 +115,7 @@ impl Manifest {
     /// Whether the last commit holds `key` with this size and time; marks it found. Called
     /// from the walk's threads. A failed lookup is kept for `failure` and answers no.
     pub(super) fn unchanged(&self, key: &str, size: u64, modified: u64) -> bool {
-        match self.first_passage(key) {
+        match self.committed(key) {
             Ok(Some(first)) => {
                 self.segments[first.segment].mark_seen(first.doc);
                 first.size == size && first.modified == modified
@@ -140,11 +131,11 @@ impl Manifest {
 
     /// Whether the last commit holds `key`.
     pub(super) fn holds(&self, key: &str) -> io::Result<bool> {
-        Ok(self.first_passage(key)?.is_some())
+        Ok(self.committed(key)?.is_some())
     }
 
-    /// The live first passage of `key`'s article, if the last commit holds it.
-    fn first_passage(&self, key: &str) -> io::Result<Option<FirstPassage>> {
+    /// The live document of `key`'s article, if the last commit holds it.
+    fn committed(&self, key: &str) -> io::Result<Option<Committed>> {
         if self.redo.contains(key) {
             return Ok(None);
         }
@@ -162,7 +153,7 @@ impl Manifest {
                     && let (Some(size), Some(modified)) =
                         (segment.sizes.first(doc), segment.modified.first(doc))
                 {
-                    return Ok(Some(FirstPassage {
+                    return Ok(Some(Committed {
                         segment: segment_ord,
                         doc,
                         size,
@@ -190,8 +181,7 @@ impl Manifest {
         self.check()?;
         let mut vanished = Vec::new();
         for segment in &self.segments {
-            let max_doc = segment.reader.max_doc();
-            let unseen = schema::first_passages(&segment.sizes, max_doc)
+            let unseen = (0..segment.reader.max_doc())
                 .filter(|&doc| !segment.was_seen(doc) && !segment.reader.is_deleted(doc))
                 .collect::<Vec<DocId>>();
             if unseen.is_empty() {
@@ -208,9 +198,9 @@ impl Manifest {
                 if !paths.ord_to_str(ord, &mut key)? {
                     continue;
                 }
-                // A key whose first passage the walk found in another segment is not gone.
+                // A key whose document the walk found in another segment is not gone.
                 let found_elsewhere = self
-                    .first_passage(&key)?
+                    .committed(&key)?
                     .is_some_and(|first| self.segments[first.segment].was_seen(first.doc));
                 if !found_elsewhere
                     && !self.redo.contains(&key)
@@ -220,8 +210,8 @@ impl Manifest {
                 }
             }
         }
-        // Two unfound first passages of one key (never written, but cheap to allow for) make
-        // one removal.
+        // Two unfound documents of one key (never written, but cheap to allow for) make one
+        // removal.
         vanished.sort_unstable();
         vanished.dedup();
         Ok(vanished)

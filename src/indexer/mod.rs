@@ -8,7 +8,7 @@
 //! run stopped by a disk fault (a full disk, EIO) rolls back, removes the files it wrote that
 //! no commit uses, and says in one line what failed and what the index still holds.
 //!
-//! The parts: [`document`] turns an article file into passage documents, [`manifest`] answers
+//! The parts: [`document`] turns an article file into its document, [`manifest`] answers
 //! what the last commit holds, [`merge`] decides which segments a finished run merges,
 //! [`repair`] drops damaged segments so that their articles are indexed again, and
 //! [`disk_fault`] says what a run stopped by a disk fault left. Opening or creating the index folder, and checking it, is
@@ -58,7 +58,7 @@ pub struct IndexConfig {
     pub progress: bool,
     /// Indexing memory budget in bytes, shared by the writer's threads.
     pub memory_budget: usize,
-    /// Check every index file against its checksum first, and every article's passages, and
+    /// Check every index file against its checksum first, and every article's document, and
     /// index again what the damage took (damage the quick check sees is repaired anyway).
     pub repair: bool,
 }
@@ -74,7 +74,7 @@ pub struct Summary {
     pub unchanged: usize,
     /// Articles removed because their file is gone.
     pub removed: usize,
-    /// Passages written this run.
+    /// Passages (paragraphs) of the articles written this run.
     pub passages: usize,
     /// Bytes of article files read this run.
     pub bytes: u64,
@@ -175,7 +175,6 @@ fn update(config: &IndexConfig, faults: &FaultLog) -> anyhow::Result<Summary> {
         manifest: &manifest,
         writer: None,
         earlier: HashSet::new(),
-        next_article: manifest.next_article,
         since_commit: 0,
         new_words: NewWords::default(),
     };
@@ -262,8 +261,6 @@ struct Run<'a> {
     writer: Option<IndexWriter>,
     /// The segments of the last commit, which `merge_segments` leaves to the merges by size.
     earlier: HashSet<SegmentId>,
-    /// The id the next added article gets.
-    next_article: u64,
     /// Bytes indexed since the last commit.
     since_commit: u64,
     /// The words of the articles added since the last commit, for the lexicon.
@@ -341,7 +338,7 @@ impl Run<'_> {
         summary.skipped.splice(0..0, walk.skipped);
         summary.other_extensions = walk.other_extensions;
         // A file in a folder that could not be listed is not known to be gone: it keeps its
-        // passages until the folder can be read again.
+        // article until the folder can be read again.
         let vanished = manifest.vanished(&walk.unlisted_folders)?;
         if !vanished.is_empty() {
             let path = self.fields.path;
@@ -460,22 +457,13 @@ impl Run<'_> {
                 .with_context(|| format!("looking {} up in the index", file.key))?;
             match article {
                 Ok((article, vocabulary)) => {
-                    let article_id = self.next_article;
                     let writer = self.writer()?;
-                    summary.passages += add_article(
-                        writer,
-                        fields,
-                        article_id,
-                        file,
-                        &article,
-                        &vocabulary,
-                        committed,
-                    )?;
-                    self.next_article += 1;
+                    add_article(writer, fields, file, &article, &vocabulary, committed)?;
+                    summary.passages += article.paragraphs.len();
                     summary.indexed += 1;
                 }
                 Err(unusable) => {
-                    // An article that is now empty or binary is gone: its old passages go too.
+                    // An article that is now empty or binary is gone: its old document goes too.
                     // One that could not be read keeps them until it can be.
                     if unusable.content_gone && committed {
                         let term = Term::from_field_text(fields.path, &file.key);

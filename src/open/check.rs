@@ -6,7 +6,7 @@
 //! and the files without a seal read against their checksums: see `seals`) costs a few small
 //! reads a sealed file; searches and every `index` run make it before tantivy opens a segment. The full check
 //! (`newsdex check`, and `index --repair`) also reads every file against the checksum in its
-//! footer, every article's passages (paragraphs 1 to n, one first passage, one article a
+//! footer, every article's document (its path, its file's identity, its paragraphs, one article a
 //! path) and the lexicon against its own checksum. Each problem says what fixes it: a damaged
 //! segment's articles are re-indexed from the corpus (`index --repair`, see
 //! `indexer::repair`), words staged but not folded are folded by any run, and what cannot be
@@ -52,7 +52,7 @@ pub enum Part {
     Staged,
     /// A segment: dropped, its articles are indexed again.
     Segment(SegmentId),
-    /// Articles with passages missing or doubled: deleted and indexed again.
+    /// Articles whose document is not whole, or indexed twice: deleted and indexed again.
     Articles,
     /// tantivy's list of its files (`.managed.json`): removed, it is written anew.
     FileList,
@@ -113,11 +113,11 @@ pub struct Report {
     /// The last commit, if there is one.
     pub opstamp: Option<Opstamp>,
     pub segments: usize,
-    /// Live passages, as `meta.json` counts them.
-    pub passages: u64,
-    /// Articles, when they could be counted (no segment damaged).
-    pub articles: Option<u64>,
-    /// Entries (words, terms, records) in the lexicon, if it has one.
+    /// Live articles, as `meta.json` counts them.
+    pub articles: u64,
+    /// Their passages, when they could be counted (no segment damaged).
+    pub passages: Option<u64>,
+    /// Entries (words and records) in the lexicon, if it has one.
     pub lexicon: Option<usize>,
     pub problems: Vec<Problem>,
 }
@@ -154,10 +154,10 @@ fn segment_files(meta: &SegmentMeta) -> Vec<PathBuf> {
         .collect()
 }
 
-/// How a segment is named in messages: its id's first 8 digits and its live passages.
+/// How a segment is named in messages: its id's first 8 digits and its live articles.
 fn segment_name(meta: &SegmentMeta) -> String {
     format!(
-        "segment {} ({} passages)",
+        "segment {} ({} articles)",
         meta.id().short_uuid_string(),
         thousands(u64::from(meta.num_docs()))
     )
@@ -286,112 +286,63 @@ fn checksum_matches(raw: &PreadDirectory, file: &Path) -> io::Result<bool> {
     Ok(hasher.finalize() == footer.crc)
 }
 
-/// What a check of every article's passages found.
+/// What a check of every article's document found.
 #[derive(Debug, Default)]
 pub struct Articles {
-    /// Articles with a live first passage.
+    /// Live articles.
     pub count: u64,
-    /// The keys of articles whose passages are not all there, or not theirs alone, with why.
+    /// Their passages (paragraphs).
+    pub passages: u64,
+    /// The keys of articles whose document is not whole, or not theirs alone, with why.
     pub incomplete: Vec<(String, String)>,
 }
 
-/// One article's passages as the check has seen them.
-#[derive(Default)]
-struct Seen {
-    key: String,
-    paragraphs: Vec<u32>,
-    firsts: u32,
-    /// Set when its passages disagree on their path.
-    mixed: bool,
-}
-
-/// Checks every live passage of `searcher`'s segments: each article's paragraph numbers are
-/// 1 to n, once each, its first passage (which carries the article's fields) is there once,
-/// its passages agree on its path, and no path is two articles.
+/// Checks every live document of `searcher`'s segments: each has its path, its file's size
+/// and time and at least one paragraph, and no path is two articles.
 pub fn articles(searcher: &Searcher) -> tantivy::Result<Articles> {
-    let mut seen: HashMap<u64, Seen> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let fast = segment.fast_fields();
-        let ids = fast.ip_addr("article")?;
-        let paragraphs = fast.ip_addr("paragraph")?;
-        let sizes = fast.u64("size")?;
-        let paths = fast.str("path")?;
-        // The path ordinal each article has in this segment: a key is read once a segment.
-        let mut ords: HashMap<u64, u64> = HashMap::new();
-        for doc in segment.doc_ids_alive() {
-            let (Some(id), Some(paragraph)) = (ids.first(doc), paragraphs.first(doc)) else {
-                continue;
-            };
-            let id = schema::article_id(id);
-            let article = seen.entry(id).or_default();
-            let number = schema::paragraph_number(paragraph);
-            article.paragraphs.push(u32::try_from(number).unwrap_or(0));
-            if sizes.first(doc).is_some() {
-                article.firsts += 1;
-            }
-            let ord = paths
-                .as_ref()
-                .and_then(|paths| paths.ords().first(doc))
-                .unwrap_or(u64::MAX);
-            match ords.get(&id) {
-                Some(&known) => article.mixed |= known != ord,
-                None => {
-                    ords.insert(id, ord);
-                    let mut key = String::new();
-                    if let Some(paths) = &paths {
-                        paths.ord_to_str(ord, &mut key)?;
-                    }
-                    if article.key.is_empty() {
-                        article.key = key;
-                    } else {
-                        article.mixed |= article.key != key;
-                    }
-                }
-            }
-        }
-    }
-    let mut ids_of_key: HashMap<&str, u32> = HashMap::new();
-    for article in seen.values() {
-        *ids_of_key.entry(&article.key).or_default() += 1;
-    }
     let mut found = Articles::default();
     let mut incomplete = Vec::new();
-    for article in seen.values() {
-        found.count += u64::from(article.firsts > 0);
-        let mut numbers = article.paragraphs.clone();
-        numbers.sort_unstable();
-        let why = if article.mixed {
-            Some("its passages name different files".to_string())
-        } else if ids_of_key[article.key.as_str()] > 1 {
-            Some("indexed twice".to_string())
-        } else if article.firsts != 1 {
-            Some(format!("{} first passages", article.firsts))
-        } else {
-            missing_paragraphs(&numbers)
-        };
-        if let Some(why) = why {
-            incomplete.push((article.key.clone(), why));
+    let mut documents_of_key: HashMap<String, u32> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let spans = fast.ip_addr(schema::PARAGRAPHS)?;
+        let sizes = fast.u64("size")?;
+        let modified = fast.u64("modified")?;
+        let paths = fast.str("path")?;
+        for doc in segment.doc_ids_alive() {
+            found.count += 1;
+            let mut key = String::new();
+            if let Some(paths) = &paths
+                && let Some(ord) = paths.ords().first(doc)
+            {
+                paths.ord_to_str(ord, &mut key)?;
+            }
+            let paragraphs = spans.values_for_doc(doc).count() as u64;
+            found.passages += paragraphs;
+            let why = if key.is_empty() {
+                Some("its document has no path")
+            } else if sizes.first(doc).is_none() || modified.first(doc).is_none() {
+                Some("its file's size or time is missing")
+            } else if paragraphs == 0 {
+                Some("it has no paragraphs")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                incomplete.push((key.clone(), why.to_string()));
+            }
+            *documents_of_key.entry(key).or_default() += 1;
+        }
+    }
+    for (key, documents) in documents_of_key {
+        if documents > 1 {
+            incomplete.push((key, format!("indexed {documents} times")));
         }
     }
     incomplete.sort();
     incomplete.dedup_by(|a, b| a.0 == b.0);
     found.incomplete = incomplete;
     Ok(found)
-}
-
-/// What is wrong with an article's sorted paragraph numbers, if anything: they must be
-/// 1 to n, once each.
-fn missing_paragraphs(numbers: &[u32]) -> Option<String> {
-    for (i, &number) in numbers.iter().enumerate() {
-        let expected = i as u32 + 1;
-        if number < expected {
-            return Some(format!("paragraph {number} twice"));
-        }
-        if number > expected {
-            return Some(format!("paragraph {expected} missing"));
-        }
-    }
-    None
 }
 
 /// Checks the index in `dir` fully, changing nothing but its seals. An error only when there is no index
@@ -435,7 +386,7 @@ pub fn check(dir: &Path) -> Result<Report, OpenError> {
         .map_err(|err| super::failure(dir, err, &faults))?;
     report.opstamp = Some(meta.opstamp);
     report.segments = meta.segments.len();
-    report.passages = meta.segments.iter().map(|s| u64::from(s.num_docs())).sum();
+    report.articles = meta.segments.iter().map(|s| u64::from(s.num_docs())).sum();
     let mut seals = Seals::read(dir);
     report.problems.extend(segment_problems(
         &index,
@@ -465,7 +416,7 @@ pub fn managed_list_problem(dir: &Path) -> Option<String> {
         .map(|err| format!("{} is damaged ({err})", path.display()))
 }
 
-/// Counts the articles and checks their passages, into `report`.
+/// Counts the passages and checks every article's document, into `report`.
 fn check_articles(index: &Index, report: &mut Report) {
     // tantivy panics on some damage the checksums cannot see (a bug's, not the disk's).
     let searched = std::panic::catch_unwind(AssertUnwindSafe(|| -> tantivy::Result<Articles> {
@@ -477,7 +428,7 @@ fn check_articles(index: &Index, report: &mut Report) {
     }));
     match searched {
         Ok(Ok(found)) => {
-            report.articles = Some(found.count);
+            report.passages = Some(found.passages);
             if let Some((key, why)) = found.incomplete.first() {
                 let others = found.incomplete.len() - 1;
                 let more = match others {
@@ -546,28 +497,5 @@ fn check_lexicon(dir: &Path, opstamp: Opstamp, report: &mut Report) {
             file.display()
         );
         report.problems.push(Problem::new(what, Part::Staged));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paragraphs_must_run_from_one_without_gaps_or_repeats() {
-        assert_eq!(missing_paragraphs(&[1, 2, 3]), None);
-        assert_eq!(missing_paragraphs(&[1]), None);
-        assert_eq!(
-            missing_paragraphs(&[1, 3]),
-            Some("paragraph 2 missing".into())
-        );
-        assert_eq!(
-            missing_paragraphs(&[2, 3]),
-            Some("paragraph 1 missing".into())
-        );
-        assert_eq!(
-            missing_paragraphs(&[1, 1, 2]),
-            Some("paragraph 1 twice".into())
-        );
     }
 }

@@ -30,7 +30,7 @@ use crate::analysis;
 use crate::corpus;
 use crate::fault::{Fault, FaultLog, FileError, Kind};
 use crate::lexicon;
-use crate::schema::{self, Fields};
+use crate::schema::Fields;
 
 use marker::Marker;
 pub use marker::{FORMAT_VERSION, MARKER};
@@ -282,18 +282,8 @@ pub fn committed_articles(dir: &Path) -> anyhow::Result<Option<u64>> {
         return Ok(None);
     }
     let index = mapped(dir, &FaultLog::default())?;
-    let reader: tantivy::IndexReader = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()?;
-    let mut count = 0;
-    for segment in reader.searcher().segment_readers() {
-        let sizes = segment.fast_fields().u64("size")?;
-        count += schema::first_passages(&sizes, segment.max_doc())
-            .filter(|&doc| !segment.is_deleted(doc))
-            .count() as u64;
-    }
-    Ok(Some(count))
+    let metas = index.searchable_segment_metas()?;
+    Ok(Some(metas.iter().map(|meta| u64::from(meta.num_docs())).sum()))
 }
 
 /// Whether `dir` holds an index written by another version of newsdex.

@@ -2,19 +2,18 @@
 //! search numbers them, with a query's words marked.
 //!
 //! Owns finding an article by the path a user gives (as `search` shows it, or its key below
-//! the corpus folder) and reading all its passages, from the file when it is still the one
-//! indexed, otherwise from the doc store. Only articles in the index can be read: a path that
-//! is not one of its keys reads nothing.
+//! the corpus folder); reading it is `text`'s (from the file when it is still the one
+//! indexed, otherwise from the doc store). Only articles in the index can be read: a path
+//! that is not one of its keys reads nothing.
 
 use std::path::Path;
 
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocAddress, DocSet, TERMINATED};
 
-use super::passages::{self, display_path, file_state};
 use super::plan::Plan;
+use super::text::{display_path, read_article};
 use super::{Engine, FileState, Request, highlight};
-use crate::article;
 use crate::corpus;
 use crate::query::Syntax;
 
@@ -66,44 +65,11 @@ impl Engine {
         key: &str,
         highlight: Option<&str>,
     ) -> Result<Option<ArticleView>, super::SearchError> {
-        let mut passages = self.article_passages(key)?;
-        let Some(&(_, first)) = passages.first() else {
+        let Some(address) = self.article_address(key)? else {
             return Ok(None);
         };
+        let article = read_article(&self.index, address)?;
         let corpus = self.index.open.corpus.as_deref();
-        let from_file = match self.index.columns.file_identity(first)? {
-            Some((size, modified)) => corpus
-                .and_then(|corpus| corpus::key_path(corpus, key))
-                .and_then(|path| corpus::read_unchanged(&path, size, modified))
-                .map(|text| article::parse(&text)),
-            None => None,
-        };
-        let (title, dateline, texts, file): (_, _, Vec<(u64, String)>, _) = match from_file {
-            Some(article) => {
-                let numbered = (1..).zip(article.paragraphs).collect();
-                (
-                    article.title,
-                    article.dateline,
-                    numbered,
-                    FileState::Unchanged,
-                )
-            }
-            None => {
-                let addresses: Vec<DocAddress> = passages.iter().map(|&(_, a)| a).collect();
-                let stored = passages::stored(&self.index, first, &addresses)?;
-                let numbered = passages
-                    .drain(..)
-                    .map(|(n, _)| n)
-                    .zip(stored.paragraphs)
-                    .collect();
-                (
-                    stored.title,
-                    stored.dateline,
-                    numbered,
-                    file_state(&self.index, key),
-                )
-            }
-        };
         let highlighting = highlight
             .map(|query| {
                 let request = Request {
@@ -120,30 +86,28 @@ impl Engine {
             .map(|plan| plan.highlighting)
             .unwrap_or_default();
         let analyzer = &mut self.analyzer;
-        let paragraphs = texts
-            .into_iter()
+        let paragraphs = (1..)
+            .zip(&article.paragraphs)
             .map(|(number, text)| Paragraph {
                 number,
-                highlights: highlight::highlights(analyzer, &text, &highlighting.body),
-                text,
+                highlights: highlight::highlights(analyzer, text, &highlighting.body),
+                text: text.clone(),
             })
             .collect();
         Ok(Some(ArticleView {
             path: display_path(corpus, key),
-            title_highlights: highlight::highlights(analyzer, &title, &highlighting.title),
-            title,
-            dateline,
+            title_highlights: highlight::highlights(analyzer, &article.title, &highlighting.title),
+            title: article.title,
+            dateline: article.dateline,
             paragraphs,
-            file,
+            file: article.file,
         }))
     }
 
-    /// The live passages of the article `key`, as (paragraph number, address), in paragraph
-    /// order.
-    fn article_passages(&self, key: &str) -> tantivy::Result<Vec<(u64, DocAddress)>> {
+    /// The live document of the article `key`, if the index holds it.
+    fn article_address(&self, key: &str) -> tantivy::Result<Option<DocAddress>> {
         let path = self.index.open.fields.path;
         let term = Term::from_field_text(path, key);
-        let mut found = Vec::new();
         let searcher = &self.index.segments.searcher;
         for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
             let Some(mut postings) = segment
@@ -155,13 +119,11 @@ impl Engine {
             while postings.doc() != TERMINATED {
                 let doc = postings.doc();
                 if !segment.is_deleted(doc) {
-                    let address = DocAddress::new(segment_ord as u32, doc);
-                    found.push((self.index.columns.paragraph(address)?, address));
+                    return Ok(Some(DocAddress::new(segment_ord as u32, doc)));
                 }
                 postings.advance();
             }
         }
-        found.sort_unstable();
-        Ok(found)
+        Ok(None)
     }
 }

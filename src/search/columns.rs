@@ -1,19 +1,18 @@
-//! The fast columns a search reads for a passage without touching the doc store: its
-//! article's key (path), its paragraph number, its article id and length, and its file's size
-//! and time.
+//! The fast columns a search reads for an article without touching the doc store: its key
+//! (path), its paragraphs' spans, its date and signature, and its file's size and time.
 //!
-//! Owns opening each segment's columns once, on first use, and reading one value of them. It
-//! does not decide what the values mean for ranking or hits.
+//! Owns opening each segment's columns once, on first use, and reading one article's values.
+//! It does not decide what the values mean for ranking or hits.
 
 use std::net::Ipv6Addr;
 use std::sync::OnceLock;
 
-use tantivy::columnar::{Column, ColumnIndex, StrColumn};
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::fastfield::FastFieldReaders;
-use tantivy::{DocAddress, DocId, Searcher};
+use tantivy::{DocAddress, Searcher};
 
 use crate::dates::{self, DateSource, Day};
-use crate::schema::{self, SIGNATURE_FIELDS};
+use crate::schema::{self, PARAGRAPHS, SIGNATURE_FIELDS};
 use crate::signature::Signature;
 
 /// Per segment, the fast columns ranking and hits read, each opened on first use: opening a
@@ -27,25 +26,12 @@ pub(super) struct Columns {
 /// The fast columns of one segment that ranking and hits read, each opened on first use.
 #[derive(Default)]
 struct SegmentColumns {
-    article: OnceLock<ArticleIds>,
-    article_length: OnceLock<Column<u64>>,
+    spans: OnceLock<Column<Ipv6Addr>>,
     date: OnceLock<Column<u64>>,
     signature: [OnceLock<Column<u64>>; 4],
-    paragraph: OnceLock<Column<Ipv6Addr>>,
     path: OnceLock<Option<StrColumn>>,
     size: OnceLock<Column<u64>>,
     modified: OnceLock<Column<u64>>,
-}
-
-/// A segment's article ids (see `schema::Fields::article`), read as numbers.
-#[derive(Clone)]
-pub(super) struct ArticleIds(Column<Ipv6Addr>);
-
-impl ArticleIds {
-    /// The article id of passage `doc`.
-    pub fn first(&self, doc: DocId) -> Option<u64> {
-        self.0.first(doc).map(schema::article_id)
-    }
 }
 
 impl Columns {
@@ -88,50 +74,34 @@ impl Columns {
         self.column(segment_ord, name, cell, FastFieldReaders::u64)
     }
 
-    /// A segment's paragraph column (see `schema::Fields::paragraph`).
-    pub fn paragraphs(&self, segment_ord: u32) -> tantivy::Result<&Column<Ipv6Addr>> {
+    fn span_column(&self, segment_ord: u32) -> tantivy::Result<&Column<Ipv6Addr>> {
         self.column(
             segment_ord,
-            "paragraph",
-            |columns| &columns.paragraph,
+            PARAGRAPHS,
+            |columns| &columns.spans,
             FastFieldReaders::ip_addr,
         )
     }
 
-    /// The 1-based paragraph number of a passage.
-    pub fn paragraph(&self, address: DocAddress) -> tantivy::Result<u64> {
-        let column = self.paragraphs(address.segment_ord)?;
-        let number = column.first(address.doc_id).map(schema::paragraph_number);
-        Ok(number.unwrap_or(1).max(1))
+    /// Each paragraph's span of body positions, in order, into `spans` (cleared first).
+    pub fn spans(&self, address: DocAddress, spans: &mut Vec<u32>) -> tantivy::Result<()> {
+        spans.clear();
+        let column = self.span_column(address.segment_ord)?;
+        spans.extend(column.values_for_doc(address.doc_id).map(schema::span_of));
+        Ok(())
     }
 
-    /// A segment's article ids.
-    pub fn article_id_column(&self, segment_ord: u32) -> tantivy::Result<&ArticleIds> {
-        self.column(
-            segment_ord,
-            "article",
-            |columns| &columns.article,
-            |fast, name| fast.ip_addr(name).map(ArticleIds),
-        )
+    /// Paragraphs in the index, deleted articles' too (as BM25's statistics count them).
+    pub fn paragraph_count(&self) -> tantivy::Result<u64> {
+        let mut paragraphs = 0;
+        for segment_ord in 0..self.per_segment.len() as u32 {
+            paragraphs += u64::from(self.span_column(segment_ord)?.values.num_vals());
+        }
+        Ok(paragraphs)
     }
 
-    /// Each segment's article ids.
-    pub fn article_ids(&self) -> tantivy::Result<Vec<ArticleIds>> {
-        (0..self.per_segment.len() as u32)
-            .map(|segment_ord| self.article_id_column(segment_ord).cloned())
-            .collect()
-    }
-
-    /// The length of a passage's article body, in tokens (0 when unknown).
-    pub fn article_length(&self, address: DocAddress) -> tantivy::Result<f32> {
-        let lengths = self.u64_column(address.segment_ord, "article_length", |columns| {
-            &columns.article_length
-        })?;
-        Ok(lengths.first(address.doc_id).map_or(0.0, schema::length_of))
-    }
-
-    /// The day a passage's article is dated, and where that came from (the epoch, from the
-    /// file's time, when the index does not say).
+    /// The day an article is dated, and where that came from (the epoch, from the file's
+    /// time, when the index does not say).
     pub fn date(&self, address: DocAddress) -> tantivy::Result<(Day, DateSource)> {
         let dates = self.u64_column(address.segment_ord, "date", |columns| &columns.date)?;
         Ok(dates
@@ -139,14 +109,14 @@ impl Columns {
             .map_or((Day(0), DateSource::Modified), dates::date_of))
     }
 
-    /// The near-duplicate signature stored on an article's first passage.
-    pub fn signature(&self, first: DocAddress) -> tantivy::Result<Option<Signature>> {
+    /// An article's near-duplicate signature.
+    pub fn signature(&self, address: DocAddress) -> tantivy::Result<Option<Signature>> {
         let mut parts = [0u64; 4];
         for (i, part) in parts.iter_mut().enumerate() {
-            let column = self.u64_column(first.segment_ord, SIGNATURE_FIELDS[i], |columns| {
+            let column = self.u64_column(address.segment_ord, SIGNATURE_FIELDS[i], |columns| {
                 &columns.signature[i]
             })?;
-            let Some(value) = column.first(first.doc_id) else {
+            let Some(value) = column.first(address.doc_id) else {
                 return Ok(None);
             };
             *part = value;
@@ -154,8 +124,8 @@ impl Columns {
         Ok(Some(Signature(parts)))
     }
 
-    /// The article key (path relative to the corpus folder) of a passage; empty in a segment
-    /// without paths.
+    /// An article's key (path relative to the corpus folder); empty in a segment without
+    /// paths.
     pub fn key(&self, address: DocAddress) -> tantivy::Result<String> {
         let mut key = String::new();
         if let Some(paths) = self.paths(address.segment_ord)?
@@ -166,9 +136,9 @@ impl Columns {
         Ok(key)
     }
 
-    /// The article keys of many passages: their ordinals in the path dictionary read in order,
-    /// which decodes each of its blocks once instead of once a key (decoding keys one by one
-    /// was a tenth of an evaluation's time).
+    /// The keys of many articles: their ordinals in the path dictionary read in order, which
+    /// decodes each of its blocks once instead of once a key (decoding keys one by one was a
+    /// tenth of an evaluation's time).
     pub fn keys(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<String>> {
         let mut keys = vec![String::new(); addresses.len()];
         let mut by_segment: Vec<Vec<(u64, usize)>> = vec![Vec::new(); self.per_segment.len()];
@@ -180,6 +150,9 @@ impl Columns {
             }
         }
         for (segment_ord, mut wanted) in by_segment.into_iter().enumerate() {
+            if wanted.is_empty() {
+                continue;
+            }
             let Some(paths) = self.paths(segment_ord as u32)? else {
                 continue;
             };
@@ -213,30 +186,20 @@ impl Columns {
             .as_ref())
     }
 
-    /// The size and modification time of the file indexed, recorded on its article's first
-    /// passage (`None` for any other passage).
-    pub fn file_identity(&self, first: DocAddress) -> tantivy::Result<Option<(u64, u64)>> {
-        let size = self.u64_column(first.segment_ord, "size", |columns| &columns.size)?;
-        let modified =
-            self.u64_column(first.segment_ord, "modified", |columns| &columns.modified)?;
-        Ok(size.first(first.doc_id).zip(modified.first(first.doc_id)))
+    /// The ordinal of an article's key in its segment's path dictionary: within a segment,
+    /// ordinals sort as the keys do.
+    pub fn key_ordinal(&self, address: DocAddress) -> tantivy::Result<u64> {
+        Ok(self
+            .paths(address.segment_ord)?
+            .and_then(|paths| paths.ords().first(address.doc_id))
+            .unwrap_or(u64::MAX))
     }
 
-    /// Passages and articles in the index, deleted ones included (as BM25's statistics count
-    /// them). Only an article's first passage has a `size` value.
-    pub fn passage_and_article_counts(&self) -> tantivy::Result<(u64, u64)> {
-        let (mut passages, mut articles) = (0, 0);
-        for (segment_ord, reader) in self.searcher.segment_readers().iter().enumerate() {
-            let max_doc = u64::from(reader.max_doc());
-            passages += max_doc;
-            // The column the hits' file checks read too, opened once.
-            let sizes = self.u64_column(segment_ord as u32, "size", |columns| &columns.size)?;
-            articles += match &sizes.index {
-                ColumnIndex::Empty { .. } => 0,
-                ColumnIndex::Optional(index) => u64::from(index.num_non_nulls()),
-                ColumnIndex::Full | ColumnIndex::Multivalued(_) => max_doc,
-            };
-        }
-        Ok((passages, articles))
+    /// The size and modification time of the file indexed.
+    pub fn file_identity(&self, address: DocAddress) -> tantivy::Result<Option<(u64, u64)>> {
+        let size = self.u64_column(address.segment_ord, "size", |columns| &columns.size)?;
+        let modified =
+            self.u64_column(address.segment_ord, "modified", |columns| &columns.modified)?;
+        Ok(size.first(address.doc_id).zip(modified.first(address.doc_id)))
     }
 }

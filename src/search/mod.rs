@@ -2,21 +2,23 @@
 //!
 //! The pipeline, one module a stage: [`plan`](self) turns the parsed query into the first
 //! pass's tantivy query (fields, boosts, the spellings and prefix expansions the index's
-//! `vocabulary` holds) and says what to highlight; [`ranking`] takes the first pass's best
-//! candidates, reranks them with its signals and groups passages into articles when asked;
-//! `passages` reads the winners' text back (from their article files, or the doc store) and
-//! `highlight` marks the words that matched. `segments` runs per-segment work (side by side
-//! for frequent words) and `columns` reads the fast columns. Opening the index is
-//! [`crate::open`]'s; printing is [`crate::output`]'s.
+//! `vocabulary` holds), the leaves passages are scored by, and what to highlight; `segments`
+//! runs the first pass, the best articles by block-max WAND; `matches` reads where the query's
+//! terms occur in them; [`ranking`] scores every passage of those articles with its signals
+//! and ranks passages (or articles), and cuts a page of stories; `text` reads the winners back
+//! (from their article files, or the doc store) and `highlight` marks the words that matched.
+//! `columns` reads the fast columns. Opening the index is [`crate::open`]'s; printing is
+//! [`crate::output`]'s.
 
 mod article;
 mod columns;
 mod highlight;
-mod passages;
+mod matches;
 mod plan;
 pub mod ranking;
 mod segments;
 mod suggest;
+mod text;
 mod vocabulary;
 
 use std::path::Path;
@@ -32,15 +34,14 @@ use crate::query::Syntax;
 pub use article::{ArticleView, Paragraph};
 use columns::Columns;
 use highlight::Highlighting;
-use passages::Passages;
 pub use plan::MAX_QUERY_WORDS;
 use plan::Plan;
-use ranking::Reranked;
+use ranking::Ranking;
 pub use ranking::explain::Explanation;
-use ranking::explain::{self, Evidence};
 use ranking::stories::{self, Cut, Row};
 pub use ranking::{Signal, Signals, Tuning};
 use segments::Segments;
+use text::Texts;
 
 /// What to search for and how much to return.
 #[derive(Debug, Clone)]
@@ -181,8 +182,11 @@ pub struct Results {
     pub hits: Vec<Hit>,
     /// How many passages (or articles) matched in all; not counted for `Detail::Scores`.
     /// Rows are fewer: a story's copies and an article's passages past `per_article` share
-    /// a row.
+    /// a row. Passages are counted in the articles ranked; when more articles matched than
+    /// were ranked, the count says "at least".
     pub total: Total,
+    /// How many articles matched in all (counted as `total` is).
+    pub articles: Total,
     /// Whether there are rows after this page.
     pub more: bool,
     /// The query's words that match nothing in the index, as typed.
@@ -194,11 +198,12 @@ pub struct Results {
     pub did_you_mean: Option<String>,
 }
 
-/// A count of matches: exact, or a lower bound once counting stopped at `COUNT_LIMIT`.
+/// A count of matches: exact, or a lower bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Total {
     pub count: u64,
-    /// The count stopped at `COUNT_LIMIT` matching passages: there are at least this many.
+    /// There are at least `count`: articles are counted up to 10,000, and passages only in
+    /// the articles a search ranked.
     pub at_least: bool,
 }
 
@@ -211,16 +216,6 @@ pub enum SearchError {
     Open(#[from] OpenError),
     #[error("search failed: {0}")]
     Index(#[from] tantivy::TantivyError),
-}
-
-/// One pass of ranking: the candidates as scored, what the rerank learned, the ranking
-/// (passages, or articles by their best passage) and how many passages the first pass drew.
-#[derive(Default)]
-struct Ranking {
-    candidates: Vec<(f32, DocAddress)>,
-    reranked: Reranked,
-    ranked: Vec<(f32, DocAddress)>,
-    drawn: usize,
 }
 
 /// The opened index as the stages of a search read it. Cloned cheaply: what it opened is
@@ -239,8 +234,8 @@ struct IndexView {
 pub struct Engine {
     index: IndexView,
     analyzer: Analyzer,
-    /// The passages this search has read (the feedback's and the hits' overlap).
-    passages: Passages,
+    /// The articles this search has read (the feedback's and the hits' overlap).
+    texts: Texts,
 }
 
 impl Clone for Engine {
@@ -248,7 +243,7 @@ impl Clone for Engine {
         Engine {
             index: self.index.clone(),
             analyzer: Analyzer::default(),
-            passages: Passages::default(),
+            texts: Texts::default(),
         }
     }
 }
@@ -266,15 +261,16 @@ impl Engine {
                 lexicon: lexicon.map(Arc::new),
             },
             analyzer: Analyzer::default(),
-            passages: Passages::default(),
+            texts: Texts::default(),
         })
     }
 
     /// Runs a query and returns its best passages (or articles), best first: plan, first
-    /// pass, rerank, group into articles, cut a page (stories, passages an article), hits.
-    /// When the first pass's passages fill fewer rows than asked for, the pass is widened.
+    /// pass over articles, their passages scored and ranked, a page cut (stories, passages an
+    /// article), hits. When the first pass's articles fill fewer rows than asked for, the pass
+    /// is widened.
     pub fn search(&mut self, request: &Request) -> Result<Results, SearchError> {
-        self.passages.clear();
+        self.texts.clear();
         let plan = Plan::new(&self.index, &mut self.analyzer, request)?;
         self.index.segments.choose_parallel(plan.query.as_ref());
         let wanted = request.offset.saturating_add(request.limit);
@@ -289,10 +285,13 @@ impl Engine {
             },
         };
         let depth = ranking::first_pass_depth(&plan, request, wanted);
-        let mut last = Ranking::default();
+        let mut last: Option<Ranking> = None;
         let mut rows = ranking::widening(depth, cut.rows, |depth| {
-            last = self.rank(&plan, request, depth)?;
-            Ok((stories::page(&self.index, &last.ranked, cut)?, last.drawn))
+            let ranking = self.rank(&plan, request, depth)?;
+            let rows = stories::page(&self.index, &ranking.ranked, cut)?;
+            let drawn = ranking.drawn;
+            last = Some(ranking);
+            Ok((rows, drawn))
         })?;
         let more = rows.len() > wanted;
         rows.truncate(wanted);
@@ -301,36 +300,30 @@ impl Engine {
             Detail::Full => self.hits(page, &plan.highlighting)?,
             Detail::Scores => self.scores(page)?,
         };
-        if request.explain {
-            let evidence = Evidence {
-                plan: &plan,
-                request,
-                candidates: &last.candidates,
-                reranked: &last.reranked,
-            };
+        if request.explain
+            && let Some(ranking) = &last
+        {
             for (hit, row) in hits.iter_mut().zip(page) {
-                hit.explanation = Some(explain::row(&self.index, &evidence, row.address)?);
+                hit.explanation = Some(ranking::explain::row(ranking, request, &row.passage));
             }
         }
-        let (total, did_you_mean) = match request.detail {
-            Detail::Full => {
-                let articles = request.articles.then(|| self.index.columns.article_ids());
-                let query = plan.query.as_ref();
-                let total = self
-                    .index
-                    .segments
-                    .count(query, articles.transpose()?.as_deref())?;
+        let (total, articles, did_you_mean) = match (request.detail, &last) {
+            (Detail::Full, Some(ranking)) => {
+                let first_pass = self.index.segments.count(plan.query.as_ref())?;
+                let (articles, passages) = totals(ranking, first_pass, plan.excludes());
+                let total = if request.articles { articles } else { passages };
                 let lexicon = self.index.lexicon.as_ref();
                 let analyzer = &mut self.analyzer;
                 let suggestion = lexicon
                     .and_then(|lexicon| suggest::did_you_mean(lexicon, analyzer, request.query));
-                (total, suggestion)
+                (total, articles, suggestion)
             }
-            Detail::Scores => (Total::default(), None),
+            _ => (Total::default(), Total::default(), None),
         };
         Ok(Results {
             hits,
             total,
+            articles,
             more,
             unmatched: plan.unmatched,
             cut_from: plan.cut_from,
@@ -338,62 +331,27 @@ impl Engine {
         })
     }
 
-    /// Ranks `depth` first-pass candidates: the rerank and articles by relevance, or the
-    /// newest by date.
+    /// The first pass's `depth` articles (the best, or the newest), their passages scored and
+    /// ranked.
     fn rank(&mut self, plan: &Plan, request: &Request, depth: usize) -> tantivy::Result<Ranking> {
         let index = &self.index;
-        let (tuning, articles) = (&request.tuning, request.articles);
-        let (mut candidates, drawn) = match request.sort {
-            Sort::Relevance => {
-                let candidates = ranking::first_pass(index, plan.query.as_ref(), depth)?;
-                let drawn = candidates.len();
-                (candidates, drawn)
-            }
-            Sort::Date => {
-                let newest = index.segments.newest(plan.query.as_ref(), depth)?;
-                let drawn = newest.len();
-                (newest, drawn)
-            }
+        let query = plan.query.as_ref();
+        let candidates = match request.sort {
+            Sort::Relevance => index.segments.top_articles(query, depth, &index.columns)?,
+            Sort::Date => index.segments.newest(query, depth)?,
         };
-        let reranked = match request.sort {
-            Sort::Relevance => {
-                let (analyzer, passages) = (&mut self.analyzer, &mut self.passages);
-                ranking::rerank(index, analyzer, passages, plan, request, &mut candidates)?
-            }
-            Sort::Date => Reranked::default(),
-        };
-        let mut ranked = ranking::group(
-            index,
-            tuning,
-            &reranked.article_scores,
-            &candidates,
-            articles,
-        )?;
-        if request.sort == Sort::Date && articles {
-            // Articles came ranked by score: newest first again, the better first within a day.
-            let mut dated = Vec::with_capacity(ranked.len());
-            for (score, address) in ranked {
-                dated.push((index.columns.date(address)?.0, score, address));
-            }
-            dated.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
-            ranked = dated
-                .into_iter()
-                .map(|(_, score, address)| (score, address))
-                .collect();
-        }
-        Ok(Ranking {
-            candidates,
-            reranked,
-            ranked,
-            drawn,
-        })
+        let (analyzer, texts) = (&mut self.analyzer, &mut self.texts);
+        ranking::rank(index, analyzer, texts, plan, request, candidates)
     }
 
     /// The page's rows as hits: text, article fields, highlights; each row's copies too.
     fn hits(&mut self, rows: &[Row], highlighting: &Highlighting) -> Result<Vec<Hit>, SearchError> {
         let placed = with_copies(rows);
-        let addresses: Vec<DocAddress> = placed.iter().map(|p| p.address).collect();
-        let texts = self.passages.texts(&self.index, &addresses)?;
+        let passages: Vec<(DocAddress, u32)> = placed
+            .iter()
+            .map(|place| (place.address, place.paragraph))
+            .collect();
+        let texts = self.texts.passages(&self.index, &passages)?;
         let corpus = self.index.open.corpus.as_deref();
         let mut dates = Vec::with_capacity(placed.len());
         for place in &placed {
@@ -406,13 +364,13 @@ impl Engine {
             .zip(dates)
             .map(|((place, passage), (date, date_source))| Hit {
                 score: place.score,
-                path: passages::display_path(corpus, &passage.key),
+                path: text::display_path(corpus, &passage.key),
                 copies: Vec::new(),
                 more_in_article: place.more_in_article,
                 date,
                 date_source,
                 explanation: None,
-                paragraph: passage.paragraph,
+                paragraph: u64::from(place.paragraph) + 1,
                 highlights: highlight::highlights(analyzer, &passage.text, &highlighting.body),
                 title_highlights: highlight::highlights(
                     analyzer,
@@ -443,8 +401,8 @@ impl Engine {
                 let (date, date_source) = columns.date(place.address)?;
                 Ok(Hit {
                     score: place.score,
-                    path: passages::display_path(corpus, &key),
-                    paragraph: columns.paragraph(place.address)?,
+                    path: text::display_path(corpus, &key),
+                    paragraph: u64::from(place.paragraph) + 1,
                     title: String::new(),
                     dateline: String::new(),
                     text: String::new(),
@@ -463,10 +421,29 @@ impl Engine {
     }
 }
 
+/// How many articles and passages match, given how many articles the first pass matches
+/// (`first_pass`): passages are counted in the articles ranked, exact only when those were
+/// every article the first pass matches. When the query excludes words, the first pass
+/// matches articles none of whose passages may match, so articles are counted as passages
+/// are.
+fn totals(ranking: &Ranking, first_pass: Total, excludes: bool) -> (Total, Total) {
+    let exhausted = !first_pass.at_least && first_pass.count <= ranking.drawn as u64;
+    let (passages, articles) = (ranking.matching_passages(), ranking.matching_articles());
+    let counted = |count: u64| Total {
+        count,
+        at_least: !exhausted,
+    };
+    let articles = if excludes { counted(articles) } else { first_pass };
+    let passages = counted(passages.max(if exhausted { 0 } else { articles.count }));
+    (articles, passages)
+}
+
 /// A passage to read back as a hit: a row's, or one of its copies'.
 struct Placed {
     score: f32,
     address: DocAddress,
+    /// 0-based.
+    paragraph: u32,
     more_in_article: usize,
 }
 
@@ -475,13 +452,15 @@ fn with_copies(rows: &[Row]) -> Vec<Placed> {
     let mut placed = Vec::with_capacity(rows.len());
     for row in rows {
         placed.push(Placed {
-            score: row.score,
-            address: row.address,
+            score: row.passage.score,
+            address: row.passage.address,
+            paragraph: row.passage.paragraph,
             more_in_article: row.more_in_article,
         });
-        placed.extend(row.copies.iter().map(|&(score, address)| Placed {
-            score,
-            address,
+        placed.extend(row.copies.iter().map(|copy| Placed {
+            score: copy.score,
+            address: copy.address,
+            paragraph: copy.paragraph,
             more_in_article: 0,
         }));
     }

@@ -1,5 +1,5 @@
-//! Query planning: a parsed query → the first pass's tantivy query, what to highlight, and the
-//! keywords the rerank scores.
+//! Query planning: a parsed query → the first pass's tantivy query, the leaves passages are
+//! scored by, what to highlight, and the keywords the ranking's signals score.
 //!
 //! Owns how words become index terms at query time (the same chain as indexing), which fields
 //! a word is searched in and with what boost, spellings and prefixes (through `vocabulary`),
@@ -20,8 +20,8 @@ use crate::query::{self, Node};
 use crate::schema::{BODY, DATELINE, Fields, TITLE};
 use tantivy::query::Bm25StatisticsProvider;
 
-/// How a title or dateline match counts against a body match in the first pass, which
-/// tantivy scores field by field (tuned on the test collections, docs/relevance.md).
+/// How a title or dateline match counts against a body match, field by field (tuned on the
+/// test collections, docs/relevance.md).
 pub const TITLE_BOOST: f32 = 1.0;
 pub const DATELINE_BOOST: f32 = 0.5;
 
@@ -40,10 +40,73 @@ const LONG_QUERY_WORDS: usize = 5;
 /// descriptions about 60).
 pub const MAX_QUERY_WORDS: usize = 100;
 
+/// A term or a phrase the query looks for in one field, weighed by `boost`: a clause of the
+/// first pass's query, and what a passage is matched and scored by (see `ranking::words`).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Leaf {
+    pub field: Field,
+    /// One index term, or a phrase of several.
+    pub terms: Vec<String>,
+    pub boost: f32,
+    /// Whether it adds to a score: a word the query excludes only decides what matches.
+    pub scored: bool,
+}
+
+/// Which passages a query matches: its boolean shape over its leaves (numbered as in
+/// `Plan::leaves`), matched as tantivy matches a document, the passage standing for one (with
+/// its article's title and dateline, for a first passage). A passage is the unit a user reads,
+/// so `syria NOT russia` finds the passages about Syria that do not name Russia, wherever else
+/// their article does.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Condition {
+    /// Any of these leaves occurs (a word in its spellings and fields, a prefix's expansions).
+    Any(Vec<usize>),
+    /// Every `Must` clause holds and no `MustNot` one does; without a `Must`, some `Should`
+    /// holds.
+    Bool(Vec<(query::Occur, Condition)>),
+}
+
+impl Condition {
+    /// Whether the condition holds, given which leaves occur.
+    pub fn holds(&self, occurs: &dyn Fn(usize) -> bool) -> bool {
+        match self {
+            Condition::Any(leaves) => leaves.iter().any(|&leaf| occurs(leaf)),
+            Condition::Bool(clauses) => {
+                let (mut must, mut should, mut any_should) = (false, false, false);
+                for (occur, condition) in clauses {
+                    match occur {
+                        query::Occur::Must => {
+                            must = true;
+                            if !condition.holds(occurs) {
+                                return false;
+                            }
+                        }
+                        query::Occur::MustNot => {
+                            if condition.holds(occurs) {
+                                return false;
+                            }
+                        }
+                        query::Occur::Should => {
+                            should = true;
+                            any_should = any_should || condition.holds(occurs);
+                        }
+                    }
+                }
+                must || (should && any_should)
+            }
+        }
+    }
+}
+
 /// What a search runs.
 pub(super) struct Plan {
-    /// The first pass: the passages it matches are the candidates.
+    /// The first pass: the articles it matches are the candidates. Excluded words are left
+    /// out of it: an article that names one may still hold passages that do not.
     pub query: Box<dyn Query>,
+    /// The query's terms and phrases, field by field, as its passages are matched and scored.
+    pub leaves: Vec<Leaf>,
+    /// Which passages match.
+    pub condition: Condition,
     /// What to mark in a hit.
     pub highlighting: Highlighting,
     /// A keyword query's words (only bare words, OR'd), each analysed: the rerank scores
@@ -67,12 +130,15 @@ impl Plan {
         let node = query::parse(text, request.syntax, &fields).ok_or(SearchError::EmptyQuery)?;
         let node = drop_stop_words(node);
         let mut found = Found::default();
-        let mut builder = Builder { index, analyzer };
-        let query = within_dates(
-            &index.open.fields,
-            flatten(builder.build(&node, None, &mut found)),
-            request,
-        );
+        let mut builder = Builder {
+            index,
+            analyzer,
+            leaves: Vec::new(),
+            excluded: false,
+        };
+        let (query, condition) = builder.build(&node, None, &mut found);
+        let leaves = builder.leaves;
+        let query = within_dates(&index.open.fields, flatten(query), request);
         let keywords = keywords(&node)
             .iter()
             .map(|keyword| analyzer.words(keyword))
@@ -80,11 +146,20 @@ impl Plan {
         found.unmatched.dedup();
         Ok(Plan {
             query,
+            leaves,
+            condition,
             highlighting: found.highlighting,
             keywords,
             unmatched: found.unmatched,
             cut_from,
         })
+    }
+}
+
+impl Plan {
+    /// Whether the query excludes words (`NOT`, `-`).
+    pub fn excludes(&self) -> bool {
+        self.leaves.iter().any(|leaf| !leaf.scored)
     }
 }
 
@@ -154,16 +229,27 @@ impl Found {
     }
 }
 
-/// Turns a parsed query into tantivy queries, asking the index's vocabulary for spellings.
+/// Turns a parsed query into tantivy queries and leaves, asking the index's vocabulary for
+/// spellings.
 struct Builder<'a> {
     index: &'a IndexView,
     analyzer: &'a mut Analyzer,
+    /// Every leaf built so far.
+    leaves: Vec<Leaf>,
+    /// Whether the node being built is excluded (under a `NOT`).
+    excluded: bool,
 }
 
 impl Builder<'_> {
-    /// Turns a parsed node into a tantivy query over one field or all, recording what to
-    /// highlight and which words the index lacks.
-    fn build(&mut self, node: &Node, field: Option<Field>, found: &mut Found) -> Box<dyn Query> {
+    /// Turns a parsed node into a tantivy query over one field or all, and the condition its
+    /// passages meet, recording its leaves, what to highlight and which words the index
+    /// lacks.
+    fn build(
+        &mut self,
+        node: &Node,
+        field: Option<Field>,
+        found: &mut Found,
+    ) -> (Box<dyn Query>, Condition) {
         match node {
             Node::Word {
                 field: name,
@@ -171,31 +257,41 @@ impl Builder<'_> {
                 prefix,
             } => {
                 let field = self.field(name.as_deref()).or(field);
-                if *prefix {
+                let first = self.leaves.len();
+                let query = if *prefix {
                     self.prefix_query(text, field, found)
                 } else {
                     self.words_query(text, field, found)
-                }
+                };
+                (query, Condition::Any((first..self.leaves.len()).collect()))
             }
             Node::Phrase { field: name, text } => {
                 let field = self.field(name.as_deref()).or(field);
-                self.words_query(text, field, found)
+                let first = self.leaves.len();
+                let query = self.words_query(text, field, found);
+                (query, Condition::Any((first..self.leaves.len()).collect()))
             }
             Node::Bool(clauses) => {
-                let subqueries = clauses
-                    .iter()
-                    .map(|(occur, node)| {
-                        let mut ignored = Found::default();
-                        // Excluded words are neither highlighted nor reported as missing.
-                        let sink = if *occur == query::Occur::MustNot {
-                            &mut ignored
-                        } else {
-                            &mut *found
-                        };
-                        (tantivy_occur(*occur), self.build(node, field, sink))
-                    })
-                    .collect();
-                Box::new(BooleanQuery::new(subqueries))
+                let mut subqueries = Vec::new();
+                let mut conditions = Vec::new();
+                for (occur, node) in clauses {
+                    if *occur == query::Occur::MustNot {
+                        // Excluded words are neither highlighted nor reported as missing, and
+                        // no article is left out of the first pass for them.
+                        let was = std::mem::replace(&mut self.excluded, true);
+                        let (_, condition) = self.build(node, field, &mut Found::default());
+                        self.excluded = was;
+                        conditions.push((*occur, condition));
+                    } else {
+                        let (query, condition) = self.build(node, field, found);
+                        subqueries.push((tantivy_occur(*occur), query));
+                        conditions.push((*occur, condition));
+                    }
+                }
+                (
+                    Box::new(BooleanQuery::new(subqueries)),
+                    Condition::Bool(conditions),
+                )
             }
         }
     }
@@ -250,9 +346,16 @@ impl Builder<'_> {
             };
             found.pattern(&self.index.open.fields, field, pattern);
         }
+        let scored = !self.excluded;
         let per_field = fields
             .into_iter()
             .map(|(field, boost)| {
+                self.leaves.extend(spellings.iter().map(|terms| Leaf {
+                    field,
+                    terms: terms.clone(),
+                    boost,
+                    scored,
+                }));
                 let alternatives: Vec<(Occur, Box<dyn Query>)> = spellings
                     .iter()
                     .map(|terms| (Occur::Should, boosted(terms_query(field, terms), boost)))
@@ -298,7 +401,7 @@ impl Builder<'_> {
             field,
             Pattern::Prefix(typed.clone()),
         );
-        let total_passages = self.index.segments.searcher.total_num_docs().unwrap_or(0);
+        let total_articles = self.index.segments.searcher.total_num_docs().unwrap_or(0);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, boost) in self.fields_for(field) {
             let analyzer = &mut *self.analyzer;
@@ -311,7 +414,19 @@ impl Builder<'_> {
                         || (typed.starts_with(term) && stem_of_completion(analyzer, &typed, term))
                 },
             );
-            clauses.extend(expansion_clauses(field, boost, &expansions, total_passages));
+            for (term, weight) in expansion_weights(boost, &expansions, total_articles) {
+                self.leaves.push(Leaf {
+                    field,
+                    terms: vec![term.clone()],
+                    boost: weight,
+                    scored: !self.excluded,
+                });
+                let query = TermQuery::new(
+                    Term::from_field_text(field, &term),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((Occur::Should, boosted(Box::new(query), weight)));
+            }
         }
         if clauses.is_empty() {
             found
@@ -340,31 +455,26 @@ fn stem_of_completion(analyzer: &mut Analyzer, typed: &str, term: &str) -> bool 
         .any(|ending| analyzer.term(&format!("{typed}{ending}")) == term)
 }
 
-/// One clause per expansion of a prefix in `field`: scored as a term whose idf is that of
+/// The weight of each expansion of a prefix in a field: scored as a term whose idf is that of
 /// all the expansions together, weighted by how common the expansion is among them.
-fn expansion_clauses(
-    field: Field,
+fn expansion_weights(
     boost: f32,
     expansions: &[(String, u64)],
-    total_passages: u64,
-) -> Vec<(Occur, Box<dyn Query>)> {
-    let idf = |passages: u64| {
-        let passages = passages.min(total_passages);
-        let odds = (total_passages - passages) as f32 + 0.5;
-        (1.0 + odds / (passages as f32 + 0.5)).ln()
+    total_articles: u64,
+) -> Vec<(String, f32)> {
+    let idf = |articles: u64| {
+        let articles = articles.min(total_articles);
+        let odds = (total_articles - articles) as f32 + 0.5;
+        (1.0 + odds / (articles as f32 + 0.5)).ln()
     };
-    let together = idf(expansions.iter().map(|(_, passages)| passages).sum());
-    let commonest = expansions.first().map_or(1, |(_, passages)| *passages);
+    let together = idf(expansions.iter().map(|(_, articles)| articles).sum());
+    let commonest = expansions.first().map_or(1, |(_, articles)| *articles);
     expansions
         .iter()
-        .map(|(term, passages)| {
-            let share = (1.0 + *passages as f32).ln() / (1.0 + commonest as f32).ln();
-            let weight = boost * together / idf(*passages).max(f32::EPSILON) * share;
-            let query = TermQuery::new(
-                Term::from_field_text(field, term),
-                IndexRecordOption::WithFreqs,
-            );
-            (Occur::Should, boosted(Box::new(query), weight))
+        .map(|(term, articles)| {
+            let share = (1.0 + *articles as f32).ln() / (1.0 + commonest as f32).ln();
+            let weight = boost * together / idf(*articles).max(f32::EPSILON) * share;
+            (term.clone(), weight)
         })
         .collect()
 }
@@ -387,7 +497,7 @@ fn terms_query(field: Field, terms: &[String]) -> Box<dyn Query> {
 
 /// A union of unions as one union, all the way down: the same matches and scores (a union
 /// scores the sum of its matching clauses), and a flat union of terms is what tantivy can
-/// answer with block-max WAND, skipping blocks of passages that cannot reach the top.
+/// answer with block-max WAND, skipping blocks of articles that cannot reach the top.
 fn flatten(query: Box<dyn Query>) -> Box<dyn Query> {
     let Some(union) = query.downcast_ref::<BooleanQuery>().filter(|q| is_union(q)) else {
         return query;

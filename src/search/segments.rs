@@ -1,37 +1,38 @@
-//! Work over the index's segments: the top passages for a query, scores added to candidates,
-//! and running either on one thread or side by side on rayon's pool.
+//! Work over the index's segments: the best articles for a query, the newest, how many match,
+//! and running per-segment work either on one thread or side by side on rayon's pool.
 //!
 //! Owns the searcher and the choice, made once a search, of whether its per-segment work runs
 //! in parallel. Knows nothing of what a query means or which signals exist: it is handed
-//! tantivy queries and passages.
+//! tantivy queries and articles.
 
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
 use std::ops::Range;
 
-use rustc_hash::FxHashSet;
-
 use rayon::prelude::*;
-use tantivy::collector::{Collector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{
-    DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, TERMINATED,
-};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
 use super::Total;
-use super::columns::ArticleIds;
+use super::columns::Columns;
 
-/// Matching passages counted at most: past it a count says "at least" (Elasticsearch counts
+/// Matching articles counted at most: past it a count says "at least" (Elasticsearch counts
 /// 10,000 by default, Lucene 1,000).
-const COUNT_LIMIT: u64 = 10_000;
+pub(super) const COUNT_LIMIT: u64 = 10_000;
 /// Postings (the summed document frequencies of a query's terms) from which a search runs
-/// in parallel. On the 300 MB and 1 GB bench indexes (2 cores) the first pass alone gained
-/// a median 0.2-0.4 ms from 30,000 postings, 0.6-1.9 ms from 100,000, nothing at
-/// 10,000-30,000, and lost 0.2 ms below 10,000 (the start of rayon's threads).
-const PARALLEL_POSTINGS: u64 = 30_000;
-/// Passages the second-largest segment must hold for a search to run in parallel: with
-/// small segments the threads cost more than they share. Reuters-21578 (two segments of
-/// 67,000 and 59,000 passages): `said the company` 4.4-4.6 ms on one thread, 4.6-5.0 in
-/// parallel. The 100 MB bench index (240,000 and 227,000): query mix p50 −5% in parallel.
-const PARALLEL_SEGMENT_PASSAGES: u32 = 100_000;
+/// in parallel: below it, starting rayon's threads (about 0.2 ms) costs more than it saves.
+const PARALLEL_POSTINGS: u64 = 20_000;
+/// Articles the second-largest segment must hold for a search to run in parallel: with small
+/// segments the threads cost more than they share.
+const PARALLEL_SEGMENT_ARTICLES: u32 = 20_000;
+
+/// An article the first pass found, with its score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Candidate {
+    pub score: Score,
+    pub address: DocAddress,
+}
 
 /// The searcher, and how the current search runs its per-segment work.
 #[derive(Clone)]
@@ -40,7 +41,7 @@ pub(super) struct Segments {
     /// Whether this search runs its per-segment work in parallel (see `each`).
     parallel: bool,
     /// Postings from which a search runs in parallel: `PARALLEL_POSTINGS`, or never (`None`)
-    /// on an index without two segments of `PARALLEL_SEGMENT_PASSAGES` (tests take both ways
+    /// on an index without two segments of `PARALLEL_SEGMENT_ARTICLES` (tests take both ways
     /// on a small index).
     pub parallel_from: Option<u64>,
 }
@@ -54,7 +55,7 @@ impl Segments {
             .collect();
         segment_sizes.sort_unstable_by(|a, b| b.cmp(a));
         let two_large_segments =
-            segment_sizes.get(1).copied().unwrap_or(0) >= PARALLEL_SEGMENT_PASSAGES;
+            segment_sizes.get(1).copied().unwrap_or(0) >= PARALLEL_SEGMENT_ARTICLES;
         Segments {
             searcher,
             parallel: false,
@@ -62,31 +63,19 @@ impl Segments {
         }
     }
 
-    /// Decides, for the search of `query`, whether its per-segment work runs in parallel.
+    /// Decides, for the search of `query`, whether its per-segment work runs in parallel:
+    /// whether the articles its terms list add up to `parallel_from`. An unreadable term
+    /// counts as none: the search meets and reports it.
     pub fn choose_parallel(&mut self, query: &dyn Query) {
-        self.parallel = self.worth_parallel(query);
-    }
-
-    /// Whether this search runs its per-segment work in parallel.
-    pub fn parallel(&self) -> bool {
-        self.parallel
-    }
-
-    /// Whether `query` is worth searching in parallel: whether the passages its terms list
-    /// add up to `parallel_from`. Starting rayon's threads costs about 0.2 ms, several times
-    /// a rare word's whole first pass. An unreadable term counts as none: the search meets
-    /// and reports it.
-    fn worth_parallel(&self, query: &dyn Query) -> bool {
-        let Some(threshold) = self.parallel_from else {
-            return false;
-        };
-        let mut postings = 0;
-        query.query_terms(&mut |term, _| {
-            if postings < threshold {
-                postings += self.searcher.doc_freq(term).unwrap_or(0);
-            }
+        self.parallel = self.parallel_from.is_some_and(|threshold| {
+            let mut postings = 0;
+            query.query_terms(&mut |term, _| {
+                if postings < threshold {
+                    postings += self.searcher.doc_freq(term).unwrap_or(0);
+                }
+            });
+            postings >= threshold
         });
-        postings >= threshold
     }
 
     /// `work` on each segment, results in segment order. A parallel search gives each segment
@@ -113,27 +102,40 @@ impl Segments {
         }
     }
 
-    /// The `limit` best passages for `query`, best first.
-    pub fn top_passages(
+    /// The `limit` best articles for `query`, best first; equal scores in the order of their
+    /// keys, so that which articles make the cut, and their order, never depend on how the
+    /// index's segments happen to be laid out (see `best_in_segment`).
+    pub fn top_articles(
         &self,
         query: &dyn Query,
         limit: usize,
-    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-        let collector = TopDocs::with_limit(limit).order_by_score();
+        columns: &Columns,
+    ) -> tantivy::Result<Vec<Candidate>> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
         let weight = query.weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
         let per_segment = self.each(|segment_ord, segment| {
-            collector.collect_segment(weight.as_ref(), segment_ord, segment)
+            best_in_segment(weight.as_ref(), segment, segment_ord, limit, columns)
         })?;
-        collector.merge_fruits(per_segment)
+        let mut found: Vec<Ranked> = per_segment.into_iter().flatten().collect();
+        found.sort_by(|a, b| b.score.total_cmp(&a.score));
+        // Keep every article tied with the last one kept: keys decide among them.
+        let mut end = found.len().min(limit);
+        if let Some(last) = end.checked_sub(1).map(|i| found[i].score) {
+            while end < found.len() && found[end].score == last {
+                end += 1;
+            }
+        }
+        found.truncate(end);
+        let mut candidates = order_ties_by_key(found, columns)?;
+        candidates.truncate(limit);
+        Ok(candidates)
     }
 
-    /// The `limit` newest passages for `query` (by their article's date), the better match
-    /// first within a day, with their scores.
-    pub fn newest(
-        &self,
-        query: &dyn Query,
-        limit: usize,
-    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    /// The `limit` newest articles for `query` (by date), the better match first within a
+    /// day, with their scores.
+    pub fn newest(&self, query: &dyn Query, limit: usize) -> tantivy::Result<Vec<Candidate>> {
         let collector = TopDocs::with_limit(limit).tweak_score(|segment: &SegmentReader| {
             let dates = segment.fast_fields().u64("date").ok();
             move |doc: DocId, score: Score| {
@@ -147,107 +149,160 @@ impl Segments {
         let newest = self.searcher.search(query, &collector)?;
         Ok(newest
             .into_iter()
-            .map(|((_, score), address)| (score, address))
+            .map(|((_, score), address)| Candidate { score, address })
             .collect())
     }
 
-    /// How many passages match `query` (or, given each segment's article ids, how many
-    /// distinct articles), live ones only, counted until `COUNT_LIMIT` passages: a count
-    /// visits every match, which for the commonest words would cost more than the search.
-    pub fn count(
-        &self,
-        query: &dyn Query,
-        articles: Option<&[ArticleIds]>,
-    ) -> tantivy::Result<Total> {
+    /// How many live articles match `query`, counted until `COUNT_LIMIT`: a count visits
+    /// every match, which for the commonest words would cost more than the search.
+    pub fn count(&self, query: &dyn Query) -> tantivy::Result<Total> {
         let weight = query.weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
-        let mut passages = 0;
-        let mut distinct = FxHashSet::default();
-        for (segment_ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+        let mut count = 0;
+        for segment in self.searcher.segment_readers() {
             let mut matches = weight.scorer(segment, 1.0)?;
             while matches.doc() != TERMINATED {
-                let doc = matches.doc();
-                if !segment.is_deleted(doc) {
-                    if passages == COUNT_LIMIT {
-                        let count = articles.map_or(passages, |_| distinct.len() as u64);
+                if !segment.is_deleted(matches.doc()) {
+                    if count == COUNT_LIMIT {
                         return Ok(Total {
                             count,
                             at_least: true,
                         });
                     }
-                    passages += 1;
-                    if let Some(article) = articles.and_then(|ids| ids[segment_ord].first(doc)) {
-                        distinct.insert(article);
-                    }
+                    count += 1;
                 }
                 matches.advance();
             }
         }
-        let count = articles.map_or(passages, |_| distinct.len() as u64);
         Ok(Total {
             count,
             at_least: false,
         })
     }
+}
 
-    /// Adds the scores of `queries` to each passage's (as a union of them would score) and
-    /// sorts the passages again, best first. Each query's scorer visits a segment's passages
-    /// in doc order, so it only seeks forward; a union's scorer would refill its whole window
-    /// at every seek. A seek only asks whether the passage matches (tantivy's `seek_danger`):
-    /// a phrase scorer's `seek` would go on to the next passage where the phrase occurs,
-    /// reading the positions of every passage holding both words on the way. Segments are
-    /// rescored side by side (see `each`).
-    pub fn add_scores(
-        &self,
-        passages: &mut [(f32, DocAddress)],
-        queries: &[Box<dyn Query>],
-    ) -> tantivy::Result<()> {
-        let scoring = EnableScoring::enabled_from_searcher(&self.searcher);
-        let weights = queries
-            .iter()
-            .map(|query| query.weight(scoring))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        let mut order: Vec<usize> = (0..passages.len()).collect();
-        order.sort_by_key(|&i| passages[i].1);
-        let unscored: &[(f32, DocAddress)] = passages;
-        let per_segment = self.each(|segment_ord, segment| {
-            let in_segment = &order[segment_range(&order, segment_ord, |&i| unscored[i].1)];
-            if in_segment.is_empty() {
-                return Ok(Vec::new());
-            }
-            let mut scores: Vec<f32> = in_segment.iter().map(|&i| unscored[i].0).collect();
-            for weight in &weights {
-                let mut scorer = weight.scorer(segment, 1.0)?;
-                // No match of the scorer lies before this: its first, or what its last seek
-                // ruled out.
-                let mut lower_bound = scorer.doc();
-                for (score, &i) in scores.iter_mut().zip(in_segment) {
-                    let doc = unscored[i].1.doc_id;
-                    if doc < lower_bound {
-                        continue;
-                    }
-                    match scorer.seek_danger(doc) {
-                        SeekDangerResult::Found => {
-                            *score += scorer.score();
-                            lower_bound = doc + 1;
-                        }
-                        SeekDangerResult::SeekLowerBound(next) => lower_bound = next,
-                    }
-                }
-            }
-            Ok(in_segment.iter().copied().zip(scores).collect::<Vec<_>>())
-        })?;
-        for (i, score) in per_segment.into_iter().flatten() {
-            passages[i].0 = score;
-        }
-        sort_best_first(passages);
-        Ok(())
+/// A first-pass match: its score, address and the ordinal of its key in its segment.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    score: Score,
+    address: DocAddress,
+    ordinal: u64,
+}
+
+/// How two matches of one segment rank: the higher score first, then the lower key.
+fn better(a: &Ranked, b: &Ranked) -> Ordering {
+    a.score
+        .total_cmp(&b.score)
+        .then_with(|| b.ordinal.cmp(&a.ordinal))
+}
+
+/// A match in a heap whose top is the worst kept.
+struct Worst(Ranked);
+
+impl PartialEq for Worst {
+    fn eq(&self, other: &Self) -> bool {
+        better(&self.0, &other.0) == Ordering::Equal
     }
 }
 
-/// Best score first; equal scores in address order, so a ranking never depends on the order
-/// candidates arrived in.
-pub(super) fn sort_best_first(passages: &mut [(f32, DocAddress)]) {
-    passages.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+impl Eq for Worst {}
+
+impl PartialOrd for Worst {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Worst {
+    fn cmp(&self, other: &Self) -> Ordering {
+        better(&other.0, &self.0)
+    }
+}
+
+/// A segment's `limit` best live matches: the higher score first, and among equal scores
+/// the lower key (the path dictionary's ordinals sort as the keys do), so that a tie is
+/// settled by the key, not by where the article happens to sit. The threshold handed to
+/// tantivy's pruning (block-max WAND for a union) stays just below the worst score kept, so
+/// that a match tying with it is still seen.
+fn best_in_segment(
+    weight: &dyn tantivy::query::Weight,
+    segment: &SegmentReader,
+    segment_ord: u32,
+    limit: usize,
+    columns: &Columns,
+) -> tantivy::Result<Vec<Ranked>> {
+    let mut kept: BinaryHeap<Reverse<Worst>> = BinaryHeap::with_capacity(limit + 1);
+    let mut failure = None;
+    weight.for_each_pruning(Score::MIN, segment, &mut |doc, score| {
+        let below = |kept: &BinaryHeap<Reverse<Worst>>| match kept.peek() {
+            Some(Reverse(Worst(worst))) if kept.len() >= limit => worst.score.next_down(),
+            _ => Score::MIN,
+        };
+        if segment.is_deleted(doc) {
+            return below(&kept);
+        }
+        let address = DocAddress::new(segment_ord, doc);
+        let ordinal = match columns.key_ordinal(address) {
+            Ok(ordinal) => ordinal,
+            Err(err) => {
+                failure.get_or_insert(err);
+                u64::MAX
+            }
+        };
+        let ranked = Ranked {
+            score,
+            address,
+            ordinal,
+        };
+        if kept.len() < limit {
+            kept.push(Reverse(Worst(ranked)));
+        } else if let Some(Reverse(Worst(worst))) = kept.peek()
+            && better(&ranked, worst) == Ordering::Greater
+        {
+            kept.pop();
+            kept.push(Reverse(Worst(ranked)));
+        }
+        below(&kept)
+    })?;
+    if let Some(err) = failure {
+        return Err(err);
+    }
+    Ok(kept.into_iter().map(|Reverse(Worst(ranked))| ranked).collect())
+}
+
+/// Matches sorted by score, best first, into candidates ordered best first with equal scores
+/// in the order of their keys: by ordinal within a segment, by the keys themselves (read only
+/// for such ties) across segments.
+fn order_ties_by_key(mut found: Vec<Ranked>, columns: &Columns) -> tantivy::Result<Vec<Candidate>> {
+    let mut start = 0;
+    while start < found.len() {
+        let score = found[start].score;
+        let end = start + found[start..].partition_point(|ranked| ranked.score == score);
+        let run = &mut found[start..end];
+        if run.len() > 1 {
+            let one_segment = run
+                .iter()
+                .all(|ranked| ranked.address.segment_ord == run[0].address.segment_ord);
+            if one_segment {
+                run.sort_by_key(|ranked| ranked.ordinal);
+            } else {
+                let addresses: Vec<DocAddress> = run.iter().map(|r| r.address).collect();
+                let keys = columns.keys(&addresses)?;
+                let mut keyed: Vec<(String, Ranked)> = keys.into_iter().zip(run.iter().copied()).collect();
+                keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.address.cmp(&b.1.address)));
+                for (slot, (_, ranked)) in run.iter_mut().zip(keyed) {
+                    *slot = ranked;
+                }
+            }
+        }
+        start = end;
+    }
+    Ok(found
+        .into_iter()
+        .map(|ranked| Candidate {
+            score: ranked.score,
+            address: ranked.address,
+        })
+        .collect())
 }
 
 /// Where in `sorted` (ordered by `address`) the items of segment `segment_ord` lie.

@@ -1,20 +1,16 @@
 //! Explaining a result's score: the share of each signal in it, as a tree whose parts sum to
 //! the score shown.
 //!
-//! A passage's score is the first pass's (tantivy's own explanation, word by word and field by
-//! field), then, for a keyword query: BM25F's score of each word in place of the first pass's,
-//! the proximity pairs found, the words in the title as typed, and the feedback words; an
-//! article's adds a share of its other passages' scores and of its whole-article score. Each
-//! part is recomputed for the one passage with the queries and constants the ranking used.
-//! This module explains; it ranks nothing.
+//! A passage's score is its query words' BM25, field by field, then, for a keyword query,
+//! BM25F's score of each keyword, the proximity pairs found, the words in the title as typed
+//! and the feedback words; an article's adds a share of its other passages' scores and of its
+//! whole-article score. Each part is computed again for the one passage, by the same code
+//! and with the same constants as the ranking. This module explains; it ranks nothing.
 
 use serde::Serialize;
-use tantivy::DocAddress;
-use tantivy::query::{BooleanQuery, Occur, Query};
 
-use super::{Reranked, Signal, article, bm25f, bonus_queries, feedback};
-use crate::search::plan::Plan;
-use crate::search::{IndexView, Request, Sort};
+use super::{Context, Explainer, Ranked, Ranking, article, bm25f, exact_title, feedback, proximity, words};
+use crate::search::Request;
 
 /// A part of a score: what it is, its value, and the parts that make it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,7 +22,7 @@ pub struct Explanation {
 }
 
 impl Explanation {
-    fn new(what: impl Into<String>, value: f32, parts: Vec<Explanation>) -> Explanation {
+    pub(super) fn new(what: impl Into<String>, value: f32, parts: Vec<Explanation>) -> Explanation {
         Explanation {
             what: what.into(),
             // A part that adds nothing reads 0, not -0.
@@ -42,42 +38,27 @@ impl Explanation {
     }
 }
 
-/// What a search ranked with, for explaining its rows.
-pub(in crate::search) struct Evidence<'a> {
-    pub plan: &'a Plan,
-    pub request: &'a Request<'a>,
-    /// The candidates as finally scored.
-    pub candidates: &'a [(f32, DocAddress)],
-    pub reranked: &'a Reranked,
-}
-
 /// The explanation of a row: its passage's score and, for an article, what its other passages
 /// and its whole text add.
-pub(in crate::search) fn row(
-    index: &IndexView,
-    evidence: &Evidence,
-    address: DocAddress,
-) -> tantivy::Result<Explanation> {
-    let passage = passage(index, evidence, address)?;
-    if !evidence.request.articles {
-        return Ok(passage);
+pub(in crate::search) fn row(ranking: &Ranking, request: &Request, row: &Ranked) -> Explanation {
+    let passage = passage(ranking, request, row);
+    if !request.articles {
+        return passage;
     }
-    let ids = index.columns.article_ids()?;
-    let article_of = |a: DocAddress| ids[a.segment_ord as usize].first(a.doc_id);
-    let Some(id) = article_of(address) else {
-        return Ok(passage);
-    };
-    let tuning = &evidence.request.tuning;
-    let others: Vec<Explanation> = evidence
-        .candidates
+    let tuning = &request.tuning;
+    let candidate = row.candidate;
+    let scores = &ranking.scores;
+    let others: Vec<Explanation> = scores.passages[candidate]
         .iter()
-        .filter(|&&(_, other)| other != address && article_of(other) == Some(id))
-        .map(|&(score, other)| {
-            let paragraph = index.columns.paragraph(other).unwrap_or(0);
+        .zip(&scores.matched[candidate])
+        .enumerate()
+        .filter(|&(paragraph, (_, &matched))| matched && paragraph as u32 != row.paragraph)
+        .map(|(paragraph, (&score, _))| {
             Explanation::new(
                 format!(
-                    "{} × ¶{paragraph}'s score {score:.3}",
-                    tuning.other_passages
+                    "{} × ¶{}'s score {score:.3}",
+                    tuning.other_passages,
+                    paragraph + 1
                 ),
                 tuning.other_passages * score,
                 Vec::new(),
@@ -95,171 +76,75 @@ pub(in crate::search) fn row(
             others,
         ));
     }
-    if evidence.reranked.article_scores.contains_key(&id) {
-        let terms = bm25f::single_terms(&evidence.plan.keywords);
-        let words = article::explain(index, tuning, &terms, evidence.candidates, id)?
+    if scores.whole[candidate].is_some() {
+        let context = context(ranking, request);
+        let mut words = Vec::new();
+        article::score(&ranking.scoring.keywords, &context, candidate, Some(&mut words));
+        let words = words
             .into_iter()
-            .map(|part| {
+            .map(|(what, value)| {
                 Explanation::new(
-                    format!(
-                        "{} × `{}`: {} in the body ({:.0} words, mean {:.0}), {} in the title; idf {:.2}",
-                        tuning.article_weight,
-                        part.term,
-                        part.body_frequency,
-                        part.body_length,
-                        part.mean_body_length,
-                        part.title_frequency,
-                        part.idf
-                    ),
-                    tuning.article_weight * part.score,
+                    format!("{} × {what}", tuning.article_weight),
+                    tuning.article_weight * value,
                     Vec::new(),
                 )
             })
             .collect();
         parts.push(Explanation::sum("the whole article (BM25F)", words));
     }
-    Ok(Explanation::sum("article score", parts))
+    Explanation::sum("article score", parts)
 }
 
-/// The explanation of one passage's score.
-fn passage(
-    index: &IndexView,
-    evidence: &Evidence,
-    address: DocAddress,
-) -> tantivy::Result<Explanation> {
-    let mut parts = vec![first_pass(index, evidence.plan.query.as_ref(), address)?];
-    let request = evidence.request;
-    let words = &evidence.plan.keywords;
-    if words.is_empty() || request.sort == Sort::Date {
-        return Ok(Explanation::sum("passage score", parts));
+fn context<'a>(ranking: &'a Ranking, request: &'a Request) -> Context<'a> {
+    Context {
+        tuning: &request.tuning,
+        statistics: &ranking.statistics,
+        matches: &ranking.matches,
     }
-    let tuning = &request.tuning;
-    if request.signals.has(Signal::Bm25f) {
-        let terms = bm25f::explain(index, tuning, words, address)?
-            .into_iter()
-            .map(|part| {
-                let fields: Vec<String> = ["body", "title"]
-                    .iter()
-                    .zip(part.frequencies.iter().zip(&part.lengths))
-                    .zip(&part.mean_lengths)
-                    .filter(|((_, (frequency, _)), _)| **frequency > 0)
-                    .map(|((name, (frequency, length)), mean)| {
-                        format!("{frequency} in the {name} ({length:.0} words, mean {mean:.0})")
-                    })
-                    .collect();
-                Explanation::new(
-                    format!(
-                        "`{}`: {}; idf {:.2}; BM25F {:.3} in place of the first pass's {:.3}",
-                        part.term,
-                        fields.join(", "),
-                        part.idf,
-                        part.score,
-                        part.first_pass
-                    ),
-                    part.score - part.first_pass,
-                    Vec::new(),
-                )
-            })
-            .collect();
-        parts.push(Explanation::sum("BM25F over title and body", terms));
-    }
-    let bonuses = bonus_queries(index, request, words);
-    let (proximity, exact): (Vec<_>, Vec<_>) = bonuses
-        .into_iter()
-        .partition(|(what, _)| what.contains(" near "));
-    for (what, queries) in [
-        ("query words near each other", proximity),
-        ("query words in the title as typed", exact),
-    ] {
-        let found = found_in(index, queries, address)?;
-        if !found.is_empty() {
-            parts.push(Explanation::sum(what, found));
-        }
-    }
-    let feedback = &evidence.reranked.feedback;
-    if !feedback.is_empty() {
-        let queries = feedback::queries(&index.open.fields, tuning, feedback, words.len());
-        let found = found_in(index, queries, address)?;
-        if !found.is_empty() {
-            parts.push(Explanation::sum("feedback words (RM3)", found));
-        }
-    }
-    Ok(Explanation::sum("passage score", parts))
 }
 
-/// The labelled queries that match the passage, each with its score there.
-fn found_in(
-    index: &IndexView,
-    queries: Vec<(String, Box<dyn Query>)>,
-    address: DocAddress,
-) -> tantivy::Result<Vec<Explanation>> {
-    let searcher = &index.segments.searcher;
-    let mut found = Vec::new();
-    for (what, query) in queries {
-        // tantivy explains a passage a query does not match as an error.
-        if let Ok(explained) = query.explain(searcher, address) {
-            found.push(Explanation::new(what, explained.value(), Vec::new()));
-        }
+/// The explanation of one passage's score: each signal's parts, computed again for it.
+fn passage(ranking: &Ranking, request: &Request, row: &Ranked) -> Explanation {
+    let candidate = row.candidate;
+    let paragraph = row.paragraph as usize;
+    if !ranking.scores.matched[candidate].get(paragraph).copied().unwrap_or(false) {
+        return Explanation::new(
+            "the article's first-pass score (no passage holds the query's words)",
+            row.score,
+            Vec::new(),
+        );
     }
-    Ok(found)
-}
-
-/// The first pass's score: for a union (as a keyword query is), each matching clause labelled
-/// with its words and field; for any other query, tantivy's own explanation.
-fn first_pass(
-    index: &IndexView,
-    query: &dyn Query,
-    address: DocAddress,
-) -> tantivy::Result<Explanation> {
-    let searcher = &index.segments.searcher;
-    let union = query.downcast_ref::<BooleanQuery>().filter(|union| {
-        union
-            .clauses()
-            .iter()
-            .all(|(occur, _)| *occur == Occur::Should)
-    });
-    let Some(union) = union else {
-        return Ok(from_tantivy(&query.explain(searcher, address)?));
+    let scoring = &ranking.scoring;
+    let context = context(ranking, request);
+    let count = ranking.matches.shapes[candidate].spans.len();
+    let mut scores = vec![0.0; count];
+    let mut groups = Vec::new();
+    let matched = &ranking.scores.matched[candidate];
+    let mut counts = Vec::new();
+    words::occurrences(&scoring.words, &context, candidate, count, &mut counts);
+    let mut group = |what: &str, add: &mut dyn FnMut(&mut Vec<f32>, &mut Explainer)| {
+        let mut explainer = Explainer::of(paragraph);
+        add(&mut scores, &mut explainer);
+        if !explainer.parts.is_empty() {
+            groups.push(Explanation::sum(what, explainer.parts));
+        }
     };
-    let schema = searcher.schema();
-    let mut parts = Vec::new();
-    for (_, clause) in union.clauses() {
-        let Ok(explained) = clause.explain(searcher, address) else {
-            continue;
-        };
-        let mut words = Vec::new();
-        let mut field = None;
-        clause.query_terms(&mut |term, _| {
-            field = Some(schema.get_field_name(term.field()).to_string());
-            words.push(term.value().as_str().unwrap_or("").to_string());
+    group("the query's words, field by field (BM25)", &mut |s, e| {
+        words::add(&scoring.words, &counts, &context, candidate, s, e)
+    });
+    if scoring.bm25f {
+        group("BM25F over title and body", &mut |s, e| {
+            bm25f::add(&scoring.keywords, &context, candidate, s, e)
         });
-        let quoted = if words.len() > 1 {
-            format!("\"{}\"", words.join(" "))
-        } else {
-            words.join(" ")
-        };
-        let what = format!("`{quoted}` in the {}", field.unwrap_or_default());
-        parts.push(Explanation::new(what, explained.value(), Vec::new()));
     }
-    Ok(Explanation::sum("first pass (BM25, field by field)", parts))
-}
-
-/// tantivy's explanation of the first pass, as ours.
-fn from_tantivy(explanation: &tantivy::query::Explanation) -> Explanation {
-    let json: serde_json::Value =
-        serde_json::from_str(&explanation.to_pretty_json()).unwrap_or(serde_json::Value::Null);
-    let mut first = convert(&json);
-    first.what = format!("first pass: {}", first.what);
-    first.value = explanation.value();
-    first
-}
-
-fn convert(json: &serde_json::Value) -> Explanation {
-    let what = json["description"].as_str().unwrap_or("").to_string();
-    let value = json["value"].as_f64().unwrap_or(0.0) as f32;
-    let parts = json["details"]
-        .as_array()
-        .map(|details| details.iter().map(convert).collect())
-        .unwrap_or_default();
-    Explanation::new(what, value, parts)
+    group("query words near each other", &mut |s, e| {
+        proximity::add(&scoring.pairs, &context, candidate, s, e)
+    });
+    group("query words in the title as typed", &mut |s, e| {
+        exact_title::add(&scoring.title_words, &context, candidate, s, e)
+    });
+    group("feedback words (RM3)", &mut |s, e| {
+        feedback::add(&scoring.feedback, &context, candidate, s, matched, e)
+    });
+    Explanation::sum("passage score", groups)
 }

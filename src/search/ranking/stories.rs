@@ -14,19 +14,18 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use tantivy::DocAddress;
 
+use super::Ranked;
 use crate::search::IndexView;
-use crate::search::passages::first_passage;
-use crate::signature::{SAME_STORY, Signature, StoryIndex};
+use crate::signature::{SAME_STORY, StoryIndex};
 
 /// A row of a page: a passage (an article's best, with articles), the best passage of each
 /// article that is a copy of its story, and how many of its article's passages the page
 /// leaves out.
 #[derive(Debug, Clone, PartialEq)]
 pub(in crate::search) struct Row {
-    pub score: f32,
-    pub address: DocAddress,
-    /// Each copy's best passage on the ranking, and its score.
-    pub copies: Vec<(f32, DocAddress)>,
+    pub passage: Ranked,
+    /// Each copy's best passage on the ranking.
+    pub copies: Vec<Ranked>,
     pub more_in_article: usize,
 }
 
@@ -55,33 +54,33 @@ const LOOKUPS_PAST_PAGE: usize = 2;
 /// passage), as rows.
 pub(in crate::search) fn page(
     index: &IndexView,
-    ranked: &[(f32, DocAddress)],
+    ranked: &[Ranked],
     cut: Cut,
 ) -> tantivy::Result<Vec<Row>> {
-    let ids = index.columns.article_ids()?;
     let mut rows: Vec<Row> = Vec::new();
     // Per article on the page: its first row, and how many of its passages are shown.
-    let mut shown: FxHashMap<u64, (usize, usize)> = FxHashMap::default();
+    let mut shown: FxHashMap<DocAddress, (usize, usize)> = FxHashMap::default();
     // Per story: its signature and row. Per article met: its row, or None.
     let mut stories: StoryIndex<usize> = StoryIndex::with_capacity(cut.rows.min(ranked.len()));
-    let mut copy_of: FxHashMap<u64, Option<usize>> = FxHashMap::default();
+    let mut copy_of: FxHashMap<DocAddress, Option<usize>> = FxHashMap::default();
     // The articles listed as copies: a copy's later passages add nothing.
-    let mut copied: FxHashSet<u64> = FxHashSet::default();
+    let mut copied: FxHashSet<DocAddress> = FxHashSet::default();
     // Articles past a full page still looked up as possible copies (see `LOOKUPS_PAST_PAGE`).
     let mut past_page = 0;
-    for &(score, address) in ranked {
+    for &passage in ranked {
+        let article = passage.address;
         let full = rows.len() >= cut.rows;
         // Past a full page only what its rows count: their articles' other passages, and
         // copies, which score close to their originals.
         let close = rows.last().is_none_or(|last| {
-            score >= last.score * COPY_SCORE_SHARE && past_page < cut.rows * LOOKUPS_PAST_PAGE
+            passage.score >= last.passage.score * COPY_SCORE_SHARE
+                && past_page < cut.rows * LOOKUPS_PAST_PAGE
         });
-        let article = ids[address.segment_ord as usize].first(address.doc_id);
-        if let Some((row, count)) = article.and_then(|id| shown.get_mut(&id)) {
+        if let Some((row, count)) = shown.get_mut(&article) {
             if cut.per_article == 0 || *count < cut.per_article {
                 if !full {
                     *count += 1;
-                    rows.push(row_at(score, address));
+                    rows.push(row_at(passage));
                 }
             } else {
                 rows[*row].more_in_article += 1;
@@ -91,14 +90,12 @@ pub(in crate::search) fn page(
         if full && !close {
             continue;
         }
-        if cut.collapse
-            && let Some(id) = article
-        {
-            let copy = match copy_of.get(&id) {
+        if cut.collapse {
+            let copy = match copy_of.get(&article) {
                 Some(known) => *known,
                 None => {
                     past_page += usize::from(full);
-                    let signature = signature(index, address)?;
+                    let signature = index.columns.signature(article)?;
                     let story = signature.and_then(|signature| {
                         let found = stories.find(&signature, SAME_STORY);
                         if found.is_none() && !full {
@@ -106,13 +103,13 @@ pub(in crate::search) fn page(
                         }
                         found
                     });
-                    copy_of.insert(id, story);
+                    copy_of.insert(article, story);
                     story
                 }
             };
             if let Some(row) = copy {
-                if copied.insert(id) {
-                    rows[row].copies.push((score, address));
+                if copied.insert(article) {
+                    rows[row].copies.push(passage);
                 }
                 continue;
             }
@@ -120,30 +117,16 @@ pub(in crate::search) fn page(
         if full {
             continue;
         }
-        if let Some(id) = article {
-            shown.insert(id, (rows.len(), 1));
-        }
-        rows.push(row_at(score, address));
+        shown.insert(article, (rows.len(), 1));
+        rows.push(row_at(passage));
     }
     Ok(rows)
 }
 
-fn row_at(score: f32, address: DocAddress) -> Row {
+fn row_at(passage: Ranked) -> Row {
     Row {
-        score,
-        address,
+        passage,
         copies: Vec::new(),
         more_in_article: 0,
-    }
-}
-
-/// The signature of a passage's article, from its first passage (`None` for an article
-/// indexed without one).
-fn signature(index: &IndexView, address: DocAddress) -> tantivy::Result<Option<Signature>> {
-    let paragraph = index.columns.paragraph(address)?;
-    let first = first_passage(index, address, paragraph)?;
-    match first {
-        Some(first) => index.columns.signature(first),
-        None => Ok(None),
     }
 }
