@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
-use common::Hit;
+use common::{Hit, exit_code, stderr};
 
 mod common;
 
@@ -141,16 +141,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn exit_code(out: &Output) -> i32 {
-    out.status.code().expect("newsdex was killed by a signal")
-}
-
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Every stdout line must be one JSON hit; nothing else may be there.

@@ -1,87 +1,13 @@
 //! What a news desk needs, through the built binary: one row per story, two passages an
 //! article, dates, did you mean, explain, stats. Each test writes its own small wire folder.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::{Duration, UNIX_EPOCH};
+use std::path::Path;
 
+use common::{Desk, NOON, exit_code, stderr};
 use serde_json::Value;
-use tempfile::TempDir;
-
-const BIN: &str = env!("CARGO_BIN_EXE_newsdex");
-
-/// A temp folder with articles under `wire/`, indexed into `idx/`.
-struct Desk {
-    root: TempDir,
-}
-
-impl Desk {
-    /// Writes `(path below wire/, text)` articles, each modified at `noon` of 2026-11-30 unless
-    /// `dated` gives its file a time, and indexes them.
-    fn new(articles: &[(&str, &str)]) -> Desk {
-        let desk = Desk {
-            root: TempDir::new().expect("temp dir"),
-        };
-        for (name, text) in articles {
-            desk.write(name, text, NOON);
-        }
-        desk.index();
-        desk
-    }
-
-    fn path(&self, relative: &str) -> PathBuf {
-        self.root.path().join(relative)
-    }
-
-    /// Writes an article below `wire/` modified at `seconds` since the epoch.
-    fn write(&self, name: &str, text: &str, seconds: u64) {
-        let path = self.path("wire").join(name);
-        fs::create_dir_all(path.parent().expect("a folder")).unwrap();
-        fs::write(&path, text).unwrap();
-        let file = fs::File::options().write(true).open(&path).unwrap();
-        file.set_modified(UNIX_EPOCH + Duration::from_secs(seconds))
-            .unwrap();
-    }
-
-    fn index(&self) {
-        let out = self.run(&["index", "wire", "--index", "idx"]);
-        assert!(exit_code(&out) <= 1, "{}", stderr(&out));
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .args(args)
-            .current_dir(self.root.path())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .output()
-            .expect("run newsdex")
-    }
-
-    /// `newsdex search --index idx --json ARGS…`: the hits as JSON values.
-    fn hits(&self, args: &[&str]) -> Vec<Value> {
-        let mut all = vec!["search", "--index", "idx", "--json", "--color", "never"];
-        all.extend_from_slice(args);
-        let out = self.run(&all);
-        assert!(exit_code(&out) <= 1, "{}", stderr(&out));
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|line| serde_json::from_str(line).expect("a JSON line"))
-            .collect()
-    }
-}
-
-/// 2026-11-30 12:00 UTC.
-const NOON: u64 = 1_796_040_000;
-
-fn exit_code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn file_name(hit: &Value) -> &str {
     let path = hit["path"].as_str().expect("a path");

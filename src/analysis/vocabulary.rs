@@ -226,7 +226,9 @@ mod tests {
         words.sort_unstable();
         assert_eq!(
             words,
-            ["ends", "in", "stall", "talk", "talks", "two", "words", "zurich"]
+            [
+                "ends", "in", "stall", "talk", "talks", "two", "words", "zurich"
+            ]
         );
         // A dropped long word at the end takes no span; one before a kept word does.
         assert_eq!(vocabulary.spans, [6, 2, 0, 2]);
@@ -245,7 +247,9 @@ mod tests {
         ];
         for text in &texts {
             let tokens = tokens_with_positions(&mut crate::analysis::stemming_analyzer(), text);
-            let expected = tokens.last().map_or(0, |(_, position)| *position as u32 + 1);
+            let expected = tokens
+                .last()
+                .map_or(0, |(_, position)| *position as u32 + 1);
             let article = Article {
                 title: String::new(),
                 dateline: String::new(),

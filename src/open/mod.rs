@@ -283,7 +283,9 @@ pub fn committed_articles(dir: &Path) -> anyhow::Result<Option<u64>> {
     }
     let index = mapped(dir, &FaultLog::default())?;
     let metas = index.searchable_segment_metas()?;
-    Ok(Some(metas.iter().map(|meta| u64::from(meta.num_docs())).sum()))
+    Ok(Some(
+        metas.iter().map(|meta| u64::from(meta.num_docs())).sum(),
+    ))
 }
 
 /// Whether `dir` holds an index written by another version of newsdex.

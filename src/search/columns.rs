@@ -200,6 +200,8 @@ impl Columns {
         let size = self.u64_column(address.segment_ord, "size", |columns| &columns.size)?;
         let modified =
             self.u64_column(address.segment_ord, "modified", |columns| &columns.modified)?;
-        Ok(size.first(address.doc_id).zip(modified.first(address.doc_id)))
+        Ok(size
+            .first(address.doc_id)
+            .zip(modified.first(address.doc_id)))
     }
 }

@@ -145,7 +145,10 @@ impl Matches {
                 return Ok(found);
             }
             for (t, &(field, text)) in wanted.iter().enumerate() {
-                let with_positions = schema.get_field_entry(field).field_type().get_index_record_option()
+                let with_positions = schema
+                    .get_field_entry(field)
+                    .field_type()
+                    .get_index_record_option()
                     .is_some_and(|option| option.has_positions());
                 let option = if with_positions {
                     IndexRecordOption::WithFreqsAndPositions

@@ -433,7 +433,11 @@ fn totals(ranking: &Ranking, first_pass: Total, excludes: bool) -> (Total, Total
         count,
         at_least: !exhausted,
     };
-    let articles = if excludes { counted(articles) } else { first_pass };
+    let articles = if excludes {
+        counted(articles)
+    } else {
+        first_pass
+    };
     let passages = counted(passages.max(if exhausted { 0 } else { articles.count }));
     (articles, passages)
 }

@@ -266,7 +266,10 @@ fn best_in_segment(
     if let Some(err) = failure {
         return Err(err);
     }
-    Ok(kept.into_iter().map(|Reverse(Worst(ranked))| ranked).collect())
+    Ok(kept
+        .into_iter()
+        .map(|Reverse(Worst(ranked))| ranked)
+        .collect())
 }
 
 /// Matches sorted by score, best first, into candidates ordered best first with equal scores
@@ -287,7 +290,8 @@ fn order_ties_by_key(mut found: Vec<Ranked>, columns: &Columns) -> tantivy::Resu
             } else {
                 let addresses: Vec<DocAddress> = run.iter().map(|r| r.address).collect();
                 let keys = columns.keys(&addresses)?;
-                let mut keyed: Vec<(String, Ranked)> = keys.into_iter().zip(run.iter().copied()).collect();
+                let mut keyed: Vec<(String, Ranked)> =
+                    keys.into_iter().zip(run.iter().copied()).collect();
                 keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.address.cmp(&b.1.address)));
                 for (slot, (_, ranked)) in run.iter_mut().zip(keyed) {
                     *slot = ranked;

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use tantivy::schema::{Field, TantivyDocument, Value};
 use tantivy::DocAddress;
+use tantivy::schema::{Field, TantivyDocument, Value};
 
 use super::{FileState, IndexView};
 use crate::article;

@@ -1,6 +1,6 @@
-//! What the integration tests share: a `--json` hit as scripts parse it, the articles the
-//! server's tests serve (the sample corpus, a hostile one), and a plain HTTP/1.1 client that
-//! sends exactly the bytes a test gives it.
+//! What the integration tests share: a `--json` hit as scripts parse it, a small wire folder
+//! indexed for a test (`Desk`), the articles the server's tests serve (the sample corpus, a
+//! hostile one), and a plain HTTP/1.1 client that sends exactly the bytes a test gives it.
 
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
@@ -8,10 +8,13 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, UNIX_EPOCH};
 
 use serde::Deserialize;
+use serde_json::Value;
+use tempfile::TempDir;
 
 /// One line of `search --json` (and one hit of `/api/search`); unknown or missing fields
 /// fail the parse.
@@ -147,4 +150,78 @@ pub fn parse(bytes: &[u8]) -> Answer {
         headers,
         body: body.to_string(),
     }
+}
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_newsdex");
+
+/// A temp folder with articles under `wire/`, indexed into `idx/`.
+pub struct Desk {
+    root: TempDir,
+}
+
+impl Desk {
+    /// Writes `(path below wire/, text)` articles, each modified at `noon` of 2026-11-30 unless
+    /// `dated` gives its file a time, and indexes them.
+    pub fn new(articles: &[(&str, &str)]) -> Desk {
+        let desk = Desk {
+            root: TempDir::new().expect("temp dir"),
+        };
+        for (name, text) in articles {
+            desk.write(name, text, NOON);
+        }
+        desk.index();
+        desk
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.root.path().join(relative)
+    }
+
+    /// Writes an article below `wire/` modified at `seconds` since the epoch.
+    pub fn write(&self, name: &str, text: &str, seconds: u64) {
+        let path = self.path("wire").join(name);
+        fs::create_dir_all(path.parent().expect("a folder")).unwrap();
+        fs::write(&path, text).unwrap();
+        let file = fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(UNIX_EPOCH + Duration::from_secs(seconds))
+            .unwrap();
+    }
+
+    pub fn index(&self) {
+        let out = self.run(&["index", "wire", "--index", "idx"]);
+        assert!(exit_code(&out) <= 1, "{}", stderr(&out));
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(self.root.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .output()
+            .expect("run newsdex")
+    }
+
+    /// `newsdex search --index idx --json ARGS…`: the hits as JSON values.
+    pub fn hits(&self, args: &[&str]) -> Vec<Value> {
+        let mut all = vec!["search", "--index", "idx", "--json", "--color", "never"];
+        all.extend_from_slice(args);
+        let out = self.run(&all);
+        assert!(exit_code(&out) <= 1, "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect()
+    }
+}
+
+/// 2026-11-30 12:00 UTC.
+pub const NOON: u64 = 1_796_040_000;
+
+pub fn exit_code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }

@@ -32,8 +32,7 @@ pub(super) fn score(
         if body == 0 && title == 0 {
             continue;
         }
-        let weighted =
-            body as f32 / body_norm + tuning.title_weight * title as f32 / title_norm;
+        let weighted = body as f32 / body_norm + tuning.title_weight * title as f32 / title_norm;
         let score = saturate(keyword.idf, weighted, 1.0, tuning.article_k1);
         total += score;
         if let Some(parts) = parts.as_mut() {

@@ -94,7 +94,8 @@ pub(super) fn add(
                 shape.spans[paragraph] as f32,
                 statistics.mean_paragraph,
             );
-            let weighted = frequency as f32 / norm + tuning.title_weight * title as f32 / title_norm;
+            let weighted =
+                frequency as f32 / norm + tuning.title_weight * title as f32 / title_norm;
             let score = saturate(keyword.idf, weighted, 1.0, tuning.k1);
             scores[paragraph] += score;
             explain.add(paragraph, score, || {

@@ -56,6 +56,8 @@ pub(super) fn add(
         }
         let score = tuning.exact_title * saturate(word.idf, frequency as f32, 1.0, tuning.k1);
         scores[0] += score;
-        explain.add(0, score, || format!("`{}` in the title as typed", word.word));
+        explain.add(0, score, || {
+            format!("`{}` in the title as typed", word.word)
+        });
     }
 }

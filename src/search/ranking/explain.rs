@@ -9,7 +9,9 @@
 
 use serde::Serialize;
 
-use super::{Context, Explainer, Ranked, Ranking, article, bm25f, exact_title, feedback, proximity, words};
+use super::{
+    Context, Explainer, Ranked, Ranking, article, bm25f, exact_title, feedback, proximity, words,
+};
 use crate::search::Request;
 
 /// A part of a score: what it is, its value, and the parts that make it.
@@ -79,7 +81,12 @@ pub(in crate::search) fn row(ranking: &Ranking, request: &Request, row: &Ranked)
     if scores.whole[candidate].is_some() {
         let context = context(ranking, request);
         let mut words = Vec::new();
-        article::score(&ranking.scoring.keywords, &context, candidate, Some(&mut words));
+        article::score(
+            &ranking.scoring.keywords,
+            &context,
+            candidate,
+            Some(&mut words),
+        );
         let words = words
             .into_iter()
             .map(|(what, value)| {
@@ -107,7 +114,11 @@ fn context<'a>(ranking: &'a Ranking, request: &'a Request) -> Context<'a> {
 fn passage(ranking: &Ranking, request: &Request, row: &Ranked) -> Explanation {
     let candidate = row.candidate;
     let paragraph = row.paragraph as usize;
-    if !ranking.scores.matched[candidate].get(paragraph).copied().unwrap_or(false) {
+    if !ranking.scores.matched[candidate]
+        .get(paragraph)
+        .copied()
+        .unwrap_or(false)
+    {
         return Explanation::new(
             "the article's first-pass score (no passage holds the query's words)",
             row.score,

@@ -134,13 +134,15 @@ pub(super) fn add(
             let mut score = saturate(term.body_idf, frequency as f32, norm, tuning.k1);
             if paragraph == 0 && in_title > 0 {
                 let title_norm = length_norm(tuning.b, shape.title_length, statistics.mean_title);
-                score += TITLE_BOOST
-                    * saturate(term.title_idf, in_title as f32, title_norm, tuning.k1);
+                score +=
+                    TITLE_BOOST * saturate(term.title_idf, in_title as f32, title_norm, tuning.k1);
             }
             let score = term.weight * score;
             if score > 0.0 {
                 scores[paragraph] += score;
-                explain.add(paragraph, score, || format!("feedback word `{}`", term.term));
+                explain.add(paragraph, score, || {
+                    format!("feedback word `{}`", term.term)
+                });
             }
         }
     }

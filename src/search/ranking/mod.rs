@@ -562,7 +562,8 @@ fn sort_best_first(index: &IndexView, ranked: &mut [Ranked], sort: Sort) -> tant
         if run.iter().any(|p| p.address != head.address) {
             let addresses: Vec<DocAddress> = run.iter().map(|p| p.address).collect();
             let keys = index.columns.keys(&addresses)?;
-            let mut keyed: Vec<(String, Ranked)> = keys.into_iter().zip(run.iter().copied()).collect();
+            let mut keyed: Vec<(String, Ranked)> =
+                keys.into_iter().zip(run.iter().copied()).collect();
             keyed.sort_by(|a, b| {
                 a.0.cmp(&b.0)
                     .then(a.1.paragraph.cmp(&b.1.paragraph))

@@ -34,7 +34,9 @@ pub(super) fn pairs(
 ) -> tantivy::Result<Vec<Pair>> {
     let words: Vec<&str> = content_words.iter().map(|w| w.term.as_str()).collect();
     let adjacent = words.windows(2).map(|w| (w[0], w[1], tuning.proximity));
-    let one_apart = words.windows(3).map(|w| (w[0], w[2], tuning.proximity / 2.0));
+    let one_apart = words
+        .windows(3)
+        .map(|w| (w[0], w[2], tuning.proximity / 2.0));
     let mut pairs = Vec::new();
     for (first, second, weight) in adjacent.chain(one_apart) {
         if first == second || weight <= 0.0 {

@@ -92,7 +92,9 @@ pub(super) fn scored(
 /// Where a phrase (or a single term) starts in one text: the positions of its first term at
 /// which every other term follows in turn.
 pub(super) fn phrase_starts<'a>(lists: &'a [&'a [u32]]) -> impl Iterator<Item = u32> + 'a {
-    let (first, rest) = lists.split_first().map_or((&[][..], &[][..]), |(f, r)| (*f, r));
+    let (first, rest) = lists
+        .split_first()
+        .map_or((&[][..], &[][..]), |(f, r)| (*f, r));
     first.iter().copied().filter(move |&start| {
         rest.iter().enumerate().all(|(i, positions)| {
             start
