@@ -153,17 +153,25 @@ pub struct Word {
 }
 
 /// Runs both chains over texts; holds them so that a caller analysing many texts builds them
-/// once (and the stemming chain's memory of stems lasts across texts).
+/// once, and remembers the terms of the words it has stemmed: a search analyses its query, its
+/// feedback passages and its hits, which share most of their words, and a word's term through
+/// the chain costs a token stream a word.
 pub struct Analyzer {
     words: TextAnalyzer,
     stems: TextAnalyzer,
+    terms: FxHashMap<String, String>,
 }
+
+/// Terms an `Analyzer` remembers at most: more than a search meets, fewer than a long-lived
+/// server's searches would pile up.
+const MAX_REMEMBERED_TERMS: usize = 65536;
 
 impl Default for Analyzer {
     fn default() -> Self {
         Analyzer {
             words: word_analyzer(),
             stems: stemming_analyzer(),
+            terms: FxHashMap::default(),
         }
     }
 }
@@ -190,11 +198,19 @@ impl Analyzer {
 
     /// The index term of one word (`talks` → `talk`); a word the chain drops maps to itself.
     pub fn term(&mut self, word: &str) -> String {
+        if let Some(term) = self.terms.get(word) {
+            return term.clone();
+        }
         let mut stream = self.stems.token_stream(word);
-        match stream.next() {
+        let term = match stream.next() {
             Some(token) => token.text.clone(),
             None => word.to_string(),
+        };
+        if self.terms.len() >= MAX_REMEMBERED_TERMS {
+            self.terms.clear();
         }
+        self.terms.insert(word.to_string(), term.clone());
+        term
     }
 }
 

@@ -1,8 +1,8 @@
 //! Merging a finished run's segments: which to merge, in what groups, and when.
 //!
 //! Nothing is merged while a run writes; once it has committed, its segments are merged here,
-//! each passage once, and small segments from small runs by size level. Knows nothing of
-//! articles or files.
+//! each article once, and small segments from small runs by size level. Knows nothing of
+//! files.
 
 use std::collections::HashSet;
 
@@ -10,27 +10,26 @@ use tantivy::index::SegmentId;
 use tantivy::indexer::{LogMergePolicy, MergePolicy};
 use tantivy::{Index, IndexWriter};
 
-/// Most passages a merge gathers into one segment (about 550 MB of news): merges hold memory
+/// Most articles a merge gathers into one segment (about 640 MB of news): merges hold memory
 /// in proportion to their segments, and this bounds it whatever the corpus size.
-const MAX_MERGED_PASSAGES: u64 = 2_500_000;
+const MAX_MERGED_ARTICLES: u64 = 200_000;
 
-/// Segments below this many passages are small: a run that writes fewer in all (a 1% change
-/// of the 1 GB bench corpus writes 46,000) leaves its segments to the merges by size level
+/// Segments below this many articles are small: a run that writes fewer in all (a 1% change
+/// of the 1 GB bench corpus writes 3,200) leaves its segments to the merges by size level
 /// rather than spend a tenth of a second merging them at once.
-const SMALL_SEGMENT_PASSAGES: u64 = MAX_MERGED_PASSAGES / 8;
+const SMALL_SEGMENT_ARTICLES: u64 = MAX_MERGED_ARTICLES / 10;
 
 /// Merges run side by side, one per core of a small machine.
 const PARALLEL_MERGES: usize = 2;
 
 /// Merges segments once the run is committed. tantivy's default policy merges while
 /// documents come in, and merges the merged segments again at each size level; here each
-/// passage a run writes is merged once: the run's segments become `merge_groups`, merged
+/// article a run writes is merged once: the run's segments become `merge_groups`, merged
 /// `PARALLEL_MERGES` at a time. Small segments, from small runs, are then merged by size
-/// level (tantivy's log policy, limited to segments under `SMALL_SEGMENT_PASSAGES`), so that
-/// they cannot pile up. Fewer segments search faster: on
-/// the 300 MB bench corpus, 2 segments instead of 4 took the query mix p50 from 6.8 to 5.9 ms,
-/// for 2.5 s more building (docs/benchmarks.md). A run killed while merging keeps its
-/// commit, only in more segments.
+/// level (tantivy's log policy, limited to segments under `SMALL_SEGMENT_ARTICLES`), so that
+/// they cannot pile up. Fewer segments search faster: every term a search looks up is looked
+/// up in each (docs/benchmarks.md). A run killed while merging keeps its commit, only in more
+/// segments.
 pub(super) fn merge_segments(
     writer: &mut IndexWriter,
     index: &Index,
@@ -49,32 +48,31 @@ pub(super) fn merge_segments(
         }
     }
     let mut by_level = LogMergePolicy::default();
-    by_level.set_max_docs_before_merge(SMALL_SEGMENT_PASSAGES as usize);
+    by_level.set_max_docs_before_merge(SMALL_SEGMENT_ARTICLES as usize);
     for candidate in by_level.compute_merge_candidates(&index.searchable_segment_metas()?) {
         writer.merge(&candidate.0).wait()?;
     }
     Ok(())
 }
 
-/// Splits a run's segments (id, passages) into groups to merge, balanced by passages: as few
-/// groups as keep each within `MAX_MERGED_PASSAGES`, but `PARALLEL_MERGES`, merged side by
-/// side. A run that wrote no more segments than that is left as it is (merging the two
-/// segments of the 100 MB bench corpus into one took 2 s of a 6.6 s build, and the index
-/// still came to 0.902 of the text), and so is a small run, whose segments the merges by
-/// size level take. Groups of one segment are left out: nothing to merge.
+/// Splits a run's segments (id, articles) into groups to merge, balanced by articles: as few
+/// groups as keep each within `MAX_MERGED_ARTICLES`, but `PARALLEL_MERGES`, merged side by
+/// side. A run that wrote no more segments than that is left as it is, and so is a small run,
+/// whose segments the merges by size level take. Groups of one segment are left out: nothing
+/// to merge.
 fn merge_groups(mut segments: Vec<(SegmentId, u64)>) -> Vec<Vec<SegmentId>> {
-    let total: u64 = segments.iter().map(|(_, passages)| passages).sum();
-    if segments.len() <= PARALLEL_MERGES || total < SMALL_SEGMENT_PASSAGES {
+    let total: u64 = segments.iter().map(|(_, articles)| articles).sum();
+    if segments.len() <= PARALLEL_MERGES || total < SMALL_SEGMENT_ARTICLES {
         return Vec::new();
     }
-    let count = (total.div_ceil(MAX_MERGED_PASSAGES) as usize)
+    let count = (total.div_ceil(MAX_MERGED_ARTICLES) as usize)
         .max(PARALLEL_MERGES)
         .min(segments.len() - 1);
-    segments.sort_by_key(|&(_, passages)| std::cmp::Reverse(passages));
+    segments.sort_by_key(|&(_, articles)| std::cmp::Reverse(articles));
     let mut groups: Vec<(u64, Vec<SegmentId>)> = vec![(0, Vec::new()); count];
-    for (id, passages) in segments {
+    for (id, articles) in segments {
         if let Some(smallest) = groups.iter_mut().min_by_key(|(total, _)| *total) {
-            smallest.0 += passages;
+            smallest.0 += articles;
             smallest.1.push(id);
         }
     }
@@ -90,19 +88,19 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    fn segments(passages: &[u64]) -> Vec<(SegmentId, u64)> {
-        passages
+    fn segments(articles: &[u64]) -> Vec<(SegmentId, u64)> {
+        articles
             .iter()
             .map(|&count| (SegmentId::generate_random(), count))
             .collect()
     }
 
-    /// Passages in each group, largest group first.
+    /// Articles in each group, largest group first.
     fn group_sizes(input: &[(SegmentId, u64)], groups: &[Vec<SegmentId>]) -> Vec<u64> {
-        let passages: std::collections::HashMap<SegmentId, u64> = input.iter().copied().collect();
+        let articles: std::collections::HashMap<SegmentId, u64> = input.iter().copied().collect();
         let mut sizes: Vec<u64> = groups
             .iter()
-            .map(|group| group.iter().map(|id| passages[id]).sum())
+            .map(|group| group.iter().map(|id| articles[id]).sum())
             .collect();
         sizes.sort_unstable_by(|a, b| b.cmp(a));
         sizes
@@ -111,33 +109,33 @@ mod tests {
     #[test]
     fn small_runs_and_runs_of_two_segments_merge_nothing_and_three_become_two() {
         assert!(merge_groups(Vec::new()).is_empty());
-        assert!(merge_groups(segments(&[400_000])).is_empty());
-        assert!(merge_groups(segments(&[400_000, 30])).is_empty());
-        assert!(merge_groups(segments(&[23_000, 23_000, 23_000])).is_empty());
-        let three = segments(&[300_000, 200_000, 100_000]);
-        assert_eq!(group_sizes(&three, &merge_groups(three.clone())), [300_000]);
+        assert!(merge_groups(segments(&[40_000])).is_empty());
+        assert!(merge_groups(segments(&[40_000, 30])).is_empty());
+        assert!(merge_groups(segments(&[1_500, 1_500, 1_500])).is_empty());
+        let three = segments(&[30_000, 20_000, 10_000]);
+        assert_eq!(group_sizes(&three, &merge_groups(three.clone())), [30_000]);
         // The 300 MB bench corpus: four segments become two.
-        let four = segments(&[440_000, 440_000, 300_000, 220_000]);
+        let four = segments(&[25_000, 25_000, 23_000, 21_000]);
         assert_eq!(
             group_sizes(&four, &merge_groups(four.clone())),
-            [740_000, 660_000]
+            [48_000, 46_000]
         );
     }
 
     #[test]
     fn a_big_run_becomes_balanced_groups_within_the_merge_bound() {
-        // The 1 GB bench corpus: eleven segments as the writer flushes them.
-        let gigabyte = segments(&[420_000; 11]);
+        // The 1 GB bench corpus: thirteen segments as the writer flushes them.
+        let gigabyte = segments(&[24_000; 13]);
         let groups = merge_groups(gigabyte.clone());
-        assert_eq!(group_sizes(&gigabyte, &groups), [2_520_000, 2_100_000]);
+        assert_eq!(group_sizes(&gigabyte, &groups), [168_000, 144_000]);
         let every: HashSet<SegmentId> = groups.iter().flatten().copied().collect();
-        assert_eq!(every.len(), 11, "each segment in exactly one group");
+        assert_eq!(every.len(), 13, "each segment in exactly one group");
 
         // Ten times that: more groups, none far above the bound.
-        let ten = segments(&[420_000; 110]);
+        let ten = segments(&[24_000; 130]);
         let sizes = group_sizes(&ten, &merge_groups(ten.clone()));
-        assert_eq!(sizes.len(), 19);
-        assert!(sizes[0] <= MAX_MERGED_PASSAGES + 420_000, "{sizes:?}");
-        assert_eq!(sizes.iter().sum::<u64>(), 46_200_000);
+        assert_eq!(sizes.len(), 16);
+        assert!(sizes[0] <= MAX_MERGED_ARTICLES + 24_000, "{sizes:?}");
+        assert_eq!(sizes.iter().sum::<u64>(), 3_120_000);
     }
 }

@@ -67,6 +67,17 @@ pub(super) enum Condition {
 }
 
 impl Condition {
+    /// Whether the condition holds whenever any leaf occurs: a union of leaves, with no
+    /// required or excluded part (every keyword query).
+    pub fn is_union(&self) -> bool {
+        match self {
+            Condition::Any(_) => true,
+            Condition::Bool(clauses) => clauses
+                .iter()
+                .all(|(occur, condition)| *occur == query::Occur::Should && condition.is_union()),
+        }
+    }
+
     /// Whether the condition holds, given which leaves occur.
     pub fn holds(&self, occurs: &dyn Fn(usize) -> bool) -> bool {
         match self {

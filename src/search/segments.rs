@@ -102,9 +102,10 @@ impl Segments {
         }
     }
 
-    /// The `limit` best articles for `query`, best first; equal scores in the order of their
-    /// keys, so that which articles make the cut, and their order, never depend on how the
-    /// index's segments happen to be laid out (see `best_in_segment`).
+    /// The `limit` best articles for `query`, best first. Which articles make the cut never
+    /// depends on how the index's segments happen to be laid out: among articles tying with
+    /// the last one kept, the lower keys are kept (see `best_in_segment`). Their order above the
+    /// cut is the segments' (the ranking scores every candidate again).
     pub fn top_articles(
         &self,
         query: &dyn Query,
@@ -119,18 +120,23 @@ impl Segments {
             best_in_segment(weight.as_ref(), segment, segment_ord, limit, columns)
         })?;
         let mut found: Vec<Ranked> = per_segment.into_iter().flatten().collect();
-        found.sort_by(|a, b| b.score.total_cmp(&a.score));
-        // Keep every article tied with the last one kept: keys decide among them.
-        let mut end = found.len().min(limit);
-        if let Some(last) = end.checked_sub(1).map(|i| found[i].score) {
-            while end < found.len() && found[end].score == last {
-                end += 1;
-            }
+        found.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.address.segment_ord.cmp(&b.address.segment_ord))
+                .then(a.ordinal.cmp(&b.ordinal))
+        });
+        if found.len() > limit {
+            keep_lowest_keys_at_the_cut(&mut found, limit, columns)?;
+            found.truncate(limit);
         }
-        found.truncate(end);
-        let mut candidates = order_ties_by_key(found, columns)?;
-        candidates.truncate(limit);
-        Ok(candidates)
+        Ok(found
+            .into_iter()
+            .map(|ranked| Candidate {
+                score: ranked.score,
+                address: ranked.address,
+            })
+            .collect())
     }
 
     /// The `limit` newest articles for `query` (by date), the better match first within a
@@ -272,41 +278,32 @@ fn best_in_segment(
         .collect())
 }
 
-/// Matches sorted by score, best first, into candidates ordered best first with equal scores
-/// in the order of their keys: by ordinal within a segment, by the keys themselves (read only
-/// for such ties) across segments.
-fn order_ties_by_key(mut found: Vec<Ranked>, columns: &Columns) -> tantivy::Result<Vec<Candidate>> {
-    let mut start = 0;
-    while start < found.len() {
-        let score = found[start].score;
-        let end = start + found[start..].partition_point(|ranked| ranked.score == score);
-        let run = &mut found[start..end];
-        if run.len() > 1 {
-            let one_segment = run
-                .iter()
-                .all(|ranked| ranked.address.segment_ord == run[0].address.segment_ord);
-            if one_segment {
-                run.sort_by_key(|ranked| ranked.ordinal);
-            } else {
-                let addresses: Vec<DocAddress> = run.iter().map(|r| r.address).collect();
-                let keys = columns.keys(&addresses)?;
-                let mut keyed: Vec<(String, Ranked)> =
-                    keys.into_iter().zip(run.iter().copied()).collect();
-                keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.address.cmp(&b.1.address)));
-                for (slot, (_, ranked)) in run.iter_mut().zip(keyed) {
-                    *slot = ranked;
-                }
-            }
-        }
-        start = end;
+/// Reorders the run of matches tying with the `limit`th (of `found`, sorted by score), when it
+/// runs past the cut and holds several segments' matches, so that the lower keys come first:
+/// keys are read only for that run.
+fn keep_lowest_keys_at_the_cut(
+    found: &mut [Ranked],
+    limit: usize,
+    columns: &Columns,
+) -> tantivy::Result<()> {
+    let last = found[limit - 1].score;
+    let start = found.partition_point(|ranked| ranked.score > last);
+    let end = found.partition_point(|ranked| ranked.score >= last);
+    let run = &mut found[start..end];
+    if run
+        .iter()
+        .all(|ranked| ranked.address.segment_ord == run[0].address.segment_ord)
+    {
+        return Ok(());
     }
-    Ok(found
-        .into_iter()
-        .map(|ranked| Candidate {
-            score: ranked.score,
-            address: ranked.address,
-        })
-        .collect())
+    let addresses: Vec<DocAddress> = run.iter().map(|ranked| ranked.address).collect();
+    let keys = columns.keys(&addresses)?;
+    let mut keyed: Vec<(String, Ranked)> = keys.into_iter().zip(run.iter().copied()).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.address.cmp(&b.1.address)));
+    for (slot, (_, ranked)) in run.iter_mut().zip(keyed) {
+        *slot = ranked;
+    }
+    Ok(())
 }
 
 /// Where in `sorted` (ordered by `address`) the items of segment `segment_ord` lie.

@@ -39,7 +39,7 @@ pub(super) struct PassageText {
 
 /// Articles from the doc store or files a search wants at once, from which several threads
 /// read: the cost of a cold file or a doc-store block is most of a hit's.
-const PARALLEL_READS: usize = 4;
+const PARALLEL_READS: usize = 16;
 
 /// The articles a search has read, by address.
 #[derive(Default)]

@@ -131,8 +131,8 @@ fn passage(ranking: &Ranking, request: &Request, row: &Ranked) -> Explanation {
     let mut scores = vec![0.0; count];
     let mut groups = Vec::new();
     let matched = &ranking.scores.matched[candidate];
-    let mut counts = Vec::new();
-    words::occurrences(&scoring.words, &context, candidate, count, &mut counts);
+    let mut counts = words::Counts::default();
+    counts.fill(&scoring.words, &context, candidate);
     let mut group = |what: &str, add: &mut dyn FnMut(&mut Vec<f32>, &mut Explainer)| {
         let mut explainer = Explainer::of(paragraph);
         add(&mut scores, &mut explainer);

@@ -193,6 +193,8 @@ pub(super) struct Scoring {
     /// The plan's leaves, and which passages match.
     words: Vec<words::Scored>,
     condition: Condition,
+    /// Whether the condition is a plain union (any leaf matches), checked once.
+    union: bool,
     /// BM25F's keywords; also the whole article's.
     keywords: Vec<bm25f::Keyword>,
     bm25f: bool,
@@ -253,6 +255,7 @@ impl Scoring {
             terms,
             words,
             condition: plan.condition.clone(),
+            union: plan.condition.is_union(),
             keywords,
             bm25f,
             pairs,
@@ -263,27 +266,32 @@ impl Scoring {
     }
 
     /// Marks the passages of candidate `candidate` that the query matches, and adds every
-    /// signal's score to them, in order.
+    /// signal's score but feedback's to them, in order.
     fn score(
         &self,
         context: &Context,
         candidate: usize,
+        counts: &mut words::Counts,
         scores: &mut [f32],
         matched: &mut [bool],
         explain: &mut Explainer,
     ) {
-        let mut counts = Vec::new();
-        words::occurrences(&self.words, context, candidate, scores.len(), &mut counts);
-        for (paragraph, matched) in matched.iter_mut().enumerate() {
-            *matched = self.condition.holds(&|leaf| counts[leaf][paragraph] > 0);
+        counts.fill(&self.words, context, candidate);
+        if self.union {
+            for (paragraph, matched) in matched.iter_mut().enumerate() {
+                *matched = (0..self.words.len()).any(|leaf| counts.get(leaf, paragraph) > 0);
+            }
+        } else {
+            for (paragraph, matched) in matched.iter_mut().enumerate() {
+                *matched = self.condition.holds(&|leaf| counts.get(leaf, paragraph) > 0);
+            }
         }
-        words::add(&self.words, &counts, context, candidate, scores, explain);
+        words::add(&self.words, counts, context, candidate, scores, explain);
         if self.bm25f {
             bm25f::add(&self.keywords, context, candidate, scores, explain);
         }
         proximity::add(&self.pairs, context, candidate, scores, explain);
         exact_title::add(&self.title_words, context, candidate, scores, explain);
-        feedback::add(&self.feedback, context, candidate, scores, matched, explain);
     }
 }
 
@@ -360,7 +368,7 @@ pub(super) fn rank(
         && !plan.keywords.is_empty()
         && plan.keywords.len() >= tuning.feedback_min_words;
     if feedback_wanted {
-        let best = order(index, &matches, &scores, request)?;
+        let best = order(index, &matches, &scores, request, plan.excludes())?;
         scoring.expansion = expansion(index, analyzer, texts, &best, tuning)?;
         scoring.feedback = feedback::scored(
             &scoring.expansion,
@@ -371,7 +379,7 @@ pub(super) fn rank(
             &mut scoring.terms,
         )?;
         matches.read(index, &scoring.terms)?;
-        scores = score_all(&matches, &statistics, &scoring, tuning);
+        add_feedback(&matches, &statistics, &scoring, tuning, &mut scores);
     }
     let whole_wanted = request.articles
         && request.sort == Sort::Relevance
@@ -387,7 +395,7 @@ pub(super) fn rank(
             .map(|c| Some(article::score(&scoring.keywords, &context, c, None)))
             .collect();
     }
-    let ranked = order(index, &matches, &scores, request)?;
+    let ranked = order(index, &matches, &scores, request, plan.excludes())?;
     Ok(Ranking {
         matches,
         statistics,
@@ -414,12 +422,14 @@ fn score_all(
         whole: vec![None; matches.candidates.len()],
         ..Scores::default()
     };
+    let mut counts = words::Counts::default();
     for (candidate, shape) in matches.shapes.iter().enumerate() {
         let mut passages = vec![0.0; shape.spans.len()];
         let mut matched = vec![false; shape.spans.len()];
         scoring.score(
             &context,
             candidate,
+            &mut counts,
             &mut passages,
             &mut matched,
             &mut Explainer::none(),
@@ -428,6 +438,33 @@ fn score_all(
         scores.matched.push(matched);
     }
     scores
+}
+
+/// Adds the feedback terms' scores to every candidate's matching passages.
+fn add_feedback(
+    matches: &Matches,
+    statistics: &Statistics,
+    scoring: &Scoring,
+    tuning: &Tuning,
+    scores: &mut Scores,
+) {
+    let context = Context {
+        tuning,
+        statistics,
+        matches,
+    };
+    for (candidate, (passages, matched)) in
+        scores.passages.iter_mut().zip(&scores.matched).enumerate()
+    {
+        feedback::add(
+            &scoring.feedback,
+            &context,
+            candidate,
+            passages,
+            matched,
+            &mut Explainer::none(),
+        );
+    }
 }
 
 /// The feedback terms of the best results as they rank now.
@@ -455,12 +492,14 @@ fn expansion(
 
 /// The ranking of the scored passages: every matching passage best first, or each article by
 /// its best passage (see `article_score`); newest first when sorting by date. Equal scores in
-/// the order of their articles' keys, then paragraphs.
+/// the order of their articles' keys, then paragraphs. When the query `excludes` words, the
+/// first pass matched articles none of whose passages may match: those are left out.
 fn order(
     index: &IndexView,
     matches: &Matches,
     scores: &Scores,
     request: &Request,
+    excludes: bool,
 ) -> tantivy::Result<Vec<Ranked>> {
     let tuning = &request.tuning;
     let mut ranked = Vec::new();
@@ -485,11 +524,18 @@ fn order(
         } else {
             ranked.extend(passages);
         }
-        if ranked.len() == before {
+        if ranked.len() == before && !excludes {
             ranked.push(unmatched(first, candidate));
         }
     }
-    sort_best_first(index, &mut ranked, request.sort)?;
+    // Ties decide the order shown only near the top: a page, its articles' other passages and
+    // its stories' copies lie within a few times the rows asked for.
+    let shown = request
+        .offset
+        .saturating_add(request.limit)
+        .saturating_mul(TIES_ORDERED_PER_ROW)
+        .max(MIN_TIES_ORDERED);
+    sort_best_first(index, &mut ranked, request.sort, shown)?;
     Ok(ranked)
 }
 
@@ -529,10 +575,21 @@ fn article_score(
     Some(best)
 }
 
+/// Passages, a row asked for, whose ties are put in the order of their keys (see `order`).
+const TIES_ORDERED_PER_ROW: usize = 8;
+/// Fewest passages whose ties are put in the order of their keys.
+const MIN_TIES_ORDERED: usize = 64;
+
 /// Sorts a ranking best first (newest first by date, the better first within a day); equal
-/// scores in the order of their articles' keys, then paragraphs, so that an order never
-/// depends on where the index keeps an article. Keys are read only for such ties.
-fn sort_best_first(index: &IndexView, ranked: &mut [Ranked], sort: Sort) -> tantivy::Result<()> {
+/// scores among the first `shown` in the order of their articles' keys, then paragraphs, so
+/// that what a page shows never depends on where the index keeps an article. Keys are read
+/// only for such ties; past `shown`, ties stay in index order.
+fn sort_best_first(
+    index: &IndexView,
+    ranked: &mut [Ranked],
+    sort: Sort,
+    shown: usize,
+) -> tantivy::Result<()> {
     let mut days = rustc_hash::FxHashMap::default();
     if sort == Sort::Date {
         for passage in ranked.iter() {
@@ -551,7 +608,7 @@ fn sort_best_first(index: &IndexView, ranked: &mut [Ranked], sort: Sort) -> tant
     });
     // Runs of equal rank across articles: by key, then paragraph.
     let mut start = 0;
-    while start < ranked.len() {
+    while start < ranked.len().min(shown) {
         let head = ranked[start];
         let end = start
             + ranked[start..]

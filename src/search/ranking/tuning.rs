@@ -56,7 +56,7 @@ impl Default for Tuning {
             feedback_terms: 30,
             feedback_original: 0.6,
             other_passages: 0.05,
-            rerank_depth: 300,
+            rerank_depth: 100,
             article_weight: 1.0,
             article_k1: 1.6,
             article_b: 0.3,

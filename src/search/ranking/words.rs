@@ -104,37 +104,60 @@ pub(super) fn phrase_starts<'a>(lists: &'a [&'a [u32]]) -> impl Iterator<Item = 
     })
 }
 
-/// How often each leaf occurs in each of candidate `candidate`'s passages, into `counts` (a
-/// row a leaf, a column a paragraph); title and dateline occurrences count for the first.
-pub(super) fn occurrences(
-    leaves: &[Scored],
-    context: &Context,
-    candidate: usize,
+/// How often each leaf occurs in each of candidate `candidate`'s passages, as a table a row a
+/// leaf, a column a paragraph; title and dateline occurrences count for the first.
+#[derive(Debug, Default)]
+pub(super) struct Counts {
     paragraphs: usize,
-    counts: &mut Vec<Vec<u32>>,
-) {
-    let shape = &context.matches.shapes[candidate];
-    counts.resize_with(leaves.len(), Vec::new);
-    for (leaf, counts) in leaves.iter().zip(counts.iter_mut()) {
-        counts.clear();
-        counts.resize(paragraphs, 0);
-        let lists: Vec<&[u32]> = leaf
-            .terms
-            .iter()
-            .map(|&term| context.matches.positions(term, candidate))
-            .collect();
-        if lists.iter().any(|list| list.is_empty()) {
-            continue;
-        }
-        match leaf.part {
-            Some(Part::Body) => {
-                for start in phrase_starts(&lists) {
-                    counts[shape.paragraph_of(start)] += 1;
-                }
+    counts: Vec<u32>,
+}
+
+impl Counts {
+    /// How often leaf `leaf` occurs in paragraph `paragraph`.
+    pub fn get(&self, leaf: usize, paragraph: usize) -> u32 {
+        self.counts[leaf * self.paragraphs + paragraph]
+    }
+
+    /// Fills the table for candidate `candidate` (reusing its memory).
+    pub fn fill(&mut self, leaves: &[Scored], context: &Context, candidate: usize) {
+        let shape = &context.matches.shapes[candidate];
+        self.paragraphs = shape.spans.len();
+        self.counts.clear();
+        self.counts.resize(leaves.len() * self.paragraphs, 0);
+        for (i, leaf) in leaves.iter().enumerate() {
+            let row = &mut self.counts[i * self.paragraphs..(i + 1) * self.paragraphs];
+            let mut lists = [&[][..]; 8];
+            if leaf.terms.len() > lists.len() {
+                // A phrase longer than a sentence of keywords: read its terms on the heap.
+                let lists: Vec<&[u32]> = leaf
+                    .terms
+                    .iter()
+                    .map(|&term| context.matches.positions(term, candidate))
+                    .collect();
+                count(leaf.part, &lists, shape, row);
+                continue;
             }
-            Some(Part::Title | Part::Dateline) => counts[0] += phrase_starts(&lists).count() as u32,
-            None => {}
+            for (list, &term) in lists.iter_mut().zip(&leaf.terms) {
+                *list = context.matches.positions(term, candidate);
+            }
+            count(leaf.part, &lists[..leaf.terms.len()], shape, row);
         }
+    }
+}
+
+/// Counts a leaf's occurrences (its terms' positions in `lists`) into `row`, a paragraph each.
+fn count(part: Option<Part>, lists: &[&[u32]], shape: &crate::search::matches::Shape, row: &mut [u32]) {
+    if lists.iter().any(|list| list.is_empty()) {
+        return;
+    }
+    match part {
+        Some(Part::Body) => {
+            for start in phrase_starts(lists) {
+                row[shape.paragraph_of(start)] += 1;
+            }
+        }
+        Some(Part::Title | Part::Dateline) => row[0] += phrase_starts(lists).count() as u32,
+        None => {}
     }
 }
 
@@ -142,7 +165,7 @@ pub(super) fn occurrences(
 /// the leaves occur.
 pub(super) fn add(
     leaves: &[Scored],
-    counts: &[Vec<u32>],
+    counts: &Counts,
     context: &Context,
     candidate: usize,
     scores: &mut [f32],
@@ -150,11 +173,12 @@ pub(super) fn add(
 ) {
     let (tuning, statistics) = (context.tuning, context.statistics);
     let shape = &context.matches.shapes[candidate];
-    for (leaf, counts) in leaves.iter().zip(counts) {
+    for (i, leaf) in leaves.iter().enumerate() {
         if !leaf.counts {
             continue;
         }
-        for (paragraph, &frequency) in counts.iter().enumerate() {
+        for paragraph in 0..scores.len() {
+            let frequency = counts.get(i, paragraph);
             if frequency == 0 {
                 continue;
             }
