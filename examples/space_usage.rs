@@ -49,10 +49,10 @@ fn run(dir: &PathBuf, text: Option<f64>) -> tantivy::Result<()> {
                     .or_default() += field.total().get_bytes();
             }
         }
-        *parts.entry(("store", String::new())).or_default() +=
-            segment.store().total().get_bytes();
+        *parts.entry(("store", String::new())).or_default() += segment.store().total().get_bytes();
     }
-    let share = |bytes: u64| text.map_or(String::new(), |text| format!("{:.4}", bytes as f64 / text));
+    let share =
+        |bytes: u64| text.map_or(String::new(), |text| format!("{:.4}", bytes as f64 / text));
     let mut total = 0;
     for ((part, field), bytes) in &parts {
         total += bytes;

@@ -148,12 +148,6 @@ impl Lexicon {
         words
     }
 
-    /// How many articles the lexicon has counted (every article added, also those since
-    /// changed or deleted).
-    pub fn article_count(&self) -> u64 {
-        self.words.get(ARTICLES).unwrap_or(0)
-    }
-
     /// The words within the builder's edits (insertions, deletions, substitutions, swaps of
     /// two neighbouring letters) of `word`, with their article counts; with `same_start`,
     /// only those that start with `word`'s first letter (a walk of that letter's words alone).
@@ -518,7 +512,6 @@ mod tests {
         assert_eq!(lexicon.articles("government"), 1);
         assert_eq!(lexicon.articles("deficit"), 1);
         assert_eq!(lexicon.articles("goverment"), 0);
-        assert_eq!(lexicon.article_count(), 3);
         assert!(!dir.path().join(STAGED).exists());
 
         // Killed after folding, before the staged file was removed: not folded twice.

@@ -11,7 +11,6 @@ use clap::Args;
 use newsdex::corpus::DEFAULT_EXTENSIONS;
 use newsdex::eval::{RUN_DEPTH, Ranking, evaluate, read_qrels, read_queries, trec_run};
 use newsdex::indexer::{IndexConfig, index_corpus};
-use newsdex::lexicon::Lexicon;
 use newsdex::open;
 use newsdex::query::Syntax;
 use newsdex::search::{Detail, Engine, Request, SearchError, Signal, Signals, Tuning};
@@ -20,19 +19,30 @@ use newsdex::search::{Detail, Engine, Request, SearchError, Signal, Signals, Tun
 #[command(after_long_help = "\
 A collection is a folder with corpus/ (articles), queries.tsv (qid<TAB>text) and qrels.txt
 (TREC: qid 0 docid grade; docid = file name without extension). eval indexes the corpus
-(reusing its index when it is current, building it afresh when not), runs every query as
-plain words ranking whole articles (`newsdex search --plain --articles`, 1000 deep), and
-prints trec_eval's nDCG@10 (graded), P@10, MAP and Recall@100. Near-duplicate articles,
-which search shows as one story, are listed in the run at their story's rank, each judged on
-its own. Nothing is written inside the collection folder.
+(reusing its index when it is current), runs every query as plain words ranking whole
+articles (`newsdex search --plain --articles`, 1000 deep), and prints trec_eval's nDCG@10
+(graded), P@10, MAP and Recall@100. Near-duplicate articles, which search shows as one
+story, are listed in the run at their story's rank, each judged on its own. Nothing is
+written inside the collection folder.
+
+With --passages the judged unit is a passage, docid `<file name without extension>#<n>` for
+its paragraph n: every query runs as `newsdex search` takes it (its syntax, two passages an
+article, a story's copies after its row), 1000 passages deep.
 
 Examples:
   newsdex eval ../shared/corpora/collections/cran
   newsdex eval cran --run cran.trec --json
-  newsdex eval cran --without feedback      what feedback is worth on cran")]
+  newsdex eval cran --without feedback      what feedback is worth on cran
+  newsdex eval bench/passages --passages --corpus ../shared/corpora/news/reuters21578/corpus")]
 pub struct EvalArgs {
     /// Collection folder: corpus/, queries.tsv, qrels.txt.
     pub collection: PathBuf,
+    /// Judge passages, not articles: qrels name `<docid>#<paragraph>`.
+    #[arg(long)]
+    pub passages: bool,
+    /// The collection's articles, when they are not in its corpus/ folder.
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
     /// Index folder [default: a folder under the system's temp folder, one per collection].
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
@@ -64,11 +74,17 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot open collection {}", args.collection.display()))?;
     let queries = read_queries(&collection.join("queries.tsv"))?;
     let qrels = read_qrels(&collection.join("qrels.txt"))?;
+    let corpus = match &args.corpus {
+        Some(corpus) => fs::canonicalize(corpus)
+            .with_context(|| format!("cannot open corpus {}", corpus.display()))?,
+        None => collection.join("corpus"),
+    };
     let index_dir = match &args.index {
         Some(dir) => dir.clone(),
         None => {
-            // eval's own cache: an index from another newsdex version is simply rebuilt.
-            let dir = default_index(&collection);
+            // eval's own cache, one a corpus: an index from another newsdex version is simply
+            // rebuilt.
+            let dir = default_index(args.corpus.as_ref().map_or(&collection, |_| &corpus));
             if open::is_other_version(&dir) {
                 fs::remove_dir_all(&dir)
                     .with_context(|| format!("removing the old index {}", dir.display()))?;
@@ -77,26 +93,15 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let config = IndexConfig {
-        corpus: collection.join("corpus"),
+        corpus: corpus.clone(),
         index_dir: index_dir.clone(),
         extensions: Some(DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect()),
         progress: super::progress_wanted(),
         memory_budget: super::index::MEMORY_BUDGET_MB * 1024 * 1024,
         repair: false,
     };
-    let mut summary = index_corpus(&config)?;
-    if args.index.is_none() && counts_gone_articles(&index_dir)? {
-        // eval's own cache is current or built afresh, so that its figures do not depend on
-        // the cache's past (see `counts_gone_articles`).
-        eprintln!(
-            "newsdex: building {} afresh: its lexicon still counts old versions of articles",
-            index_dir.display()
-        );
-        fs::remove_dir_all(&index_dir)
-            .with_context(|| format!("removing the old index {}", index_dir.display()))?;
-        summary = index_corpus(&config)?;
-    }
-    super::index::report(&summary, &collection.join("corpus"));
+    let summary = index_corpus(&config)?;
+    super::index::report(&summary, &corpus);
 
     let signals = args
         .without
@@ -104,7 +109,12 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .fold(Signals::ALL, |signals, &signal| signals.without(signal));
     let started = std::time::Instant::now();
     let engine = Engine::open(&index_dir).map_err(anyhow::Error::new)?;
-    let runs = rank_all(&engine, &queries, signals, tuning)?;
+    let unit = if args.passages {
+        Unit::Passages
+    } else {
+        Unit::Articles
+    };
+    let runs = rank_all(&engine, &queries, unit, signals, tuning)?;
     if let Some(path) = &args.run {
         fs::write(path, trec_run(&queries, &runs, "newsdex"))
             .with_context(|| format!("writing {}", path.display()))?;
@@ -131,11 +141,21 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What a run ranks and the qrels judge.
+#[derive(Debug, Clone, Copy)]
+enum Unit {
+    /// Articles, the query read as plain words.
+    Articles,
+    /// Passages as `search` lists them, the query in its syntax.
+    Passages,
+}
+
 /// Every query's ranking, by query id. The queries are independent: a thread a core, each
 /// with its own clone of the engine.
 fn rank_all(
     engine: &Engine,
     queries: &[(String, String)],
+    unit: Unit,
     signals: Signals,
     tuning: Tuning,
 ) -> anyhow::Result<HashMap<String, Ranking>> {
@@ -150,7 +170,7 @@ fn rank_all(
                     chunk
                         .iter()
                         .map(|(qid, text)| {
-                            let ranking = rank(&mut engine, text, signals, tuning)
+                            let ranking = rank(&mut engine, text, unit, signals, tuning)
                                 .with_context(|| format!("query {qid}"))?;
                             Ok((qid.clone(), ranking))
                         })
@@ -174,18 +194,22 @@ fn rank_all(
     Ok(runs)
 }
 
-/// One query's ranking of articles, 1000 deep. A story's copies follow it, each with its own
-/// score and judged on its own, as `search --json` lists them.
+/// One query's ranking, 1000 deep: articles, or passages. A story's copies follow it, each
+/// with its own score and judged on its own, as `search --json` lists them.
 fn rank(
     engine: &mut Engine,
     text: &str,
+    unit: Unit,
     signals: Signals,
     tuning: Tuning,
 ) -> Result<Ranking, SearchError> {
     let request = Request {
-        syntax: Syntax::Plain,
+        syntax: match unit {
+            Unit::Articles => Syntax::Plain,
+            Unit::Passages => Syntax::Full,
+        },
         limit: RUN_DEPTH,
-        articles: true,
+        articles: matches!(unit, Unit::Articles),
         signals,
         tuning,
         detail: Detail::Scores,
@@ -196,13 +220,19 @@ fn rank(
         Err(SearchError::EmptyQuery) => Vec::new(),
         Err(err) => return Err(err),
     };
+    let id = |path: &str, paragraph: u64| match unit {
+        Unit::Articles => docid(path),
+        Unit::Passages => format!("{}#{paragraph}", docid(path)),
+    };
     Ok(hits
         .into_iter()
         .flat_map(|hit| {
-            let copies = hit.copies.into_iter().map(|copy| (copy.path, copy.score));
-            std::iter::once((hit.path, hit.score)).chain(copies)
+            let copies = hit
+                .copies
+                .into_iter()
+                .map(|copy| (id(&copy.path, copy.paragraph), copy.score));
+            std::iter::once((id(&hit.path, hit.paragraph), hit.score)).chain(copies)
         })
-        .map(|(path, score)| (docid(&path), score))
         .collect())
 }
 
@@ -213,19 +243,8 @@ fn fnv1a(text: &str) -> u64 {
     })
 }
 
-/// Whether the index's lexicon counts articles the index no longer holds: it only grows, so
-/// an article indexed again (a collection copied anew has new modification times) counts
-/// twice in the whole-article idf, which ranks differently from a fresh build.
-fn counts_gone_articles(dir: &Path) -> anyhow::Result<bool> {
-    let (Some(lexicon), Some(articles)) = (Lexicon::open(dir)?, open::committed_articles(dir)?)
-    else {
-        return Ok(false);
-    };
-    Ok(lexicon.article_count() != articles)
-}
-
-/// A per-collection index folder outside the collection, so read-only collections work and
-/// repeated runs reuse the index.
+/// A per-collection (or per-corpus) index folder outside it, so read-only collections work
+/// and repeated runs reuse the index.
 fn default_index(collection: &Path) -> PathBuf {
     let name = collection
         .file_name()

@@ -283,7 +283,9 @@ impl Scoring {
             }
         } else {
             for (paragraph, matched) in matched.iter_mut().enumerate() {
-                *matched = self.condition.holds(&|leaf| counts.get(leaf, paragraph) > 0);
+                *matched = self
+                    .condition
+                    .holds(&|leaf| counts.get(leaf, paragraph) > 0);
             }
         }
         words::add(&self.words, counts, context, candidate, scores, explain);

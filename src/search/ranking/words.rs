@@ -146,7 +146,12 @@ impl Counts {
 }
 
 /// Counts a leaf's occurrences (its terms' positions in `lists`) into `row`, a paragraph each.
-fn count(part: Option<Part>, lists: &[&[u32]], shape: &crate::search::matches::Shape, row: &mut [u32]) {
+fn count(
+    part: Option<Part>,
+    lists: &[&[u32]],
+    shape: &crate::search::matches::Shape,
+    row: &mut [u32],
+) {
     if lists.iter().any(|list| list.is_empty()) {
         return;
     }
