@@ -182,7 +182,7 @@ pub(super) fn add(
         if !leaf.counts {
             continue;
         }
-        for paragraph in 0..scores.len() {
+        for (paragraph, total) in scores.iter_mut().enumerate() {
             let frequency = counts.get(i, paragraph);
             if frequency == 0 {
                 continue;
@@ -199,7 +199,7 @@ pub(super) fn add(
                 _ => 1.0,
             };
             let score = leaf.boost * saturate(leaf.idf, frequency as f32, norm, tuning.k1);
-            scores[paragraph] += score;
+            *total += score;
             explain.add(paragraph, score, || {
                 format!("{}: {frequency}×, idf {:.2}", leaf.what, leaf.idf)
             });
