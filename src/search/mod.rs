@@ -525,6 +525,79 @@ mod tests {
         (dir, index_dir, first_run.to_vec())
     }
 
+    /// An index of `articles` (file name, text) in a temp folder.
+    fn index_of(articles: &[(String, String)]) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let corpus_dir = dir.path().join("corpus");
+        let index_dir = dir.path().join("index");
+        std::fs::create_dir(&corpus_dir).expect("corpus folder");
+        for (name, text) in articles {
+            std::fs::write(corpus_dir.join(name), text).expect("an article");
+        }
+        indexer::index_corpus(&indexer::IndexConfig {
+            corpus: corpus_dir,
+            index_dir: index_dir.clone(),
+            extensions: None,
+            progress: false,
+            memory_budget: 50 * 1024 * 1024,
+            repair: false,
+        })
+        .expect("index the corpus");
+        (dir, index_dir)
+    }
+
+    #[test]
+    fn the_first_pass_keeps_the_best_articles_when_more_match_than_it_draws() {
+        // Fifty passing mentions and ten articles about rubber, each saying it more often than
+        // the one before: a pass five articles deep must draw the five that say it most,
+        // wherever they lie in the index.
+        let mut articles: Vec<(String, String)> = (0..50)
+            .map(|i| {
+                let text = format!(
+                    "Harbour Notes {i}\n\nShips unloaded timber, grain, coffee, tin and rubber at the \
+                     harbour this week while cranes stood idle for repairs near the old quay."
+                );
+                (format!("a{i:02}.txt"), text)
+            })
+            .collect();
+        for strength in 1..=10 {
+            let text = format!(
+                "Rubber Report\n\n{}market news.",
+                "rubber ".repeat(strength)
+            );
+            articles.push((format!("rubber{strength:02}.txt"), text));
+        }
+        let (_dir, index_dir) = index_of(&articles);
+        let mut engine = Engine::open(&index_dir).expect("open the index");
+        let mut tuning = Tuning::default();
+        tuning.set("rerank_depth=5").expect("a constant");
+        // Every article on its own: the rubber reports are near-duplicates of each other.
+        let request = Request {
+            limit: 5,
+            articles: true,
+            collapse: false,
+            tuning,
+            ..Request::new("rubber")
+        };
+        let found: Vec<String> = engine
+            .search(&request)
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|hit| hit.path.rsplit('/').next().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "rubber10.txt",
+                "rubber09.txt",
+                "rubber08.txt",
+                "rubber07.txt",
+                "rubber06.txt"
+            ]
+        );
+    }
+
     #[test]
     fn a_parallel_search_finds_what_a_serial_one_finds() {
         let (_dir, index_dir, first_run) = index_built_in_two_runs();

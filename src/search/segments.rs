@@ -5,7 +5,7 @@
 //! in parallel. Knows nothing of what a query means or which signals exist: it is handed
 //! tantivy queries and articles.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::ops::Range;
 
@@ -201,7 +201,7 @@ fn better(a: &Ranked, b: &Ranked) -> Ordering {
         .then_with(|| b.ordinal.cmp(&a.ordinal))
 }
 
-/// A match in a heap whose top is the worst kept.
+/// A match in a heap whose top (its greatest) is the worst kept.
 struct Worst(Ranked);
 
 impl PartialEq for Worst {
@@ -236,11 +236,11 @@ fn best_in_segment(
     limit: usize,
     columns: &Columns,
 ) -> tantivy::Result<Vec<Ranked>> {
-    let mut kept: BinaryHeap<Reverse<Worst>> = BinaryHeap::with_capacity(limit + 1);
+    let mut kept: BinaryHeap<Worst> = BinaryHeap::with_capacity(limit + 1);
     let mut failure = None;
     weight.for_each_pruning(Score::MIN, segment, &mut |doc, score| {
-        let below = |kept: &BinaryHeap<Reverse<Worst>>| match kept.peek() {
-            Some(Reverse(Worst(worst))) if kept.len() >= limit => worst.score.next_down(),
+        let below = |kept: &BinaryHeap<Worst>| match kept.peek() {
+            Some(Worst(worst)) if kept.len() >= limit => worst.score.next_down(),
             _ => Score::MIN,
         };
         if segment.is_deleted(doc) {
@@ -260,22 +260,19 @@ fn best_in_segment(
             ordinal,
         };
         if kept.len() < limit {
-            kept.push(Reverse(Worst(ranked)));
-        } else if let Some(Reverse(Worst(worst))) = kept.peek()
+            kept.push(Worst(ranked));
+        } else if let Some(Worst(worst)) = kept.peek()
             && better(&ranked, worst) == Ordering::Greater
         {
             kept.pop();
-            kept.push(Reverse(Worst(ranked)));
+            kept.push(Worst(ranked));
         }
         below(&kept)
     })?;
     if let Some(err) = failure {
         return Err(err);
     }
-    Ok(kept
-        .into_iter()
-        .map(|Reverse(Worst(ranked))| ranked)
-        .collect())
+    Ok(kept.into_iter().map(|Worst(ranked)| ranked).collect())
 }
 
 /// Reorders the run of matches tying with the `limit`th (of `found`, sorted by score), when it
