@@ -3,7 +3,8 @@
 //! The chain registered on every index as [`ANALYZER`]:
 //!
 //! 1. split on every character that is not a letter or digit (`cease-fire` → `cease`, `fire`
-//!    at adjacent positions; `São` stays whole);
+//!    at adjacent positions; `São` stays whole), but read an acronym written with dots as one
+//!    word (`U.S.` → `US`; see [`tokenizer`]);
 //! 2. drop tokens over 40 bytes (base64 and URLs, never words);
 //! 3. lower-case;
 //! 4. fold accents to ASCII, so `Zürich` meets `zurich` and `São Paulo` meets `sao paulo`;
@@ -19,6 +20,7 @@
 //! up the index's own vocabulary (see `search`), which works for any compound, costs nothing at
 //! index time and never splits an ordinary word whose halves do not occur as words.
 
+mod tokenizer;
 mod vocabulary;
 pub use vocabulary::{Vocabulary, Words, vocabulary};
 
@@ -26,9 +28,10 @@ use rustc_hash::FxHashMap;
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenFilter,
+    TokenStream, Tokenizer,
 };
+use tokenizer::NewsTokenizer;
 
 /// The name under which the analyzer is registered on the index.
 pub const ANALYZER: &str = "newsdex_english";
@@ -47,7 +50,7 @@ const MAX_TOKEN_BYTES: usize = 40;
 
 /// The full chain, as indexed.
 fn stemming_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(NewsTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -133,7 +136,7 @@ impl<T: TokenStream> TokenStream for RememberingStemmerStream<'_, T> {
 
 /// The chain without stemming: the words as a reader sees them, lower-cased and folded.
 fn word_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(NewsTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -371,7 +374,7 @@ mod tests {
     #[test]
     fn remembered_stems_are_snowballs_the_second_time_too() {
         use tantivy::tokenizer::{Language, Stemmer};
-        let mut snowball = TextAnalyzer::builder(SimpleTokenizer::default())
+        let mut snowball = TextAnalyzer::builder(NewsTokenizer::default())
             .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
@@ -395,7 +398,7 @@ mod tests {
             ("São Paulo", vec!["sao", "paulo"]),
             ("ZÜRICH talks", vec!["zurich", "talk"]),
             ("therapist", vec!["therapist"]),
-            ("U.S.", vec!["u", "s"]),
+            ("U.S.", vec!["us"]),
         ];
         for (text, expected) in cases {
             let terms: Vec<String> = analyzer.words(text).into_iter().map(|w| w.term).collect();

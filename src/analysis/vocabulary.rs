@@ -8,6 +8,7 @@
 use rustc_hash::FxHashSet;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
+use super::tokenizer::split;
 use super::{MAX_TOKEN_BYTES, word_analyzer};
 use crate::article::Article;
 use crate::signature::{Signature, word_hash};
@@ -143,45 +144,34 @@ pub fn vocabulary(article: &Article) -> Vocabulary {
 }
 
 /// The words the unstemmed chain makes of an ASCII text, without its machinery (a string a
-/// token, a call a filter): runs of letters and digits shorter than `MAX_TOKEN_BYTES`,
-/// lower-cased (folding leaves ASCII as it is). Returns the text's span of positions: one
-/// a run, as tantivy's tokenizer numbers them, up to the last run kept. Every article is read
-/// so once more, and this pass is most of that reading.
+/// token, a call a filter): the tokenizer's words shorter than `MAX_TOKEN_BYTES`, lower-cased
+/// (folding leaves ASCII as it is). Returns the text's span of positions: one a word, as the
+/// tokenizer numbers them, up to the last word kept. Every article is read so once more, and
+/// this pass is most of that reading.
 fn ascii_words(text: &str, mut each: impl FnMut(&str)) -> u32 {
     let mut word = [0u8; MAX_TOKEN_BYTES];
-    let mut len = 0;
-    // A run too long to be a token is dropped whole, as the chain drops it, but takes its
-    // position.
-    let mut too_long = false;
-    let mut runs = 0u32;
-    let mut span = 0u32;
-    let mut end = |word: &[u8], too_long: bool| {
-        if word.is_empty() && !too_long {
-            return;
+    let (mut words, mut span) = (0u32, 0u32);
+    split(text, |start, end, acronym| {
+        words += 1;
+        let mut len = 0;
+        for &byte in &text.as_bytes()[start..end] {
+            if acronym && byte == b'.' {
+                continue;
+            }
+            if len == MAX_TOKEN_BYTES {
+                // Too long to be a token: dropped whole, as the chain drops it.
+                return;
+            }
+            word[len] = byte.to_ascii_lowercase();
+            len += 1;
         }
-        runs += 1;
-        if word.len() < MAX_TOKEN_BYTES
-            && !too_long
-            && let Ok(word) = std::str::from_utf8(word)
+        if len < MAX_TOKEN_BYTES
+            && let Ok(word) = std::str::from_utf8(&word[..len])
         {
             each(word);
-            span = runs;
+            span = words;
         }
-    };
-    for &byte in text.as_bytes() {
-        if byte.is_ascii_alphanumeric() {
-            if len < MAX_TOKEN_BYTES {
-                word[len] = byte.to_ascii_lowercase();
-                len += 1;
-            } else {
-                too_long = true;
-            }
-        } else {
-            end(&word[..len], too_long);
-            (len, too_long) = (0, false);
-        }
-    }
-    end(&word[..len], too_long);
+    });
     span
 }
 
@@ -195,7 +185,8 @@ mod tests {
     fn ascii_words_are_the_unstemmed_chains_words() {
         let long = |n: usize| "x".repeat(n);
         let texts = [
-            "WASHINGTON (Reuters) -- The U.S. cease-fire, 3.5 pct; Q4 1987's deal!".to_string(),
+            "WASHINGTON (Reuters) -- The U.S. cease-fire, 3.5 pct; Q4 1987's deal! U.K."
+                .to_string(),
             format!("{} {} {} end", long(39), long(40), long(41)),
             format!("{}-{}.", long(39), "Tail"),
             "  ,,, --  ".to_string(),
@@ -241,7 +232,7 @@ mod tests {
             "plain words, and 3.5 pct".to_string(),
             format!("{long} then word"),
             format!("word then {long}"),
-            "Ünïcode façade — naïve".to_string(),
+            "Ünïcode façade — naïve, U.S.-made".to_string(),
             format!("Zürich {long} café"),
             "".to_string(),
         ];

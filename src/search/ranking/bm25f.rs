@@ -1,5 +1,5 @@
 //! The BM25F signal: field-weighted BM25 (Robertson, Zaragoza & Taylor 2004) for each keyword
-//! that is one term, over a passage and, for an article's first passage, its title.
+//! that is one term, over a passage and its article's title.
 //!
 //! Scoring each field on its own and adding the scores (as the first pass and `words` do)
 //! lets a word in both the title and the body count as two saturated matches, and a short
@@ -85,7 +85,7 @@ pub(super) fn add(
             frequencies[shape.paragraph_of(position)] += 1;
         }
         for (paragraph, &frequency) in frequencies.iter().enumerate() {
-            let title = if paragraph == 0 { in_title } else { 0 };
+            let title = in_title;
             if frequency == 0 && title == 0 {
                 continue;
             }

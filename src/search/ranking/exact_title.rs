@@ -1,5 +1,5 @@
 //! Exact forms: each query word found in a title as typed, not only through its stem, earns an
-//! idf-weighted bonus for the article's first passage.
+//! idf-weighted bonus for the article's passages.
 //!
 //! Snowball conflates more than a reader would (`computer`, `computing` and `compute` are all
 //! `comput`), and a title that uses the very word asked for is the surer match; in the body
@@ -40,7 +40,7 @@ pub(super) fn words(
     Ok(words)
 }
 
-/// Adds each word's bonus to candidate `candidate`'s first passage, when its title has it.
+/// Adds each word's bonus to candidate `candidate`'s passages, when its title has it.
 pub(super) fn add(
     words: &[TitleWord],
     context: &Context,

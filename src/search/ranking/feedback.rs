@@ -16,12 +16,11 @@ use crate::schema::Fields;
 use crate::search::matches::Terms;
 use crate::search::plan::TITLE_BOOST;
 
-/// A best result's text for feedback: its score, its passage, and its article's title when
-/// the passage is the first (which the title heads).
+/// A best result's text for feedback: its score, its passage, and its article's title.
 pub(super) struct Source<'a> {
     pub score: f32,
     pub text: &'a str,
-    pub title: Option<&'a str>,
+    pub title: &'a str,
 }
 
 /// The `tuning.feedback_terms` heaviest terms of the best results, with their weights.
@@ -37,10 +36,7 @@ pub(super) fn terms(
     let softmax_total: f32 = best.iter().map(|source| (source.score - top).exp()).sum();
     let mut weights: FxHashMap<String, f32> = FxHashMap::default();
     for source in best {
-        let mut words = Vec::new();
-        if let Some(title) = source.title {
-            words.extend(analyzer.words(title));
-        }
+        let mut words = analyzer.words(source.title);
         words.extend(analyzer.words(source.text));
         let result_weight = (source.score - top).exp() / softmax_total;
         let share = result_weight / words.len().max(1) as f32;
@@ -132,7 +128,7 @@ pub(super) fn add(
                 statistics.mean_paragraph,
             );
             let mut score = saturate(term.body_idf, frequency as f32, norm, tuning.k1);
-            if paragraph == 0 && in_title > 0 {
+            if in_title > 0 {
                 let title_norm = length_norm(tuning.b, shape.title_length, statistics.mean_title);
                 score +=
                     TITLE_BOOST * saturate(term.title_idf, in_title as f32, title_norm, tuning.k1);

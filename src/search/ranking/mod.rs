@@ -486,7 +486,7 @@ fn expansion(
         .map(|(ranked, passage)| feedback::Source {
             score: ranked.score,
             text: &passage.text,
-            title: (ranked.paragraph == 0).then_some(passage.title.as_str()),
+            title: &passage.title,
         })
         .collect();
     Ok(feedback::terms(tuning, analyzer, &sources))

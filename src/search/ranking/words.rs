@@ -1,7 +1,9 @@
 //! The query's own words and phrases, field by field: each leaf of the plan (a term or a phrase
 //! in one field, with its boost, as the first pass scores it) scored by BM25 in each passage
-//! where it occurs. A body leaf counts in the paragraph its occurrence starts in; a title or
-//! dateline leaf counts for the article's first passage, which its title and dateline head.
+//! where it occurs. A body leaf counts in the paragraph its occurrence starts in. A title or
+//! dateline leaf matches the article's first passage, which its title and dateline head, and
+//! scores for every passage of the article: a passage is read with its article's title and
+//! dateline, on the page as by a judge.
 //!
 //! This is every query's base score, and the only one of a query that is not plain keywords
 //! (phrases, fields, operators, prefixes). Where the leaves occur also says which passages
@@ -183,7 +185,10 @@ pub(super) fn add(
             continue;
         }
         for (paragraph, total) in scores.iter_mut().enumerate() {
-            let frequency = counts.get(i, paragraph);
+            let frequency = match leaf.part {
+                Some(Part::Body) => counts.get(i, paragraph),
+                _ => counts.get(i, 0),
+            };
             if frequency == 0 {
                 continue;
             }
