@@ -2,13 +2,14 @@
 //!
 //! The pipeline, one module a stage: [`corpus`] finds and decodes article files, [`article`]
 //! parses them into title, dateline and paragraphs, [`analysis`] turns text into terms,
-//! [`schema`] defines the passage documents, [`open`] opens (or creates) an index folder,
+//! [`schema`] defines the article documents, [`open`] opens (or creates) an index folder,
 //! [`indexer`] keeps the index in step with the folder (and the [`lexicon`] of its words;
 //! [`signature`] and [`dates`] are what it learns of each article), [`query`] parses queries
 //! and [`search`] answers them, [`output`] prints hits, [`serve`] answers them over HTTP (a
 //! JSON API and a search page), [`stats`] says what an index holds, and [`eval`] scores
 //! rankings against relevance judgments.
-//! [`fault`] tells a full disk, a failing one and a damaged index apart.
+//! [`fault`] tells a full disk, a failing one and a damaged index apart; [`numbers`] writes
+//! numbers as people read them.
 
 pub mod analysis;
 pub mod article;
@@ -18,6 +19,7 @@ pub mod eval;
 pub mod fault;
 pub mod indexer;
 pub mod lexicon;
+pub mod numbers;
 pub mod open;
 pub mod output;
 pub mod query;

@@ -402,19 +402,6 @@ pub fn window(text: &str, highlights: &[(usize, usize)], max_bytes: usize) -> (u
     (start, end)
 }
 
-/// `3321` as `3,321`.
-pub fn thousands(number: u64) -> String {
-    let digits = number.to_string();
-    let mut grouped = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
-
 /// Replaces control characters (a newline in a file name, an escape sequence in an article)
 /// with visible escapes, so article text never drives the terminal.
 pub fn sanitize(text: &str) -> String {
@@ -436,14 +423,6 @@ pub fn sanitize(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::dates::{DateSource, Day};
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(3321), "3,321");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
 
     fn hit(text: &str, highlights: Vec<(usize, usize)>) -> Hit {
         Hit {

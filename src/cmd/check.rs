@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::Args;
 
 use newsdex::open::check::{self, Fix, Part, Report};
-use newsdex::output::{sanitize, thousands};
+use newsdex::numbers::thousands;
+use newsdex::output::sanitize;
 
 use super::index_dir;
 

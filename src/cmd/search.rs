@@ -10,7 +10,8 @@ use clap::Args;
 
 use newsdex::dates::{Day, parse_day};
 use newsdex::open::{self, OpenError};
-use newsdex::output::{Look, print_human, print_json, sanitize, thousands};
+use newsdex::numbers::thousands;
+use newsdex::output::{Look, print_human, print_json, sanitize};
 use newsdex::query::Syntax;
 use newsdex::search::{
     DEFAULT_LIMIT, DEFAULT_PER_ARTICLE, Engine, MAX_QUERY_WORDS, Request, Results, SearchError,

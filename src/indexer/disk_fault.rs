@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::fault::{self, Doing, Fault, FaultLog, Kind};
 use crate::open::{self, OpenError};
-use crate::output::thousands;
+use crate::numbers::thousands;
 
 /// A run stopped by a disk fault: which, and what the index still holds.
 #[derive(Debug, thiserror::Error)]

@@ -31,7 +31,7 @@ use crate::lexicon;
 use crate::open::check::{self, Depth, Problem};
 use crate::open::seals::Seals;
 use crate::open::{self, OpenIndex};
-use crate::output::thousands;
+use crate::numbers::thousands;
 
 /// What a repair did, for the run's summary and the manifest.
 #[derive(Debug, Default)]

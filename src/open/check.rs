@@ -31,7 +31,7 @@ use super::seals::Seals;
 use super::{FORMAT_VERSION, OpenError, marker, shown};
 use crate::fault::{Doing, Fault, FaultLog, Kind};
 use crate::lexicon::{self, Lexicon};
-use crate::output::thousands;
+use crate::numbers::thousands;
 use crate::schema;
 
 /// What fixes a problem, from the least work to the most.
