@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use newsdex::open::check::{self, Fix, Part, Report};
 use newsdex::numbers::thousands;
+use newsdex::open::check::{self, Fix, Part, Report};
 use newsdex::output::sanitize;
 
 use super::index_dir;
@@ -16,9 +16,9 @@ use super::index_dir;
 #[command(after_long_help = "\
 Reads every file of the index against the checksum written with it (tantivy checks none when
 it reads, so damage otherwise gives wrong answers), and checks what newsdex itself keeps: one
-marker in this version's format, each article's passages all there (paragraphs 1 to n, one
-first passage, one article a file), the lexicon against its checksum and up to date with the
-last commit. Changes nothing.
+marker in this version's format, each article's document whole (its path, its file's size and
+time, its paragraphs) and indexed once, the lexicon against its checksum and up to date with
+the last commit. Changes nothing.
 
 Prints what it checked, each problem (naming the file), and the repair:
   newsdex index CORPUS --index DIR --repair   drops a damaged segment and indexes its

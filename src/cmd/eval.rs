@@ -52,8 +52,8 @@ pub struct EvalArgs {
     /// Print the metrics as one JSON object.
     #[arg(long)]
     pub json: bool,
-    /// Rank without this rerank signal (repeatable), to measure what it is worth:
-    /// bm25f, proximity, exact-title, feedback.
+    /// Rank without this signal (repeatable), to measure what it is worth:
+    /// bm25f, proximity, exact-title, feedback, article.
     #[arg(long, value_name = "SIGNAL")]
     pub without: Vec<Signal>,
     /// Rank with a ranking constant set (repeatable), to measure it: k1, b, title_weight,

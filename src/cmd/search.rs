@@ -9,8 +9,8 @@ use anyhow::Context;
 use clap::Args;
 
 use newsdex::dates::{Day, parse_day};
-use newsdex::open::{self, OpenError};
 use newsdex::numbers::thousands;
+use newsdex::open::{self, OpenError};
 use newsdex::output::{Look, print_human, print_json, sanitize};
 use newsdex::query::Syntax;
 use newsdex::search::{

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use crate::fault::{self, Doing, Fault, FaultLog, Kind};
-use crate::open::{self, OpenError};
 use crate::numbers::thousands;
+use crate::open::{self, OpenError};
 
 /// A run stopped by a disk fault: which, and what the index still holds.
 #[derive(Debug, thiserror::Error)]

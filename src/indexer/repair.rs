@@ -5,13 +5,12 @@
 //! missing, cut short, footers damaged), its checksums too with `--repair`; a file that cannot
 //! be read (EIO) counts only with `--repair`, otherwise the run stops and names it. Dropping a segment
 //! rewrites `meta.json` without it, under the writer's lock, as a commit would; its files are
-//! then no commit's, and the writer's clean-up removes them. An article's passages may be
-//! spread over two segments, so every article the dropped segment held a passage of (its
-//! path column lists them, read from its fast-field file when that file is sound) is deleted
-//! and indexed again, and the manifest treats them as not indexed; with `--repair`, so are
-//! articles damaged otherwise (indexed twice, passages missing). When a dropped segment's
-//! articles cannot be listed, every article is indexed again, into an emptied index and
-//! lexicon: a rebuild in place. Articles whose files are gone from the corpus are not brought
+//! then no commit's, and the writer's clean-up removes them. Every article the dropped segment
+//! held (its path column lists them, read from its fast-field file when that file is sound)
+//! is deleted and indexed again, and the manifest treats them as not indexed; with
+//! `--repair`, so are articles damaged otherwise (indexed twice, a document not whole). When a
+//! dropped segment's articles cannot be listed, every article is indexed again, into an
+//! emptied index and lexicon: a rebuild in place. Articles whose files are gone from the corpus are not brought
 //! back: a run would have removed them anyway. Re-added articles count their words in the
 //! lexicon again (it only grows; see `lexicon`).
 
@@ -28,10 +27,10 @@ use tantivy::{Index, ReloadPolicy};
 
 use crate::fault::{FaultLog, Kind};
 use crate::lexicon;
+use crate::numbers::thousands;
 use crate::open::check::{self, Depth, Problem};
 use crate::open::seals::Seals;
 use crate::open::{self, OpenIndex};
-use crate::numbers::thousands;
 
 /// What a repair did, for the run's summary and the manifest.
 #[derive(Debug, Default)]
@@ -119,7 +118,7 @@ pub fn repair(
         match articles_of(&open.index, dir, segment, thorough) {
             Some(keys) => {
                 repaired.notes.push(format!(
-                    "{problem}; dropped it, and indexing again the {} articles it had passages of",
+                    "{problem}; dropped it, and indexing again the {} articles it held",
                     thousands(keys.len() as u64)
                 ));
                 repaired.redo.extend(keys);
@@ -149,7 +148,7 @@ pub fn repair(
     Ok(repaired)
 }
 
-/// Adds to `repaired` the articles whose passages are incomplete in the sound segments left.
+/// Adds to `repaired` the articles whose documents are not whole in the sound segments left.
 fn redo_incomplete_articles(
     dir: &Path,
     faults: &FaultLog,
@@ -180,7 +179,7 @@ fn redo_incomplete_articles(
     Ok(())
 }
 
-/// The keys of the articles `segment` holds passages of (deleted ones too), from its path
+/// The keys of the articles `segment` holds (deleted ones too), from its path
 /// column; `None` when its fast-field file cannot be read, or (with `thorough`) fails its
 /// checksum.
 fn articles_of(

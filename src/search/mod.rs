@@ -54,7 +54,7 @@ pub struct Request<'a> {
     pub offset: usize,
     /// One row per article (its best passage) instead of one per passage.
     pub articles: bool,
-    /// The rerank's signals to use (all by default; fewer to measure what one is worth).
+    /// The ranking's signals to use (all by default; fewer to measure what one is worth).
     pub signals: Signals,
     /// The ranking's constants (the defaults, but for measurements).
     pub tuning: Tuning,

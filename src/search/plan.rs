@@ -35,7 +35,7 @@ const MIN_STEM_PREFIX: usize = 4;
 const LONG_QUERY_WORDS: usize = 5;
 
 /// Most words a query is searched with: the rest of a longer one are dropped, with a note.
-/// Every word costs its compound checks, postings and rerank pairs: a query of 5,000 words
+/// Every word costs its compound checks, postings and proximity pairs: a query of 5,000 words
 /// took 19 s. Natural-language queries run to a few dozen words (TREC's longest topic
 /// descriptions about 60).
 pub const MAX_QUERY_WORDS: usize = 100;
@@ -120,8 +120,8 @@ pub(super) struct Plan {
     pub condition: Condition,
     /// What to mark in a hit.
     pub highlighting: Highlighting,
-    /// A keyword query's words (only bare words, OR'd), each analysed: the rerank scores
-    /// them. Empty when the query has phrases, fields, operators or prefixes, which are taken
+    /// A keyword query's words (only bare words, OR'd), each analysed: the ranking's signals
+    /// score them. Empty when the query has phrases, fields, operators or prefixes, which are taken
     /// literally.
     pub keywords: Vec<Vec<Word>>,
     /// The query's words that match nothing in the index, as typed.

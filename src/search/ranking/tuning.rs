@@ -32,7 +32,8 @@ pub struct Tuning {
     pub feedback_original: f32,
     /// What an article's other matching passages add to its best passage's score.
     pub other_passages: f32,
-    /// Fewest first-pass candidates the rerank reorders (ten per result asked for, if more).
+    /// Fewest articles the first pass draws for a keyword query, whose passages the signals
+    /// score (as many as the results asked for, if more).
     pub rerank_depth: usize,
     /// Weight of the whole article's BM25F in an article's score, against 1 for its best
     /// passage's score.
