@@ -17,9 +17,13 @@
 #    with the argv that the peers' `oneshot` scripts build. The oneshot scripts themselves
 #    (bash + tr per query; newsdex behind the equivalent bench/oneshot-newsdex) are timed too
 #    and printed as a note, with the wrapper's own cost (floor);
-#  - the same searches once more, newsdex, sqlite3 and quest taking turns query by query
-#    (bench/interleaved.py), printed as a note: one after the other, each engine keeps its own
-#    index hot in the CPU caches and meets the machine at its own moment;
+#  - the same searches once more, newsdex, sqlite3, quest and tantivy alone (bench/tantivy-top10
+#    on tantivy-cli's index: its top 10 over articles) taking turns query by query
+#    (bench/interleaved.py), printed as notes, overall and by query class (p50/p95): one after
+#    the other, each engine keeps its own index hot in the CPU caches and meets the machine at
+#    its own moment;
+#  - served: `newsdex serve` on the same index, one keep-alive client sending the mix's
+#    queries for 10 s (bench/serve_load.py), p50 and p99;
 #  - phrases: median of `rg -l -i -F "two words" CORPUS` against
 #    `newsdex search '"two words"'` over 20 two-word phrases from article bodies.
 #
@@ -119,6 +123,10 @@ else
 fi
 export NEWSDEX_BIN
 
+# tantivy alone, as a search process over tantivy-cli's index (built once, untimed).
+TOP10=$HERE/tantivy-top10/target/release/tantivy-top10
+(cd "$HERE/tantivy-top10" && cargo build --release --quiet) || say "bench/tantivy-top10 did not build; its turns are left out"
+
 echo "## newsdex bench: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load at start $(cut -d' ' -f1-3 /proc/loadavg)."
@@ -207,7 +215,7 @@ for size in $SIZES; do
     esac
     # The engines that answer searches keep their index for the turns below.
     case $p in
-      sqlite-fts5 | xapian) ;;
+      sqlite-fts5 | xapian | tantivy) ;;
       *) [ -n "${KEEP_INDEXES:-}" ] || rm -rf "$pidx" ;;
     esac
   done
@@ -220,14 +228,24 @@ for size in $SIZES; do
   [ -d "$idx" ] && turns+=(newsdex "$work/queries/newsdex.tsv" "$NEWSDEX_BIN" --color never search --index "$idx" --limit 10 '{}' ::)
   [ -d "$work/sqlite-fts5.idx" ] && turns+=(sqlite-fts5 "$work/queries/fts5.tsv" sqlite3 -readonly "$work/sqlite-fts5.idx/fts.db" "$FTS5_TOP10" ::)
   [ -d "$work/xapian.idx" ] && turns+=(xapian "$work/queries/words.tsv" quest -d "$work/xapian.idx" "${QUEST_TOP10[@]}" '{}' ::)
+  [ -d "$work/tantivy.idx" ] && [ -x "$TOP10" ] && turns+=(tantivy-alone "$work/queries/words.tsv" "$TOP10" "$work/tantivy.idx" '{}' ::)
   if [ ${#turns[@]} -gt 0 ]; then
     sync
     line=$(python3 "$HERE/interleaved.py" "$work/turns" "${turns[@]:0:${#turns[@]}-1}" 2>> "$work/latency.log" |
       awk '{ printf "%s%s %s/%s", (NR > 1 ? ", " : ""), $1, $2, $3 }')
     rec turns note "taking turns query by query (bench/interleaved.py), p50/p95 ms: $line"
+    for raw in "$work"/turns/*.lat; do
+      python3 "$HERE/classes.py" "$(basename "$raw" .lat)" "$raw" |
+        while read -r line; do rec turns note "p50/p95 ms by query class, taking turns, $line"; done
+    done
+  fi
+  if [ -d "$idx" ]; then
+    served=$(python3 "$HERE/serve_load.py" "$idx" "$work/queries/newsdex.tsv" --clients 1 --seconds 10 --rounds 1 --bin "$NEWSDEX_BIN" 2>> "$work/latency.log" |
+      awk -F'|' '/served, keep-alive/ { gsub(/ /, "", $6); gsub(/ /, "", $7); print $6 "/" $7 }')
+    rec served note "served (newsdex serve, one keep-alive client, the mix's queries for 10 s; bench/serve_load.py), p50/p99 ms: ${served:-failed}"
   fi
   rm -rf "$work/copy"
-  [ -n "${KEEP_INDEXES:-}" ] || rm -rf "$work/sqlite-fts5.idx" "$work/xapian.idx"
+  [ -n "${KEEP_INDEXES:-}" ] || rm -rf "$work/sqlite-fts5.idx" "$work/xapian.idx" "$work/tantivy.idx"
 
   # The phrase columns sit in the newsdex and ripgrep rows; the oneshot runs become a note.
   awk -F'\t' -v OFS='\t' '
@@ -246,7 +264,7 @@ for size in $SIZES; do
   [ -n "$np" ] && [ -n "$rp" ] && rec ripgrep note "phrases: rg -l -i -F median $rp ms, newsdex '\"...\"' median $np ms: newsdex $(ratio "$rp" "$np" %.0f)x faster (20 two-word phrases)"
   lats=()
   for e in newsdex sqlite-fts5 xapian; do [ -f "$work/$e.lat" ] && lats+=("$e" "$work/$e.lat"); done
-  [ ${#lats[@]} -gt 0 ] && python3 "$HERE/classes.py" "${lats[@]}" | while read -r line; do rec classes note "p50 ms by query class, $line"; done
+  [ ${#lats[@]} -gt 0 ] && python3 "$HERE/classes.py" "${lats[@]}" | while read -r line; do rec classes note "p50/p95 ms by query class, one engine after another, $line"; done
 
   echo "### $size MB: $files articles, $(ratio "$text_bytes" 1e6 %.1f) MB of text"
   echo
