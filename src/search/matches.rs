@@ -80,9 +80,11 @@ pub(super) struct Matches {
     /// The candidates, in ranking order, and their shapes.
     pub candidates: Vec<Candidate>,
     pub shapes: Vec<Shape>,
-    /// Per term (in `Terms` order), per candidate: the term's positions in its field (its
-    /// frequency's worth of zeros in a field without positions). Empty where it is absent.
-    occurrences: Vec<Vec<Vec<u32>>>,
+    /// Per term (in `Terms` order), per candidate: where in `positions` the term's positions
+    /// in its field lie (its frequency's worth of zeros in a field without positions); an
+    /// empty range where it is absent. One buffer for all: a search reads thousands.
+    occurrences: Vec<Vec<(u32, u32)>>,
+    positions: Vec<u32>,
 }
 
 impl Matches {
@@ -117,6 +119,7 @@ impl Matches {
             candidates,
             shapes,
             occurrences: Vec::new(),
+            positions: Vec::new(),
         })
     }
 
@@ -140,9 +143,11 @@ impl Matches {
         let schema = index.segments.searcher.schema();
         let per_segment = index.segments.each(|segment_ord, segment| {
             let in_segment = &order[segment_range(&order, segment_ord, |&(a, _)| a)];
-            let mut found: Vec<(usize, usize, Vec<u32>)> = Vec::new();
+            // (term, candidate, range in this segment's positions), and the positions.
+            let mut found: Vec<(usize, usize, u32, u32)> = Vec::new();
+            let mut positions: Vec<u32> = Vec::new();
             if in_segment.is_empty() {
-                return Ok(found);
+                return Ok((found, positions));
             }
             for (t, &(field, text)) in wanted.iter().enumerate() {
                 let with_positions = schema
@@ -169,32 +174,40 @@ impl Matches {
                     if postings.doc() != address.doc_id {
                         continue;
                     }
-                    let mut positions = Vec::new();
+                    let start = positions.len() as u32;
                     if with_positions {
-                        postings.positions(&mut positions);
+                        postings.append_positions_with_offset(0, &mut positions);
                     } else {
-                        positions.resize(postings.term_freq() as usize, 0);
+                        positions.resize(positions.len() + postings.term_freq() as usize, 0);
                     }
-                    found.push((t, i, positions));
+                    found.push((t, i, start, positions.len() as u32 - start));
                 }
             }
-            Ok(found)
+            Ok((found, positions))
         })?;
         let count = self.candidates.len();
         self.occurrences
-            .extend((first_new..terms.len()).map(|_| vec![Vec::new(); count]));
-        for (t, i, positions) in per_segment.into_iter().flatten() {
-            self.occurrences[first_new + t][i] = positions;
+            .extend((first_new..terms.len()).map(|_| vec![(0, 0); count]));
+        for (found, positions) in per_segment {
+            let offset = self.positions.len() as u32;
+            self.positions.extend_from_slice(&positions);
+            for (t, i, start, len) in found {
+                self.occurrences[first_new + t][i] = (offset + start, len);
+            }
         }
         Ok(())
     }
 
     /// Where term `term` occurs in candidate `candidate`'s field (empty: nowhere).
     pub fn positions(&self, term: usize, candidate: usize) -> &[u32] {
-        self.occurrences
+        match self
+            .occurrences
             .get(term)
             .and_then(|per_candidate| per_candidate.get(candidate))
-            .map_or(&[], Vec::as_slice)
+        {
+            Some(&(start, len)) => &self.positions[start as usize..(start + len) as usize],
+            None => &[],
+        }
     }
 }
 

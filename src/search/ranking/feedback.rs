@@ -105,8 +105,17 @@ pub(super) fn add(
     matched: &[bool],
     explain: &mut Explainer,
 ) {
+    if feedback.is_empty() || !matched.contains(&true) {
+        return;
+    }
     let (tuning, statistics) = (context.tuning, context.statistics);
     let shape = &context.matches.shapes[candidate];
+    let norms: Vec<f32> = shape
+        .spans
+        .iter()
+        .map(|&span| length_norm(tuning.b, span as f32, statistics.mean_paragraph))
+        .collect();
+    let title_norm = length_norm(tuning.b, shape.title_length, statistics.mean_title);
     let mut frequencies = vec![0u32; scores.len()];
     for term in feedback {
         let body = context.matches.positions(term.body, candidate);
@@ -118,22 +127,17 @@ pub(super) fn add(
         for &position in body {
             frequencies[shape.paragraph_of(position)] += 1;
         }
+        let title = if in_title > 0 {
+            TITLE_BOOST * saturate(term.title_idf, in_title as f32, title_norm, tuning.k1)
+        } else {
+            0.0
+        };
         for (paragraph, &frequency) in frequencies.iter().enumerate() {
             if !matched[paragraph] {
                 continue;
             }
-            let norm = length_norm(
-                tuning.b,
-                shape.spans[paragraph] as f32,
-                statistics.mean_paragraph,
-            );
-            let mut score = saturate(term.body_idf, frequency as f32, norm, tuning.k1);
-            if in_title > 0 {
-                let title_norm = length_norm(tuning.b, shape.title_length, statistics.mean_title);
-                score +=
-                    TITLE_BOOST * saturate(term.title_idf, in_title as f32, title_norm, tuning.k1);
-            }
-            let score = term.weight * score;
+            let body = saturate(term.body_idf, frequency as f32, norms[paragraph], tuning.k1);
+            let score = term.weight * (body + title);
             if score > 0.0 {
                 scores[paragraph] += score;
                 explain.add(paragraph, score, || {
