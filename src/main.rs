@@ -4,7 +4,7 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use cmd::ColorChoice;
 
@@ -58,7 +58,10 @@ enum Command {
 fn main() -> ExitCode {
     return_large_blocks_to_the_system();
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if let Some(search) = Cli::command().find_subcommand("search") {
+    // The command is built once (a search's process pays for it): for the rewrite of words
+    // that start with `-`, and for parsing.
+    let command = Cli::command();
+    if let Some(search) = command.find_subcommand("search") {
         match cmd::search::words_with_dashes(args, search) {
             Ok(rewritten) => args = rewritten,
             Err(message) => {
@@ -67,7 +70,13 @@ fn main() -> ExitCode {
             }
         }
     }
-    let cli = Cli::parse_from(args);
+    let cli = match command
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
     let colour = cli.color.enabled();
     cmd::install_panic_hook();
     let result = cmd::catch_panic(|| match &cli.command {
