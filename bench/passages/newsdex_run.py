@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """newsdex_run.py NEWSDEX INDEX QUERIES [DEPTH] > run.trec: a TREC run of passages from any
 newsdex binary, as a user gets them: each query as typed to `newsdex search --json` (its
-default passage list: two passages an article, a story's copies after its row), the passage
-id `<file name without extension>#<paragraph>`, the lines in the order printed. Used to pool
-and score builds that have no `eval --passages` (the one before issue 29)."""
+default passage list: two passages an article, a story's copies after its row; DEPTH rows, 10
+unless given, so the search draws the articles an interactive search draws), the passage id
+`<file name without extension>#<paragraph>`, the lines in the order printed. Used to pool and
+score any build, also those that have no `eval --passages` (the one before issue 29)."""
 import json
 import os
 import subprocess

@@ -43,6 +43,11 @@ pub struct EvalArgs {
     /// The collection's articles, when they are not in its corpus/ folder.
     #[arg(long, value_name = "DIR")]
     pub corpus: Option<PathBuf>,
+    /// Rank N results deep (at most 1000): 10 ranks as an interactive search does, drawing
+    /// the articles it draws (nDCG@10 and P@10 are then a user's; MAP is cut short).
+    #[arg(long, value_name = "N", default_value_t = RUN_DEPTH as u64,
+          value_parser = clap::value_parser!(u64).range(1..=RUN_DEPTH as u64))]
+    pub depth: u64,
     /// Index folder [default: a folder under the system's temp folder, one per collection].
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
@@ -114,7 +119,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     } else {
         Unit::Articles
     };
-    let runs = rank_all(&engine, &queries, unit, signals, tuning)?;
+    let depth = usize::try_from(args.depth).unwrap_or(RUN_DEPTH);
+    let runs = rank_all(&engine, &queries, unit, depth, signals, tuning)?;
     if let Some(path) = &args.run {
         fs::write(path, trec_run(&queries, &runs, "newsdex"))
             .with_context(|| format!("writing {}", path.display()))?;
@@ -156,6 +162,7 @@ fn rank_all(
     engine: &Engine,
     queries: &[(String, String)],
     unit: Unit,
+    depth: usize,
     signals: Signals,
     tuning: Tuning,
 ) -> anyhow::Result<HashMap<String, Ranking>> {
@@ -170,7 +177,7 @@ fn rank_all(
                     chunk
                         .iter()
                         .map(|(qid, text)| {
-                            let ranking = rank(&mut engine, text, unit, signals, tuning)
+                            let ranking = rank(&mut engine, text, unit, depth, signals, tuning)
                                 .with_context(|| format!("query {qid}"))?;
                             Ok((qid.clone(), ranking))
                         })
@@ -194,12 +201,13 @@ fn rank_all(
     Ok(runs)
 }
 
-/// One query's ranking, 1000 deep: articles, or passages. A story's copies follow it, each
+/// One query's ranking, `depth` deep: articles, or passages. A story's copies follow it, each
 /// with its own score and judged on its own, as `search --json` lists them.
 fn rank(
     engine: &mut Engine,
     text: &str,
     unit: Unit,
+    depth: usize,
     signals: Signals,
     tuning: Tuning,
 ) -> Result<Ranking, SearchError> {
@@ -208,7 +216,7 @@ fn rank(
             Unit::Articles => Syntax::Plain,
             Unit::Passages => Syntax::Full,
         },
-        limit: RUN_DEPTH,
+        limit: depth,
         articles: matches!(unit, Unit::Articles),
         signals,
         tuning,

@@ -10,9 +10,9 @@ use tantivy::index::SegmentId;
 use tantivy::indexer::{LogMergePolicy, MergePolicy};
 use tantivy::{Index, IndexWriter};
 
-/// Most articles a merge gathers into one segment (about 640 MB of news): merges hold memory
+/// Most articles a merge gathers into one segment (about 1.3 GB of news): merges hold memory
 /// in proportion to their segments, and this bounds it whatever the corpus size.
-const MAX_MERGED_ARTICLES: u64 = 200_000;
+const MAX_MERGED_ARTICLES: u64 = 400_000;
 
 /// Segments below this many articles are small: a run that writes fewer in all (a 1% change
 /// of the 1 GB bench corpus writes 3,200) leaves its segments to the merges by size level
@@ -62,12 +62,10 @@ pub(super) fn merge_segments(
 /// to merge.
 fn merge_groups(mut segments: Vec<(SegmentId, u64)>) -> Vec<Vec<SegmentId>> {
     let total: u64 = segments.iter().map(|(_, articles)| articles).sum();
-    if segments.len() <= PARALLEL_MERGES || total < SMALL_SEGMENT_ARTICLES {
+    if segments.len() < 2 || total < SMALL_SEGMENT_ARTICLES {
         return Vec::new();
     }
-    let count = (total.div_ceil(MAX_MERGED_ARTICLES) as usize)
-        .max(PARALLEL_MERGES)
-        .min(segments.len() - 1);
+    let count = (total.div_ceil(MAX_MERGED_ARTICLES) as usize).min(segments.len() - 1);
     segments.sort_by_key(|&(_, articles)| std::cmp::Reverse(articles));
     let mut groups: Vec<(u64, Vec<SegmentId>)> = vec![(0, Vec::new()); count];
     for (id, articles) in segments {

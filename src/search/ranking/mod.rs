@@ -618,7 +618,25 @@ fn sort_best_first(
                 .take_while(|p| p.score == head.score && day(p) == day(&head))
                 .count();
         let run = &mut ranked[start..end];
-        if run.iter().any(|p| p.address != head.address) {
+        start = end;
+        if run.iter().all(|p| p.address == head.address) {
+            // One article's passages: in paragraph order already.
+            continue;
+        }
+        if run
+            .iter()
+            .all(|p| p.address.segment_ord == head.address.segment_ord)
+        {
+            // Within a segment the path dictionary's ordinals sort as the keys do.
+            let mut ordered = Vec::with_capacity(run.len());
+            for passage in run.iter() {
+                ordered.push((index.columns.key_ordinal(passage.address)?, *passage));
+            }
+            ordered.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.paragraph.cmp(&b.1.paragraph)));
+            for (slot, (_, passage)) in run.iter_mut().zip(ordered) {
+                *slot = passage;
+            }
+        } else {
             let addresses: Vec<DocAddress> = run.iter().map(|p| p.address).collect();
             let keys = index.columns.keys(&addresses)?;
             let mut keyed: Vec<(String, Ranked)> =
@@ -632,7 +650,6 @@ fn sort_best_first(
                 *slot = passage;
             }
         }
-        start = end;
     }
     Ok(())
 }
