@@ -24,8 +24,8 @@ const PARALLEL_MERGES: usize = 2;
 
 /// Merges segments once the run is committed. tantivy's default policy merges while
 /// documents come in, and merges the merged segments again at each size level; here each
-/// article a run writes is merged once: the run's segments become `merge_groups`, merged
-/// `PARALLEL_MERGES` at a time. Small segments, from small runs, are then merged by size
+/// article a run writes is merged once: the run's segments become `merge_groups` (one, up to
+/// `MAX_MERGED_ARTICLES`), merged `PARALLEL_MERGES` at a time. Small segments, from small runs, are then merged by size
 /// level (tantivy's log policy, limited to segments under `SMALL_SEGMENT_ARTICLES`), so that
 /// they cannot pile up. Fewer segments search faster: every term a search looks up is looked
 /// up in each (docs/benchmarks.md). A run killed while merging keeps its commit, only in more
@@ -56,10 +56,9 @@ pub(super) fn merge_segments(
 }
 
 /// Splits a run's segments (id, articles) into groups to merge, balanced by articles: as few
-/// groups as keep each within `MAX_MERGED_ARTICLES`, but `PARALLEL_MERGES`, merged side by
-/// side. A run that wrote no more segments than that is left as it is, and so is a small run,
-/// whose segments the merges by size level take. Groups of one segment are left out: nothing
-/// to merge.
+/// groups as keep each within `MAX_MERGED_ARTICLES`, merged `PARALLEL_MERGES` side by side. A
+/// small run is left as it is: the merges by size level take its segments. Groups of one
+/// segment are left out: nothing to merge.
 fn merge_groups(mut segments: Vec<(SegmentId, u64)>) -> Vec<Vec<SegmentId>> {
     let total: u64 = segments.iter().map(|(_, articles)| articles).sum();
     if segments.len() < 2 || total < SMALL_SEGMENT_ARTICLES {
@@ -105,35 +104,33 @@ mod tests {
     }
 
     #[test]
-    fn small_runs_and_runs_of_two_segments_merge_nothing_and_three_become_two() {
+    fn small_runs_merge_nothing_and_a_run_up_to_the_bound_becomes_one_segment() {
         assert!(merge_groups(Vec::new()).is_empty());
         assert!(merge_groups(segments(&[40_000])).is_empty());
-        assert!(merge_groups(segments(&[40_000, 30])).is_empty());
         assert!(merge_groups(segments(&[1_500, 1_500, 1_500])).is_empty());
-        let three = segments(&[30_000, 20_000, 10_000]);
-        assert_eq!(group_sizes(&three, &merge_groups(three.clone())), [30_000]);
-        // The 300 MB bench corpus: four segments become two.
+        let two = segments(&[40_000, 30]);
+        assert_eq!(group_sizes(&two, &merge_groups(two.clone())), [40_030]);
+        // The 300 MB bench corpus: four segments become one.
         let four = segments(&[25_000, 25_000, 23_000, 21_000]);
+        assert_eq!(group_sizes(&four, &merge_groups(four.clone())), [94_000]);
+        // The 1 GB bench corpus: thirteen segments as the writer flushes them, one group.
+        let gigabyte = segments(&[24_000; 13]);
         assert_eq!(
-            group_sizes(&four, &merge_groups(four.clone())),
-            [48_000, 46_000]
+            group_sizes(&gigabyte, &merge_groups(gigabyte.clone())),
+            [312_000]
         );
     }
 
     #[test]
     fn a_big_run_becomes_balanced_groups_within_the_merge_bound() {
-        // The 1 GB bench corpus: thirteen segments as the writer flushes them.
-        let gigabyte = segments(&[24_000; 13]);
-        let groups = merge_groups(gigabyte.clone());
-        assert_eq!(group_sizes(&gigabyte, &groups), [168_000, 144_000]);
-        let every: HashSet<SegmentId> = groups.iter().flatten().copied().collect();
-        assert_eq!(every.len(), 13, "each segment in exactly one group");
-
-        // Ten times that: more groups, none far above the bound.
+        // Ten times the 1 GB corpus: groups near the bound, each segment in exactly one.
         let ten = segments(&[24_000; 130]);
-        let sizes = group_sizes(&ten, &merge_groups(ten.clone()));
-        assert_eq!(sizes.len(), 16);
+        let groups = merge_groups(ten.clone());
+        let sizes = group_sizes(&ten, &groups);
+        assert_eq!(sizes.len(), 8);
         assert!(sizes[0] <= MAX_MERGED_ARTICLES + 24_000, "{sizes:?}");
         assert_eq!(sizes.iter().sum::<u64>(), 3_120_000);
+        let every: HashSet<SegmentId> = groups.iter().flatten().copied().collect();
+        assert_eq!(every.len(), 130);
     }
 }
