@@ -43,7 +43,7 @@ PARAMS = [
     ("b", [0.5, 0.75, 0.9]),
     ("proximity", [0, 0.15, 0.3, 0.45, 0.6]),
     ("exact_title", [0, 0.15, 0.3, 0.45, 0.6, 0.9]),
-    ("feedback_original", [0.6, 0.7, 0.8, 1.0]),
+    ("feedback_original", [0.4, 0.5, 0.6, 0.7, 0.8, 1.0]),
     ("feedback_terms", [10, 20, 30]),
     ("feedback_docs", [5, 10, 20]),
 ]
