@@ -28,6 +28,8 @@
 #    `newsdex search '"two words"'` over 20 two-word phrases from article bodies.
 #
 # Env: BENCH_WORK (default /tmp/newsdex-bench: corpora, indexes, logs under run/SIZE/);
+# PEER_TIMEOUT (default 3600: seconds a peer may take to index before it is stopped and said
+# not to have finished);
 # PEERS (default "tantivy sqlite-fts5 xapian lucene"); NEWSDEX_BIN (a newsdex binary to measure
 # instead of building this checkout with `cargo build --release`); KEEP_INDEXES=1 (keep the
 # peers' indexes in $BENCH_WORK/run/SIZE/, e.g. for bench/interleaved.py; by default they go).
@@ -48,6 +50,7 @@ export PATH=$HOME/.cargo/bin:$PATH
 export BENCH_WORK=${BENCH_WORK:-/tmp/newsdex-bench}
 export SHARED_DIR
 PEERS=${PEERS:-tantivy sqlite-fts5 xapian lucene}
+PEER_TIMEOUT=${PEER_TIMEOUT:-3600}
 PEER_DIR=$SHARED_DIR/bench/peers
 mkdir -p "$BENCH_WORK/corpora"
 
@@ -191,14 +194,19 @@ for size in $SIZES; do
         say "tantivy: preparing $ndjson (untimed)"
         python3 "$HERE/tantivy_input.py" "$SHARED_DIR/bench/lib" "$corpus" "$pidx" "$ndjson"
         l=$(load)
-        STDIN=$ndjson timed "$p-index" tantivy index -i "$pidx"
+        STDIN=$ndjson timed "$p-index" timeout "$PEER_TIMEOUT" tantivy index -i "$pidx"
         ;;
       *)
         [ -x "$PEER_DIR/$p/prepare" ] && "$PEER_DIR/$p/prepare" > "$work/$p-prepare.log" 2>&1
-        timed "$p-index" "$PEER_DIR/$p/index" "$corpus" "$pidx"
+        timed "$p-index" timeout "$PEER_TIMEOUT" "$PEER_DIR/$p/index" "$corpus" "$pidx"
         ;;
     esac
-    if [ $? -ne 0 ]; then
+    status=$?
+    if [ $status -eq 124 ]; then
+      rec "$engine" note "$engine: did not finish indexing within $PEER_TIMEOUT s (stopped; its partial index removed)"
+      rm -rf "$pidx"
+      continue
+    elif [ $status -ne 0 ]; then
       rec "$engine" note "$engine: index failed: $(tail -n 1 "$work/$p-index.log")"
       continue
     fi
