@@ -8,7 +8,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::search::{ArticleView, Explanation, FileState, Hit};
+use crate::numbers::thousands;
+use crate::schema::{AGENCY, PLACE};
+use crate::search::{ArticleView, Count, Explanation, Facets, FileState, Hit};
 
 /// Longest passage excerpt shown to a person, in bytes; longer passages are windowed.
 const WINDOW_BYTES: usize = 320;
@@ -79,8 +81,6 @@ pub struct Look {
     /// The first hit's rank.
     pub first_rank: usize,
     pub colour: bool,
-    /// Show each article's date (when dates were asked about).
-    pub dates: bool,
 }
 
 /// The JSON lines of `hits`, the first ranked `first_rank`: each hit, then each of its
@@ -106,6 +106,82 @@ pub fn print_json(out: &mut impl Write, hits: &[Hit], first_rank: usize) -> io::
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// The line `search --json --facets` ends with: the matching stories by place, agency and
+/// date.
+#[derive(Debug, Serialize)]
+pub struct JsonFacets<'a> {
+    pub facets: &'a Facets,
+}
+
+/// Prints a query's facets for a person: the stories, then a line a facet, the most stories
+/// first, and the date bars with the filter that narrows to each value.
+pub fn print_facets(out: &mut impl Write, facets: &Facets) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "{} stories", thousands(facets.stories))?;
+    let list = |counts: &[Count], name: &str| -> String {
+        counts
+            .iter()
+            .map(|count| {
+                format!(
+                    "{}:{} {}",
+                    name,
+                    quoted(&count.value),
+                    thousands(count.stories)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !facets.places.is_empty() {
+        writeln!(out, "places    {}", sanitize(&list(&facets.places, PLACE)))?;
+    }
+    if !facets.agencies.is_empty() {
+        writeln!(
+            out,
+            "agencies  {}",
+            sanitize(&list(&facets.agencies, AGENCY))
+        )?;
+    }
+    let most = facets
+        .dates
+        .iter()
+        .map(|bar| bar.stories)
+        .max()
+        .unwrap_or(0);
+    for bar in &facets.dates {
+        let width = if most == 0 {
+            0
+        } else {
+            (bar.stories * BAR_WIDTH).div_ceil(most) as usize
+        };
+        let label = if bar.since == bar.until {
+            bar.since.clone()
+        } else {
+            format!("{}..{}", bar.since, bar.until)
+        };
+        writeln!(
+            out,
+            "{:<22} {:>6} {}",
+            label,
+            thousands(bar.stories),
+            "█".repeat(width)
+        )?;
+    }
+    Ok(())
+}
+
+/// The widest date bar, in characters.
+const BAR_WIDTH: u64 = 40;
+
+/// A facet value as a filter takes it: quoted when it holds a space.
+fn quoted(value: &str) -> String {
+    if value.contains(char::is_whitespace) {
+        format!("\"{value}\"")
+    } else {
+        value.to_string()
+    }
 }
 
 /// `newsdex show --json`: one article, the public contract for scripts (and the server).
@@ -291,14 +367,11 @@ pub fn print_human(out: &mut impl Write, hits: &[Hit], look: Look) -> io::Result
             style,
             style.meta,
         );
-        let mut meta = if hit.dateline.is_empty() {
-            title
+        let meta = if hit.dateline.is_empty() {
+            format!("{} · {title}", hit.date)
         } else {
-            format!("{} · {title}", sanitize(&hit.dateline))
+            format!("{} · {} · {title}", hit.date, sanitize(&hit.dateline))
         };
-        if look.dates {
-            meta = format!("{} · {meta}", hit.date);
-        }
         writeln!(out, "   {}{}{}", style.meta, meta, style.reset)?;
         if !hit.copies.is_empty() {
             let copies: Vec<String> = hit
@@ -446,7 +519,6 @@ mod tests {
     const LOOK: Look = Look {
         first_rank: 1,
         colour: false,
-        dates: false,
     };
 
     #[test]
@@ -456,7 +528,7 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
-            "1. 1.50  corpus/a.txt ¶2\n   PARIS · Title\n   a [cease-fire] deal\n"
+            "1. 1.50  corpus/a.txt ¶2\n   2019-10-23 · PARIS · Title\n   a [cease-fire] deal\n"
         );
     }
 

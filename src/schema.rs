@@ -29,6 +29,10 @@ pub const SIGNATURE_FIELDS: [&str; 4] = ["signature0", "signature1", "signature2
 /// The name of the column of paragraph spans.
 pub const PARAGRAPHS: &str = "paragraphs";
 
+/// The dateline's place and agency, as users name them in `place:` and `agency:` filters.
+pub const PLACE: &str = "place";
+pub const AGENCY: &str = "agency";
+
 /// Positions tantivy leaves between two values of a text field (its `POSITION_GAP`): a
 /// paragraph starts one position after the last position the one before it could use, so a
 /// phrase never runs across a paragraph break.
@@ -59,7 +63,8 @@ pub struct Fields {
     /// The body's near-duplicate signature, in four parts (see `signature`; 32 bytes an
     /// article).
     pub signature: [Field; 4],
-    /// The dateline's place and agency, lower-cased, one term each (for `stats`).
+    /// The dateline's place and agency, lower-cased, one term each: filters (`place:london`),
+    /// facets and `stats`; fast, for the facets of every match.
     pub place: Field,
     pub agency: Field,
     /// The file's size and modification time when it was indexed: what incremental indexing
@@ -125,8 +130,8 @@ impl Fields {
             paragraphs: builder.add_ip_addr_field(PARAGRAPHS, FAST),
             date: builder.add_u64_field("date", FAST),
             signature: SIGNATURE_FIELDS.map(|name| builder.add_u64_field(name, FAST)),
-            place: builder.add_text_field("place", STRING),
-            agency: builder.add_text_field("agency", STRING),
+            place: builder.add_text_field(PLACE, STRING | FAST),
+            agency: builder.add_text_field(AGENCY, STRING | FAST),
             size: builder.add_u64_field("size", FAST),
             modified: builder.add_u64_field("modified", FAST),
         };
@@ -150,11 +155,24 @@ impl Fields {
                 field(SIGNATURE_FIELDS[2])?,
                 field(SIGNATURE_FIELDS[3])?,
             ],
-            place: field("place")?,
-            agency: field("agency")?,
+            place: field(PLACE)?,
+            agency: field(AGENCY)?,
             size: field("size")?,
             modified: field("modified")?,
         })
+    }
+
+    /// The name a user gives `field` in `name:word`.
+    pub fn user_name(&self, field: Field) -> &'static str {
+        [
+            (self.title, TITLE),
+            (self.dateline, DATELINE),
+            (self.place, PLACE),
+            (self.agency, AGENCY),
+        ]
+        .into_iter()
+        .find(|&(known, _)| known == field)
+        .map_or(BODY, |(_, name)| name)
     }
 
     /// The field a user names in `name:word`, if it is one of ours.
@@ -163,6 +181,8 @@ impl Fields {
             TITLE => Some(self.title),
             DATELINE => Some(self.dateline),
             BODY => Some(self.body),
+            PLACE => Some(self.place),
+            AGENCY => Some(self.agency),
             _ => None,
         }
     }

@@ -361,3 +361,64 @@ fn stats_says_what_the_index_holds() {
         String::from_utf8_lossy(&human.stdout).contains("stories    2 (near-duplicates as one)")
     );
 }
+
+/// The facets line of `search --json --facets ARGS…`.
+fn facets(desk: &Desk, args: &[&str]) -> Value {
+    let mut all = vec!["--facets"];
+    all.extend_from_slice(args);
+    let lines = desk.hits(&all);
+    let last = lines.last().expect("a facets line");
+    last["facets"].clone()
+}
+
+#[test]
+fn each_facet_counts_the_stories_its_filter_returns() {
+    let resent = YEN.replace("a leading", "a prominent");
+    let desk = Desk::new(&[
+        (
+            "1987/03/02/a.txt",
+            &format!("Yen Outlook\n\nTOKYO, March 2 (Reuters) - {YEN}"),
+        ),
+        (
+            "1987/03/02/b.txt",
+            &format!("Yen Outlook Resent\n\nTOKYO, March 2 (Reuters) - {resent}"),
+        ),
+        (
+            "1987/03/09/c.txt",
+            "Yen Talks\n\nLONDON, March 9 (AP) - Dealers said the yen rose against sterling in quiet trade.",
+        ),
+        (
+            "1987/04/20/d.txt",
+            "New York Yen\n\nNEW YORK, April 20 (Reuters) - The yen closed higher in New York as dealers sold dollars.",
+        ),
+        (
+            "1987/04/21/e.txt",
+            "Coffee\n\nNEW YORK, April 21 (Reuters) - Coffee futures fell on heavy selling.",
+        ),
+    ]);
+    let all = facets(&desk, &["yen"]);
+    // Four articles match; the resent copy is the same story.
+    assert_eq!(all["stories"], 3, "{all}");
+    let mut checked = 0;
+    for (kind, list) in [("place", &all["places"]), ("agency", &all["agencies"])] {
+        for count in list.as_array().unwrap() {
+            let value = count["value"].as_str().unwrap();
+            let filtered = facets(&desk, &[&format!("+yen +{kind}:\"{value}\"")]);
+            assert_eq!(filtered["stories"], count["stories"], "{kind}:{value}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "{all}");
+    let bars = all["dates"].as_array().unwrap();
+    assert!(!bars.is_empty());
+    for bar in bars {
+        let (since, until) = (
+            bar["since"].as_str().unwrap(),
+            bar["until"].as_str().unwrap(),
+        );
+        let filtered = facets(&desk, &["yen", "--since", since, "--until", until]);
+        assert_eq!(filtered["stories"], bar["stories"], "{since}..{until}");
+    }
+    // The facets count every match, not the page.
+    assert_eq!(facets(&desk, &["yen", "--limit", "1"])["stories"], 3);
+}

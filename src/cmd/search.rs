@@ -11,7 +11,7 @@ use clap::Args;
 use newsdex::dates::{Day, parse_day};
 use newsdex::numbers::thousands;
 use newsdex::open::{self, OpenError};
-use newsdex::output::{Look, print_human, print_json, sanitize};
+use newsdex::output::{JsonFacets, Look, print_facets, print_human, print_json, sanitize};
 use newsdex::query::Syntax;
 use newsdex::search::{
     DEFAULT_LIMIT, DEFAULT_PER_ARTICLE, Engine, MAX_QUERY_WORDS, Request, Results, SearchError,
@@ -30,6 +30,8 @@ Query syntax:
                         \"cease fire\" all find each other's spellings
   title:syria           a word in one field: title, dateline or body
   dateline:ankara       articles filed from Ankara
+  place:london          filters: articles whose dateline's place (or agency:reuters, its
+                        agency) is exactly that; what --facets counts
   syria AND turkey      both;  syria OR turkey  either;  syria NOT russia  (or -russia)
   +syria turkey         syria required, turkey ranks higher
   negotia*              any word starting with negotia (the common ones rank first)
@@ -94,6 +96,9 @@ pub struct SearchArgs {
     /// Take each result's score apart: each signal's share, summing to the score.
     #[arg(long)]
     pub explain: bool,
+    /// Also count the matching stories by place, agency and date (every match, not the page).
+    #[arg(long)]
+    pub facets: bool,
     /// Order: by relevance, or newest first.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance, value_name = "ORDER")]
     pub sort: SortArg,
@@ -153,13 +158,17 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
     let printed = if args.json {
         print_json(&mut out, &results.hits, first_rank)
     } else {
-        let look = Look {
-            first_rank,
-            colour,
-            dates: since.is_some() || until.is_some() || args.sort == SortArg::Date,
-        };
+        let look = Look { first_rank, colour };
         print_human(&mut out, &results.hits, look)
     }
+    .and_then(|()| match &results.facets {
+        Some(facets) if args.json => {
+            serde_json::to_writer(&mut out, &JsonFacets { facets }).map_err(io::Error::from)?;
+            out.write_all(b"\n")
+        }
+        Some(facets) => print_facets(&mut out, facets),
+        None => Ok(()),
+    })
     .and_then(|()| out.flush());
     match printed {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
@@ -216,6 +225,7 @@ fn request<'q>(
         articles: args.articles,
         collapse: !args.all,
         explain: args.explain,
+        facets: args.facets,
         per_article: args.per_article,
         since,
         until,

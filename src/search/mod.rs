@@ -12,6 +12,7 @@
 
 mod article;
 mod columns;
+mod facets;
 mod highlight;
 mod matches;
 mod plan;
@@ -33,6 +34,7 @@ use crate::open::{self, OpenError, OpenIndex};
 use crate::query::Syntax;
 pub use article::{ArticleView, Paragraph};
 use columns::Columns;
+pub use facets::{Count, DateCount, Facets};
 use highlight::Highlighting;
 pub use plan::MAX_QUERY_WORDS;
 use plan::Plan;
@@ -72,6 +74,8 @@ pub struct Request<'a> {
     pub sort: Sort,
     /// Take each result's score apart (`Hit::explanation`).
     pub explain: bool,
+    /// Count the matching stories by place, agency and date (`Results::facets`).
+    pub facets: bool,
 }
 
 /// Rows on a page unless asked otherwise (`search --limit`, `/api/search?limit=`).
@@ -108,6 +112,7 @@ impl<'a> Request<'a> {
             until: None,
             sort: Sort::Relevance,
             explain: false,
+            facets: false,
         }
     }
 }
@@ -196,6 +201,9 @@ pub struct Results {
     pub cut_from: Option<usize>,
     /// The query with its misspelt words corrected, when some look misspelt.
     pub did_you_mean: Option<String>,
+    /// The matching stories by place, agency and date, when asked for: over every article
+    /// that matches the query as a whole.
+    pub facets: Option<Facets>,
 }
 
 /// A count of matches: exact, or a lower bound.
@@ -320,6 +328,10 @@ impl Engine {
             }
             _ => (Total::default(), Total::default(), None),
         };
+        let facets = request
+            .facets
+            .then(|| facets::facets(&self.index, plan.whole.as_ref()))
+            .transpose()?;
         Ok(Results {
             hits,
             total,
@@ -328,6 +340,7 @@ impl Engine {
             unmatched: plan.unmatched,
             cut_from: plan.cut_from,
             did_you_mean,
+            facets,
         })
     }
 

@@ -17,7 +17,7 @@ use super::{IndexView, Request, SearchError, vocabulary};
 use crate::analysis::{Analyzer, Word, is_stop_word};
 use crate::dates::{self, Day};
 use crate::query::{self, Node};
-use crate::schema::{BODY, DATELINE, Fields, TITLE};
+use crate::schema::{AGENCY, BODY, DATELINE, Fields, PLACE, TITLE};
 use tantivy::query::Bm25StatisticsProvider;
 
 /// How a title or dateline match counts against a body match, field by field (tuned on the
@@ -48,8 +48,28 @@ pub(super) struct Leaf {
     /// One index term, or a phrase of several.
     pub terms: Vec<String>,
     pub boost: f32,
-    /// Whether it adds to a score: a word the query excludes only decides what matches.
+    /// Whether it adds to a score: a word the query excludes, and a filter (`place:`,
+    /// `agency:`), only decide what matches.
     pub scored: bool,
+}
+
+/// What building a node gives: the first pass's query (exclusions left out), the query of
+/// the articles that match it as a whole, and the condition its passages meet.
+struct Built {
+    first_pass: Box<dyn Query>,
+    whole: Box<dyn Query>,
+    condition: Condition,
+}
+
+impl Built {
+    /// A leaf's queries: the same for the first pass and the whole.
+    fn leaf(query: Box<dyn Query>, condition: Condition) -> Built {
+        Built {
+            first_pass: query.box_clone(),
+            whole: query,
+            condition,
+        }
+    }
 }
 
 /// Which passages a query matches: its boolean shape over its leaves (numbered as in
@@ -75,6 +95,16 @@ impl Condition {
             Condition::Bool(clauses) => clauses
                 .iter()
                 .all(|(occur, condition)| *occur == query::Occur::Should && condition.is_union()),
+        }
+    }
+
+    /// Whether the condition leaves something out (`NOT`, `-`).
+    pub fn excludes(&self) -> bool {
+        match self {
+            Condition::Any(_) => false,
+            Condition::Bool(clauses) => clauses
+                .iter()
+                .any(|(occur, condition)| *occur == query::Occur::MustNot || condition.excludes()),
         }
     }
 
@@ -114,6 +144,8 @@ pub(super) struct Plan {
     /// The first pass: the articles it matches are the candidates. Excluded words are left
     /// out of it: an article that names one may still hold passages that do not.
     pub query: Box<dyn Query>,
+    /// The articles that match the query as a whole, its exclusions too: what facets count.
+    pub whole: Box<dyn Query>,
     /// The query's terms and phrases, field by field, as its passages are matched and scored.
     pub leaves: Vec<Leaf>,
     /// Which passages match.
@@ -137,7 +169,7 @@ impl Plan {
         request: &Request,
     ) -> Result<Plan, SearchError> {
         let (text, cut_from) = first_words(request.query, MAX_QUERY_WORDS);
-        let fields = [TITLE, DATELINE, BODY];
+        let fields = [TITLE, DATELINE, BODY, PLACE, AGENCY];
         let node = query::parse(text, request.syntax, &fields).ok_or(SearchError::EmptyQuery)?;
         let node = drop_stop_words(node);
         let mut found = Found::default();
@@ -147,9 +179,11 @@ impl Plan {
             leaves: Vec::new(),
             excluded: false,
         };
-        let (query, condition) = builder.build(&node, None, &mut found);
+        let built = builder.build(&node, None, &mut found);
         let leaves = builder.leaves;
-        let query = within_dates(&index.open.fields, flatten(query), request);
+        let fields = &index.open.fields;
+        let query = within_dates(fields, flatten(built.first_pass), request);
+        let whole = within_dates(fields, built.whole, request);
         let keywords = keywords(&node)
             .iter()
             .map(|keyword| analyzer.words(keyword))
@@ -157,8 +191,9 @@ impl Plan {
         found.unmatched.dedup();
         Ok(Plan {
             query,
+            whole,
             leaves,
-            condition,
+            condition: built.condition,
             highlighting: found.highlighting,
             keywords,
             unmatched: found.unmatched,
@@ -170,7 +205,7 @@ impl Plan {
 impl Plan {
     /// Whether the query excludes words (`NOT`, `-`).
     pub fn excludes(&self) -> bool {
-        self.leaves.iter().any(|leaf| !leaf.scored)
+        self.condition.excludes()
     }
 }
 
@@ -255,12 +290,8 @@ impl Builder<'_> {
     /// Turns a parsed node into a tantivy query over one field or all, and the condition its
     /// passages meet, recording its leaves, what to highlight and which words the index
     /// lacks.
-    fn build(
-        &mut self,
-        node: &Node,
-        field: Option<Field>,
-        found: &mut Found,
-    ) -> (Box<dyn Query>, Condition) {
+    fn build(&mut self, node: &Node, field: Option<Field>, found: &mut Found) -> Built {
+        let first = self.leaves.len();
         match node {
             Node::Word {
                 field: name,
@@ -268,43 +299,73 @@ impl Builder<'_> {
                 prefix,
             } => {
                 let field = self.field(name.as_deref()).or(field);
-                let first = self.leaves.len();
-                let query = if *prefix {
-                    self.prefix_query(text, field, found)
-                } else {
-                    self.words_query(text, field, found)
+                let query = match field {
+                    Some(filter) if self.is_filter(filter) => self.filter(filter, text, found),
+                    _ if *prefix => self.prefix_query(text, field, found),
+                    _ => self.words_query(text, field, found),
                 };
-                (query, Condition::Any((first..self.leaves.len()).collect()))
+                Built::leaf(query, Condition::Any((first..self.leaves.len()).collect()))
             }
             Node::Phrase { field: name, text } => {
                 let field = self.field(name.as_deref()).or(field);
-                let first = self.leaves.len();
-                let query = self.words_query(text, field, found);
-                (query, Condition::Any((first..self.leaves.len()).collect()))
+                let query = match field {
+                    Some(filter) if self.is_filter(filter) => self.filter(filter, text, found),
+                    _ => self.words_query(text, field, found),
+                };
+                Built::leaf(query, Condition::Any((first..self.leaves.len()).collect()))
             }
             Node::Bool(clauses) => {
-                let mut subqueries = Vec::new();
+                let (mut first_pass, mut whole) = (Vec::new(), Vec::new());
                 let mut conditions = Vec::new();
                 for (occur, node) in clauses {
                     if *occur == query::Occur::MustNot {
                         // Excluded words are neither highlighted nor reported as missing, and
                         // no article is left out of the first pass for them.
                         let was = std::mem::replace(&mut self.excluded, true);
-                        let (_, condition) = self.build(node, field, &mut Found::default());
+                        let built = self.build(node, field, &mut Found::default());
                         self.excluded = was;
-                        conditions.push((*occur, condition));
+                        whole.push((Occur::MustNot, built.whole));
+                        conditions.push((*occur, built.condition));
                     } else {
-                        let (query, condition) = self.build(node, field, found);
-                        subqueries.push((tantivy_occur(*occur), query));
-                        conditions.push((*occur, condition));
+                        let built = self.build(node, field, found);
+                        first_pass.push((tantivy_occur(*occur), built.first_pass));
+                        whole.push((tantivy_occur(*occur), built.whole));
+                        conditions.push((*occur, built.condition));
                     }
                 }
-                (
-                    Box::new(BooleanQuery::new(subqueries)),
-                    Condition::Bool(conditions),
-                )
+                Built {
+                    first_pass: Box::new(BooleanQuery::new(first_pass)),
+                    whole: Box::new(BooleanQuery::new(whole)),
+                    condition: Condition::Bool(conditions),
+                }
             }
         }
+    }
+
+    /// Whether `field` is a filter's: a dateline's place or agency, one term an article.
+    fn is_filter(&self, field: Field) -> bool {
+        let fields = &self.index.open.fields;
+        field == fields.place || field == fields.agency
+    }
+
+    /// `place:london`, `agency:"ap"`: the articles whose dateline names it, as the index keeps
+    /// it (lower-cased, whole). It matches every passage of those articles and scores nothing:
+    /// a filter narrows, it does not rank.
+    fn filter(&mut self, field: Field, text: &str, found: &mut Found) -> Box<dyn Query> {
+        let value = text.trim().to_lowercase();
+        let name = self.index.open.fields.user_name(field);
+        if !vocabulary::holds(self.index, field, &value) {
+            found.unmatched.push(format!("{name}:{}", text.trim()));
+        }
+        self.leaves.push(Leaf {
+            field,
+            terms: vec![value.clone()],
+            boost: 0.0,
+            scored: false,
+        });
+        let term = Term::from_field_text(field, &value);
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        Box::new(BoostQuery::new(Box::new(query), 0.0))
     }
 
     fn field(&self, name: Option<&str>) -> Option<Field> {

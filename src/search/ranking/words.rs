@@ -23,6 +23,9 @@ pub(super) enum Part {
     Body,
     Title,
     Dateline,
+    /// What the article as a whole is filed under (its dateline's place, its agency): every
+    /// passage of it matches.
+    Article,
 }
 
 /// A leaf ready to match and score: its part, its terms' numbers in the term table, its idf
@@ -46,6 +49,8 @@ fn part_of(fields: &Fields, field: Field) -> Option<Part> {
         Some(Part::Title)
     } else if field == fields.dateline {
         Some(Part::Dateline)
+    } else if field == fields.place || field == fields.agency {
+        Some(Part::Article)
     } else {
         None
     }
@@ -67,12 +72,7 @@ pub(super) fn scored(
         for term in &leaf.terms {
             idf += statistics.idf(leaf.field, term)?;
         }
-        let name = match part {
-            Some(Part::Body) => "body",
-            Some(Part::Title) => "title",
-            Some(Part::Dateline) => "dateline",
-            None => "index",
-        };
+        let name = fields.user_name(leaf.field);
         let words = leaf.terms.join(" ");
         let quoted = if leaf.terms.len() > 1 {
             format!("\"{words}\"")
@@ -164,6 +164,7 @@ fn count(
             }
         }
         Some(Part::Title | Part::Dateline) => row[0] += phrase_starts(lists).count() as u32,
+        Some(Part::Article) => row.fill(lists[0].len() as u32),
         None => {}
     }
 }
