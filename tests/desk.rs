@@ -422,3 +422,35 @@ fn each_facet_counts_the_stories_its_filter_returns() {
     // The facets count every match, not the page.
     assert_eq!(facets(&desk, &["yen", "--limit", "1"])["stories"], 3);
 }
+
+#[test]
+fn a_window_that_leaves_nothing_says_how_many_match_outside_it() {
+    let desk = Desk::new(&[
+        ("1987/03/02/a.txt", "Oil\n\nOPEC ministers met on output."),
+        (
+            "1987/03/09/b.txt",
+            "Oil Again\n\nOPEC output rose in March.",
+        ),
+    ]);
+    let out = desk.run(&[
+        "search",
+        "--index",
+        "idx",
+        "--color",
+        "never",
+        "opec",
+        "--since",
+        "1987-10-01",
+        "--until",
+        "1987-10-15",
+    ]);
+    assert_eq!(exit_code(&out), 1);
+    assert_eq!(
+        stderr(&out).trim(),
+        "newsdex: 2 passages match `opec` outside 1987-10-01..1987-10-15"
+    );
+    // A window that holds a match says nothing of the rest.
+    let out = desk.run(&["search", "--index", "idx", "opec", "--since", "1987-03-05"]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("outside"), "{}", stderr(&out));
+}

@@ -296,7 +296,21 @@ fn notes(query: &str, request: &Request, results: &Results, counts: bool) -> Vec
     };
     if results.hits.is_empty() {
         let why = unmatched.map(|u| format!(" ({u})")).unwrap_or_default();
-        if total.count == 0 {
+        if let Some(outside) = results.outside_window {
+            let unit = match (request.articles, outside.count == 1 && !outside.at_least) {
+                (true, true) => "article matches",
+                (true, false) => "articles match",
+                (false, true) => "passage matches",
+                (false, false) => "passages match",
+            };
+            notes.push(format!(
+                "{}{} {unit} {} outside {}",
+                thousands(outside.count),
+                if outside.at_least { "+" } else { "" },
+                quoted(query),
+                window_text(request)
+            ));
+        } else if total.count == 0 {
             notes.push(format!(
                 "nothing matched {}{why}{suggestion}",
                 quoted(query)
@@ -340,6 +354,12 @@ fn notes(query: &str, request: &Request, results: &Results, counts: bool) -> Vec
         ));
     }
     notes
+}
+
+/// A date window as a message names it: `2026-10-01..2026-10-15`, `2026-10-01..`, `..2026-10-15`.
+fn window_text(request: &Request) -> String {
+    let day = |day: Option<Day>| day.map(|day| day.to_string()).unwrap_or_default();
+    format!("{}..{}", day(request.since), day(request.until))
 }
 
 /// The query as the user typed it, quoted for a message, control characters escaped.

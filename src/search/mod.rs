@@ -204,6 +204,9 @@ pub struct Results {
     /// The matching stories by place, agency and date, when asked for: over every article
     /// that matches the query as a whole.
     pub facets: Option<Facets>,
+    /// When a date window (`since`, `until`) left nothing: how many passages (or articles)
+    /// match outside it.
+    pub outside_window: Option<Total>,
 }
 
 /// A count of matches: exact, or a lower bound.
@@ -332,6 +335,21 @@ impl Engine {
             .facets
             .then(|| facets::facets(&self.index, plan.whole.as_ref()))
             .transpose()?;
+        let windowed = request.since.is_some() || request.until.is_some();
+        let outside_window = if windowed && hits.is_empty() && request.detail == Detail::Full {
+            let unbounded = Request {
+                since: None,
+                until: None,
+                limit: 1,
+                offset: 0,
+                facets: false,
+                explain: false,
+                ..request.clone()
+            };
+            Some(self.search(&unbounded)?.total).filter(|total| total.count > 0)
+        } else {
+            None
+        };
         Ok(Results {
             hits,
             total,
@@ -341,6 +359,7 @@ impl Engine {
             cut_from: plan.cut_from,
             did_you_mean,
             facets,
+            outside_window,
         })
     }
 

@@ -18,7 +18,7 @@ use super::error::{ApiError, json_response, panic_message};
 use super::params::{ArticleParams, SearchParams};
 use super::state::State;
 use crate::output::{JsonArticle, JsonHit, json_lines, sanitize};
-use crate::search::{Results, SearchError};
+use crate::search::{Facets, Results, SearchError};
 
 /// `/api/search`'s answer: a page of hits as `search --json` prints them, and the count.
 #[derive(Debug, Serialize)]
@@ -39,6 +39,12 @@ struct SearchBody<'a> {
     /// The query with its misspelt words corrected, when some look misspelt.
     did_you_mean: Option<&'a str>,
     hits: Vec<JsonHit<'a>>,
+    /// The matching stories by place, agency and date, when `facets` was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facets: Option<&'a Facets>,
+    /// When `since`/`until` left nothing: how many match outside the window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outside_window: Option<Total>,
 }
 
 #[derive(Debug, Serialize)]
@@ -62,6 +68,11 @@ impl<'a> SearchBody<'a> {
             cut_from: results.cut_from,
             did_you_mean: results.did_you_mean.as_deref(),
             hits: json_lines(&results.hits, params.offset + 1),
+            facets: results.facets.as_ref(),
+            outside_window: results.outside_window.map(|total| Total {
+                count: total.count,
+                at_least: total.at_least,
+            }),
         }
     }
 }

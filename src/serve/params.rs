@@ -44,11 +44,13 @@ pub struct SearchParams {
     pub by_date: bool,
     /// Each hit's score taken apart (`--explain`).
     pub explain: bool,
+    /// The matching stories by place, agency and date (`--facets`).
+    pub facets: bool,
 }
 
 /// The names `/api/search` knows, for the message about one it does not.
 const SEARCH_NAMES: &str =
-    "q, limit, offset, articles, plain, all, per_article, since, until, sort, explain";
+    "q, limit, offset, articles, plain, all, per_article, since, until, sort, explain, facets";
 
 impl SearchParams {
     /// Reads `q=…&limit=…&offset=…&articles=…&plain=…` (`q` required; `limit` 1 to
@@ -68,6 +70,7 @@ impl SearchParams {
             until: None,
             by_date: false,
             explain: false,
+            facets: false,
         };
         let today = Day::today();
         let day = |name: &str, value: &str| {
@@ -98,6 +101,7 @@ impl SearchParams {
                     }
                 }
                 "explain" => params.explain = flag(&name, &value)?,
+                "facets" => params.facets = flag(&name, &value)?,
                 _ => return Err(unknown(&name, SEARCH_NAMES)),
             }
         }
@@ -133,6 +137,7 @@ impl SearchParams {
                 Sort::Relevance
             },
             explain: self.explain,
+            facets: self.facets,
             ..Request::new(&self.q)
         }
     }
