@@ -291,6 +291,7 @@ mod tests {
                 until: None,
                 by_date: false,
                 explain: false,
+                facets: false,
             }
         );
         let request = params.request();
