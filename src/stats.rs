@@ -12,7 +12,7 @@ use serde::Serialize;
 use tantivy::schema::Field;
 use tantivy::{DocSet, Searcher, TERMINATED};
 
-use crate::dates::{self, Day};
+use crate::dates::{self, DateSource, Day};
 use crate::lexicon::Lexicon;
 use crate::open::{self, FORMAT_VERSION, OpenError};
 use crate::schema::{PARAGRAPHS, SIGNATURE_FIELDS};
@@ -45,12 +45,48 @@ pub struct Stats {
     pub corpus: Option<String>,
 }
 
-/// How many articles took their date from each source.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct DatedBy {
-    pub path: u64,
-    pub dateline: u64,
-    pub modified: u64,
+/// How many articles took their date from each source (`--json`: an object by source name).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DatedBy([u64; DateSource::ALL.len()]);
+
+impl DatedBy {
+    fn count(&mut self, source: DateSource) {
+        self.0[source as usize] += 1;
+    }
+
+    /// The sources that dated articles, with their counts, most trusted first.
+    pub fn sources(&self) -> impl Iterator<Item = (DateSource, u64)> + '_ {
+        DateSource::ALL
+            .into_iter()
+            .map(|source| (source, self.0[source as usize]))
+            .filter(|(_, count)| *count > 0)
+    }
+
+    /// The share of articles whose year came from their file's time (0 without articles).
+    pub fn from_file_times(&self) -> f64 {
+        let total: u64 = self.0.iter().sum();
+        let from_files: u64 = self
+            .sources()
+            .filter(|(source, _)| source.from_file_time())
+            .map(|(_, count)| count)
+            .sum();
+        if total == 0 {
+            0.0
+        } else {
+            from_files as f64 / total as f64
+        }
+    }
+}
+
+impl Serialize for DatedBy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(DateSource::ALL.len()))?;
+        for source in DateSource::ALL {
+            map.serialize_entry(source.name(), &self.0[source as usize])?;
+        }
+        map.end()
+    }
 }
 
 /// The statistics of the index in `dir`.
@@ -66,11 +102,7 @@ pub fn of_index(dir: &Path) -> Result<Stats, OpenError> {
     let (mut first, mut last): (Option<Day>, Option<Day>) = (None, None);
     for article in &facts {
         let (day, source) = article.date;
-        match source {
-            dates::DateSource::Path => dated_by.path += 1,
-            dates::DateSource::Dateline => dated_by.dateline += 1,
-            dates::DateSource::Modified => dated_by.modified += 1,
-        }
+        dated_by.count(source);
         first = Some(first.map_or(day, |first| first.min(day)));
         last = Some(last.map_or(day, |last| last.max(day)));
     }
@@ -98,7 +130,7 @@ pub fn of_index(dir: &Path) -> Result<Stats, OpenError> {
 
 /// What `stats` reads of an article.
 struct ArticleFacts {
-    date: (Day, dates::DateSource),
+    date: (Day, DateSource),
     signature: Option<Signature>,
 }
 
@@ -118,7 +150,7 @@ fn articles(searcher: &Searcher) -> tantivy::Result<(Vec<ArticleFacts>, u64)> {
             passages += spans.values_for_doc(doc).count() as u64;
             let date = dates
                 .first(doc)
-                .map_or((Day(0), dates::DateSource::Modified), dates::date_of);
+                .map_or((Day(0), DateSource::Modified), dates::date_of);
             let mut parts = [0u64; 4];
             let mut complete = true;
             for (part, column) in parts.iter_mut().zip(&signature_columns) {

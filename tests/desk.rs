@@ -149,8 +149,9 @@ fn articles_are_dated_by_path_then_dateline_then_file_time() {
             "2019-06-02-storm.txt",
             "Storm Warning\n\nA storm warning was issued.",
         ),
+        // In a folder of its own: no dated article beside it lends it a year.
         (
-            "cyprus.txt",
+            "cyprus/cyprus.txt",
             "Cyprus Storm\n\nNICOSIA, Oct 19 -- A storm hit Cyprus.",
         ),
         (
@@ -177,7 +178,7 @@ fn articles_are_dated_by_path_then_dateline_then_file_time() {
         dated,
         [
             ("2019-06-02-storm.txt", "2019-06-02", "path"),
-            ("cyprus.txt", "2026-10-19", "dateline"),
+            ("cyprus.txt", "2026-10-19", "file-year"),
             ("storm.txt", "2019-10-23", "path"),
             ("undated.txt", "2026-11-30", "modified"),
         ]
@@ -233,6 +234,113 @@ fn articles_are_dated_by_path_then_dateline_then_file_time() {
         "search", "--index", "idx", "storm", "--since", "36500d", "--json",
     ]);
     assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn a_yearless_dateline_takes_the_year_of_the_nearest_dated_source() {
+    let desk = Desk::new(&[
+        // A dated article beside it lends its year.
+        (
+            "agency/a.txt",
+            "Cocoa Talks\n\nSALVADOR, Feb 26 - Cocoa talks began.",
+        ),
+        (
+            "agency/b.txt",
+            "Cocoa Deal\n\nLONDON, March 3, 1987 - A cocoa deal was struck.",
+        ),
+        // Nothing dated beside it: `--year`, else the file's time.
+        (
+            "archive/c.txt",
+            "Cocoa Prices\n\nTOKYO, Oct 19 - Cocoa prices fell.",
+        ),
+    ]);
+    let dated = |desk: &Desk| -> Vec<(String, String, String)> {
+        let mut dated: Vec<_> = desk
+            .hits(&["cocoa", "--articles", "--all"])
+            .iter()
+            .map(|h| {
+                let text = |field: &str| h[field].as_str().unwrap().to_string();
+                (file_name(h).to_string(), text("date"), text("date_source"))
+            })
+            .collect();
+        dated.sort();
+        dated
+    };
+    let triple = |name: &str, date: &str, source: &str| (name.into(), date.into(), source.into());
+    assert_eq!(
+        dated(&desk),
+        [
+            triple("a.txt", "1987-02-26", "sibling"),
+            triple("b.txt", "1987-03-03", "dateline"),
+            triple("c.txt", "2026-10-19", "file-year"),
+        ]
+    );
+    let stats = desk.run(&["stats", "--index", "idx"]);
+    assert!(!stderr(&stats).contains("warning"), "{}", stderr(&stats));
+    // The year, given once, dates every article again and is kept for later runs.
+    let out = desk.run(&["index", "wire", "--index", "idx", "--year", "1986"]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("dated again"), "{}", stderr(&out));
+    desk.write(
+        "archive/d.txt",
+        "Cocoa Futures\n\nNEW YORK, Nov 2 - Cocoa futures rose.",
+        NOON,
+    );
+    desk.index();
+    let mut expected = vec![
+        triple("a.txt", "1987-02-26", "sibling"),
+        triple("b.txt", "1987-03-03", "dateline"),
+        triple("c.txt", "1986-10-19", "year-option"),
+        triple("d.txt", "1986-11-02", "year-option"),
+    ];
+    assert_eq!(dated(&desk), expected);
+    // Nothing is dated after the build: a yearless dateline in this year's folder that is
+    // still to come belongs to last year.
+    let (this_year, ..) = newsdex::dates::Day::today().date();
+    let folder = format!("{this_year}/e.txt");
+    desk.write(
+        &folder,
+        "Cocoa Outlook\n\nLONDON, Dec 31 - The cocoa outlook.",
+        NOON,
+    );
+    desk.index();
+    let today = newsdex::dates::Day::today().to_string();
+    let year = if today.ends_with("12-31") {
+        this_year
+    } else {
+        this_year - 1
+    };
+    expected.push(triple("e.txt", &format!("{year}-12-31"), "path-year"));
+    expected.sort();
+    assert_eq!(dated(&desk), expected);
+}
+
+#[test]
+fn stats_warns_when_file_times_date_most_articles() {
+    let desk = Desk::new(&[
+        (
+            "a.txt",
+            "Cocoa Talks\n\nSALVADOR, Feb 26 - Cocoa talks began.",
+        ),
+        (
+            "b.txt",
+            "Cocoa Deal\n\nLONDON, March 3 - A cocoa deal was struck.",
+        ),
+    ]);
+    let out = desk.run(&["stats", "--index", "idx"]);
+    assert_eq!(exit_code(&out), 0);
+    assert!(
+        stderr(&out)
+            .contains("warning: 100% of the articles are dated by their files' modification times"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("dated by dateline in the file time's year 2"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -352,7 +460,7 @@ fn stats_says_what_the_index_holds() {
     assert_eq!(stats["stories"], 2);
     assert_eq!(stats["first_date"], "2019-10-23");
     assert_eq!(stats["dated_by"]["path"], 2);
-    assert_eq!(stats["dated_by"]["dateline"], 1);
+    assert_eq!(stats["dated_by"]["file-year"], 1);
     assert_eq!(stats["places"][0], serde_json::json!(["tokyo", 2]));
     assert_eq!(stats["agencies"][0], serde_json::json!(["reuters", 2]));
     assert_eq!(stats["format"], newsdex::open::FORMAT_VERSION);

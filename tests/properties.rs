@@ -28,6 +28,7 @@ fn engine() -> &'static Mutex<Engine> {
             progress: false,
             memory_budget: 50 * 1024 * 1024,
             repair: false,
+            year: None,
         })
         .expect("index the sample corpus");
         let engine = Engine::open(&index_dir).expect("open the index");

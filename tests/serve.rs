@@ -115,6 +115,7 @@ impl Fixture {
             progress: false,
             memory_budget: 50 * 1024 * 1024,
             repair: false,
+            year: None,
         }
     }
 

@@ -62,6 +62,13 @@ fn is_dateline(candidate: &str) -> bool {
         parts.pop();
         has_agency = true;
     }
+    // A year after the date (`WASHINGTON, March 3, 1987 --`).
+    if parts.len() > 2
+        && parts.last().is_some_and(|last| is_year(last))
+        && is_date(parts[parts.len() - 2])
+    {
+        parts.pop();
+    }
     let Some((&last, places)) = parts.split_last() else {
         return false;
     };
@@ -387,6 +394,11 @@ mod tests {
                 "sioux falls, april 7",
             ),
             ("st paul, april 7 -- slaughter cattle", "st paul, april 7"),
+            // A year after the date.
+            (
+                "WASHINGTON, March 3, 1987 -- The Senate",
+                "WASHINGTON, March 3, 1987",
+            ),
             // A lone word is the place, even one that reads as a month (found by proptest).
             ("JAN (AP) -- Aa aaa", "JAN (AP)"),
             // Only the day, as in some Reuters tables.

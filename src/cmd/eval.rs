@@ -104,6 +104,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         progress: super::progress_wanted(),
         memory_budget: super::index::MEMORY_BUDGET_MB * 1024 * 1024,
         repair: false,
+        year: None,
     };
     let summary = index_corpus(&config)?;
     super::index::report(&summary, &corpus);

@@ -26,6 +26,13 @@ are passed over. A file is skipped, and named on stderr with the reason, only wh
 be read or is binary; any text encoding is read (UTF-8, UTF-16 with BOM, else Windows-1252).
 Symlinks are never followed.
 
+Dates: a date in the path (2019/10/23/, 2019-10-23-storm.txt) dates an article; else its
+dateline (`NICOSIA, Oct 19 -`). A dateline without a year takes the path's year (1987/),
+else the year of dated articles beside it in its folder, else --year, and only then the
+year of the file's modification time, which copying resets (`newsdex stats` counts each
+source and warns when file times date most articles). Nothing is dated after the build.
+--year is remembered like --ext; giving another year dates every article again.
+
 A run stopped by a full or failing disk says so in one line (exit 2) and leaves the last
 commit as it was; run it again once the disk is fixed. Damage the run sees in the index (a
 segment's file missing or cut short) is repaired: that segment is dropped and its articles
@@ -39,6 +46,7 @@ Examples:
   newsdex index                          index ./corpus into ./index
   newsdex index ~/news --index ~/news.idx
   newsdex index wire --ext story          *.txt and *.story
+  newsdex index reuters --year 1987      datelines such as `SALVADOR, Feb 26` are 1987's
   newsdex index ~/news --index ~/news.idx --repair   after `newsdex check` found damage")]
 pub struct IndexArgs {
     /// Folder of articles to index.
@@ -57,6 +65,10 @@ pub struct IndexArgs {
     /// Check every index file first, and index again what damage took.
     #[arg(long)]
     pub repair: bool,
+    /// The year of datelines that name none (`SALVADOR, Feb 26`), when neither the path nor
+    /// a dated article beside them says [default: the index's own, else the file's time].
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i64).range(1800..=9999))]
+    pub year: Option<i64>,
 }
 
 /// Builds the configuration from arguments: `--ext` adds to `txt`; without it, the index's
@@ -76,6 +88,7 @@ pub fn config(args: &IndexArgs) -> IndexConfig {
         progress: progress_wanted(),
         memory_budget: args.memory.max(32) * 1024 * 1024,
         repair: args.repair,
+        year: args.year,
     }
 }
 
@@ -115,6 +128,15 @@ pub fn report(summary: &Summary, corpus: &Path) {
         eprintln!(
             "newsdex: indexing {}, as this index was built (--ext to change)",
             listed(&summary.extensions)
+        );
+    }
+    if let Some(previous) = summary.previous_year {
+        let was = previous.map_or("none".to_string(), |year| year.to_string());
+        eprintln!(
+            "newsdex: yearless datelines are {} now (this index had {was}); every article was dated again",
+            summary
+                .year
+                .map_or("dated by file time".to_string(), |year| year.to_string()),
         );
     }
     if summary.files == 0 {

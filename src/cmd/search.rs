@@ -203,6 +203,7 @@ fn build_first_index(dir: &Path) -> anyhow::Result<()> {
         extensions: Vec::new(),
         memory: index::MEMORY_BUDGET_MB,
         repair: false,
+        year: None,
     };
     index::run(&build).map(drop)
 }

@@ -36,6 +36,13 @@ pub(super) fn read_article(file: &ArticleFile) -> Result<Article, Unusable> {
     Ok(article::parse(&text))
 }
 
+/// An article read, analysed and dated, ready to add.
+pub(super) struct Parsed {
+    pub article: Article,
+    pub vocabulary: analysis::Vocabulary,
+    pub date: (dates::Day, dates::DateSource),
+}
+
 /// Adds the article's document, after deleting its committed one when `replace`.
 /// Delete-then-add against the last commit, which the manifest reflects exactly, so a re-run
 /// after a crash never duplicates.
@@ -43,21 +50,24 @@ pub(super) fn add_article(
     writer: &IndexWriter,
     fields: &Fields,
     file: &ArticleFile,
-    article: &Article,
-    vocabulary: &analysis::Vocabulary,
+    parsed: &Parsed,
     replace: bool,
 ) -> anyhow::Result<()> {
+    let Parsed {
+        article,
+        vocabulary,
+        date: (day, source),
+    } = parsed;
     if replace {
         writer.delete_term(Term::from_field_text(fields.path, &file.key));
     }
-    let (day, source) = dates::article_date(&file.key, &article.dateline, file.modified_ns);
     let parts = article::dateline_parts(&article.dateline);
     let mut document = doc!(
         fields.path => file.key.as_str(),
         fields.title => article.title.as_str(),
         fields.title_words => article.title.as_str(),
         fields.dateline => article.dateline.as_str(),
-        fields.date => dates::date_value(day, source),
+        fields.date => dates::date_value(*day, *source),
         fields.size => file.size,
         fields.modified => file.modified_ns,
     );

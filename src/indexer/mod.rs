@@ -35,15 +35,15 @@ use tantivy::schema::Term;
 use tantivy::{Index, IndexWriter, TantivyError};
 
 use crate::analysis;
-use crate::article::Article;
 use crate::corpus::{self, ArticleFile, Skipped};
+use crate::dates::{Dating, Day};
 use crate::fault::FaultLog;
 use crate::lexicon::{self, NewWords};
 use crate::open::{self, MARKER, OpenError, check};
 use crate::schema::Fields;
 pub use disk_fault::DiskFault;
 use disk_fault::explain;
-use document::{Unusable, add_article, read_article};
+use document::{Parsed, Unusable, add_article, read_article};
 use manifest::Manifest;
 
 /// How to index.
@@ -61,6 +61,9 @@ pub struct IndexConfig {
     /// Check every index file against its checksum first, and every article's document, and
     /// index again what the damage took (damage the quick check sees is repaired anyway).
     pub repair: bool,
+    /// The year of datelines that name none, when nothing nearer dates them (`--year`);
+    /// `None`: the one the index was built with, if any.
+    pub year: Option<i64>,
 }
 
 /// What an indexing run did, for the summary line.
@@ -90,6 +93,10 @@ pub struct Summary {
     pub other_extensions: BTreeMap<String, usize>,
     /// Damage found in the index and what was done about it, one line each.
     pub repairs: Vec<String>,
+    /// The year given to yearless datelines, and the one the index had when this run gave
+    /// another (every article was dated again).
+    pub year: Option<i64>,
+    pub previous_year: Option<Option<i64>>,
 }
 
 impl Summary {
@@ -141,6 +148,7 @@ fn update(config: &IndexConfig, faults: &FaultLog) -> anyhow::Result<Summary> {
     // Checked before the index is opened: a bad corpus creates no index folder.
     let corpus_root = corpus::folder(&config.corpus)?;
     let stored = open::stored_extensions(dir);
+    let stored_year = open::stored_year(dir);
     let mut summary = Summary {
         extensions_from_index: config.extensions.is_none() && stored.is_some(),
         extensions: extensions(config.extensions.as_ref().or(stored.as_ref())),
@@ -149,10 +157,15 @@ fn update(config: &IndexConfig, faults: &FaultLog) -> anyhow::Result<Summary> {
     summary.previous_extensions = stored
         .map(|stored| extensions(Some(&stored)))
         .filter(|stored| *stored != summary.extensions);
+    summary.year = config.year.or(stored_year);
+    // A year that changes dates every yearless article again; an index without articles yet
+    // has nothing to date again.
+    let redate = summary.year != stored_year && open::exists(dir);
+    summary.previous_year = redate.then_some(stored_year);
     if config.repair {
         summary.repairs.extend(repair::before_open(dir)?);
     }
-    let open = open::for_writing(dir, &corpus_root, &summary.extensions, faults)?;
+    let open = open::for_writing(dir, &corpus_root, &summary.extensions, summary.year, faults)?;
     let repaired = repair::repair(&open, dir, config.repair, faults)?;
     summary.repairs.extend(repaired.notes);
     let manifest = Manifest::read(dir, &open.fields, faults, repaired.redo).map_err(|err| {
@@ -177,6 +190,8 @@ fn update(config: &IndexConfig, faults: &FaultLog) -> anyhow::Result<Summary> {
         earlier: HashSet::new(),
         since_commit: 0,
         new_words: NewWords::default(),
+        dating: Dating::new(summary.year, Day::today(), &summary.extensions),
+        redate,
     };
     let changed = run
         .delete_redone()
@@ -265,6 +280,9 @@ struct Run<'a> {
     since_commit: u64,
     /// The words of the articles added since the last commit, for the lexicon.
     new_words: NewWords,
+    dating: Dating,
+    /// Every file is read again, its article dated anew (the year changed).
+    redate: bool,
 }
 
 impl Run<'_> {
@@ -310,11 +328,13 @@ impl Run<'_> {
     /// thread reads and indexes them (neither holds the corpus's file list, see
     /// `corpus::walk`); then the vanished articles are deleted. Fills in `summary`.
     fn apply_changes(&mut self, bar: &ProgressBar, summary: &mut Summary) -> anyhow::Result<()> {
-        let (config, manifest) = (self.config, self.manifest);
+        let (config, manifest, redate) = (self.config, self.manifest, self.redate);
         let extensions = summary.extensions.clone();
         // The walk compares each file as it finds it, so only new and changed files go on.
-        let unchanged =
-            |key: &str, size: u64, modified: u64| manifest.unchanged(key, size, modified);
+        // (Asked even when redating: the manifest counts the files it is asked of as seen.)
+        let unchanged = |key: &str, size: u64, modified: u64| {
+            manifest.unchanged(key, size, modified) && !redate
+        };
         let walk = std::thread::scope(|scope| {
             let (sender, receiver) = mpsc::sync_channel::<Vec<ArticleFile>>(QUEUED_FOLDERS);
             let walker = scope.spawn(|| {
@@ -429,18 +449,24 @@ impl Run<'_> {
         if batch.is_empty() {
             return Ok(());
         }
-        let parsed: Vec<Result<(Article, analysis::Vocabulary), Unusable>> = batch
+        let dating = &self.dating;
+        let parsed: Vec<Result<Parsed, Unusable>> = batch
             .par_iter()
             .map(|file| {
                 read_article(file).map(|article| {
                     let vocabulary = analysis::vocabulary(&article);
-                    (article, vocabulary)
+                    let date = dating.date(file, &article.dateline);
+                    Parsed {
+                        article,
+                        vocabulary,
+                        date,
+                    }
                 })
             })
             .collect();
         let vocabularies: Vec<&analysis::Vocabulary> = parsed
             .iter()
-            .filter_map(|parsed| parsed.as_ref().ok().map(|(_, vocabulary)| vocabulary))
+            .filter_map(|parsed| parsed.as_ref().ok().map(|parsed| &parsed.vocabulary))
             .collect();
         self.new_words.add(&vocabularies);
         let fields = self.fields;
@@ -456,10 +482,10 @@ impl Run<'_> {
                 .holds(&file.key)
                 .with_context(|| format!("looking {} up in the index", file.key))?;
             match article {
-                Ok((article, vocabulary)) => {
+                Ok(parsed) => {
                     let writer = self.writer()?;
-                    add_article(writer, fields, file, &article, &vocabulary, committed)?;
-                    summary.passages += article.paragraphs.len();
+                    add_article(writer, fields, file, &parsed, committed)?;
+                    summary.passages += parsed.article.paragraphs.len();
                     summary.indexed += 1;
                 }
                 Err(unusable) => {

@@ -19,7 +19,7 @@ use crate::fault::{Doing, Fault, FileError};
 pub const MARKER: &str = "newsdex.json";
 
 /// Bumped whenever the schema or analysis changes in a way old indexes cannot serve.
-pub const FORMAT_VERSION: u32 = 11;
+pub const FORMAT_VERSION: u32 = 12;
 
 /// What the marker records.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +30,9 @@ pub(super) struct Marker {
     /// The file extensions last indexed (absent from markers written before they were kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Vec<String>>,
+    /// The year of datelines that name none (`--year`), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i64>,
 }
 
 /// The folder's marker, or `None` when it has none.

@@ -303,13 +303,19 @@ pub fn stored_extensions(dir: &Path) -> Option<Vec<String>> {
     marker::read(dir).ok().flatten()?.extensions
 }
 
+/// The year the index in `dir` gives yearless datelines (`--year`), if it was given one.
+pub fn stored_year(dir: &Path) -> Option<i64> {
+    marker::read(dir).ok().flatten()?.year
+}
+
 /// Opens the index in `dir` for writing, creating it (marker first) when there is none, and
-/// records `corpus_root` as the folder its article keys are relative to and `extensions` as
-/// the files it indexes. Faults met on the index's files are kept in `faults`.
+/// records `corpus_root` as the folder its article keys are relative to, `extensions` as
+/// the files it indexes and `year` as the year of yearless datelines. Faults met on the index's files are kept in `faults`.
 pub fn for_writing(
     dir: &Path,
     corpus_root: &Path,
     extensions: &[String],
+    year: Option<i64>,
     faults: &FaultLog,
 ) -> anyhow::Result<OpenIndex> {
     let existing = marker::read(dir)?;
@@ -329,6 +335,7 @@ pub fn for_writing(
         format: FORMAT_VERSION,
         corpus: Some(corpus_root.to_path_buf()),
         extensions: Some(extensions.to_vec()),
+        year,
     };
     // Written only when it changes: two runs that find nothing to do (eval's, side by side)
     // would otherwise race on the temporary name, and a run on a full disk writes nothing

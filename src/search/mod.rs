@@ -551,6 +551,7 @@ mod tests {
                 progress: false,
                 memory_budget: 50 * 1024 * 1024,
                 repair: false,
+                year: None,
             })
             .expect("index the corpus");
         }
@@ -573,6 +574,7 @@ mod tests {
             progress: false,
             memory_budget: 50 * 1024 * 1024,
             repair: false,
+            year: None,
         })
         .expect("index the corpus");
         (dir, index_dir)
