@@ -22,7 +22,9 @@ signal (--without) at the all-in setting.
 
 Options: --bin NEWSDEX (default target/release/newsdex), --shared DIR (default ../shared),
 --cache FILE (default $BENCH_WORK/loo-cache.json), --rounds N (default 2), --jobs N
-(default 2), --start NAME=VALUE,... (the setting ascent starts from; default the build's).
+(default 2), --start NAME=VALUE,... (the setting ascent starts from; default the build's),
+--params NAME,... (tune only these constants; a cheaper fold), --all-in NAME=VALUE,... (the
+all-in setting, already chosen by an earlier run: it is reported, not searched again).
 """
 import argparse
 import concurrent.futures
@@ -134,12 +136,12 @@ def objective(evaluator, setting, names, best):
     return mean - shortfall
 
 
-def ascend(evaluator, start, names, best, rounds, label):
+def ascend(evaluator, start, names, best, rounds, label, params):
     setting = dict(start)
     score = objective(evaluator, setting, names, best)
     for round_ in range(rounds):
         changed = False
-        for param, values in PARAMS:
+        for param, values in params:
             candidates = [dict(setting, **{param: v}) for v in values]
             # Warm the cache for every candidate at once (both cores busy).
             evaluator.many([(c, n, None) for c in candidates for n in names])
@@ -153,6 +155,12 @@ def ascend(evaluator, start, names, best, rounds, label):
     return setting
 
 
+def parse_setting(text):
+    """`name=value,...` as a setting, numbers as the grids write them."""
+    pairs = dict(kv.split("=", 1) for kv in text.split(",") if kv)
+    return {k: (float(v) if "." in v else int(v)) for k, v in pairs.items()}
+
+
 def main():
     parser = argparse.ArgumentParser(usage=__doc__)
     parser.add_argument("--bin", default="target/release/newsdex")
@@ -162,6 +170,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--start", default="")
+    parser.add_argument("--params", default="")
+    parser.add_argument("--all-in", default="")
     parser.add_argument("collections", nargs="+")
     args = parser.parse_args()
     global collections_arg
@@ -173,11 +183,18 @@ def main():
     # first runs of one collection at once would both try to build it.
     for name in names:
         subprocess.run([args.bin, "eval", collections_arg[name], "--json"], capture_output=True, check=True)
-    start = dict(kv.split("=", 1) for kv in args.start.split(",") if kv)
-    start = {k: (float(v) if "." in v else int(v)) for k, v in start.items()}
+    start = parse_setting(args.start)
+    wanted = [p for p in args.params.split(",") if p]
+    unknown = set(wanted) - {name for name, _ in PARAMS}
+    if unknown:
+        parser.error(f"--params: no constant named {', '.join(sorted(unknown))}")
+    params = [(name, values) for name, values in PARAMS if not wanted or name in wanted]
 
-    all_in = ascend(evaluator, start, names, best, args.rounds, "all-in")
-    folds = {n: ascend(evaluator, start, [m for m in names if m != n], best, args.rounds, f"without {n}")
+    if args.all_in:
+        all_in = parse_setting(args.all_in)
+    else:
+        all_in = ascend(evaluator, start, names, best, args.rounds, "all-in", params)
+    folds = {n: ascend(evaluator, start, [m for m in names if m != n], best, args.rounds, f"without {n}", params)
              for n in names}
 
     print(f"All-in setting: `{key_of(all_in) or '(the defaults)'}`\n")
