@@ -48,18 +48,18 @@ impl Default for Tuning {
         Tuning {
             k1: 0.9,
             b: 0.75,
-            title_weight: 2.0,
+            title_weight: 3.0,
             proximity: 0.3,
             proximity_slop: 5,
             exact_title: 0.3,
             feedback_min_words: 3,
-            feedback_docs: 5,
+            feedback_docs: 10,
             feedback_terms: 30,
-            feedback_original: 0.6,
+            feedback_original: 0.4,
             other_passages: 0.05,
             rerank_depth: 100,
-            article_weight: 1.0,
-            article_k1: 1.6,
+            article_weight: 1.5,
+            article_k1: 1.2,
             article_b: 0.3,
         }
     }
