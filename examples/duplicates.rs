@@ -62,7 +62,11 @@ fn main() {
         articles.push((path, article, terms.signature, body));
     }
     let signatures: Vec<Signature> = articles.iter().map(|a| a.2).collect();
-    let stories = Stories::group(&signatures, threshold);
+    let mut histogram = [0usize; 10];
+    let stories = Stories::group_comparing(&signatures, threshold, |a, b| {
+        let r = signatures[a].resemblance(&signatures[b]);
+        histogram[((r * 10.0) as usize).min(9)] += 1;
+    });
 
     let all_groups = stories.groups();
     let groups: Vec<&Vec<usize>> = all_groups.iter().filter(|g| g.len() > 1).collect();
@@ -88,11 +92,6 @@ fn main() {
     }
     println!("exact body duplicates: {exact_pairs} linked pairs, {found_pairs} in one group");
 
-    let mut histogram = [0usize; 10];
-    for &(a, b) in stories.candidate_pairs() {
-        let r = signatures[a].resemblance(&signatures[b]);
-        histogram[((r * 10.0) as usize).min(9)] += 1;
-    }
     println!("candidate pairs by resemblance (0.0-0.1 ... 0.9-1.0): {histogram:?}");
 
     // A fixed-seed sample of groups for a person to judge.
