@@ -2,11 +2,14 @@
 //! paragraphs, without the page around it.
 //!
 //! The article is the page's first `<article>`, else its `<main>` (or `role="main"`), else
-//! its `<body>`; inside it [`markup`](super::markup) leaves out navigation, scripts, styles,
-//! forms, menus, footers, asides and comments, and this reader also leaves out `<header>`s
-//! (the title it took, bylines, a site's banner). Parsing is html5ever's, through `scraper`:
-//! it reads any byte soup the way browsers do.
+//! the element whose paragraphs hold the most text (pages that mark nothing open with cookie
+//! notices and menus), else its `<body>`; inside it [`markup`](super::markup) leaves out
+//! navigation, scripts, styles, forms, menus, headers, footers, asides and comments. Parsing
+//! is html5ever's, through `scraper`: it reads any byte soup the way browsers do.
 
+use std::collections::BTreeMap;
+
+use ego_tree::NodeId;
 use scraper::ElementRef;
 
 use super::dates;
@@ -20,36 +23,34 @@ pub fn read(text: &str, items: &mut Items) {
         Err(error) => return items.error(error),
     };
     let page_root = page.root_element();
-    let content = first_named(page_root, "article")
+    let marked = first_named(page_root, "article")
         .or_else(|| first_named(page_root, "main"))
         .or_else(|| {
             page_root
                 .descendent_elements()
                 .find(|element| element.value().attr("role") == Some("main"))
-        })
+        });
+    let content = marked
+        .or_else(|| densest_block(page_root))
         .or_else(|| first_named(page_root, "body"))
         .unwrap_or(page_root);
-    let in_content = content.value().name() != "body" && content != page_root;
-    let heading = in_content
-        .then(|| first_named(content, "h1"))
-        .flatten()
+    // The marked article's own heading, else the page's Open Graph title (a headline without
+    // the site's name that `<title>` adds), its `<title>`, its first `<h1>`.
+    let heading = marked
+        .and_then(|article| first_named(article, "h1"))
         .filter(|h1| !element_text(*h1).is_empty());
-    let page_title = first_named(page_root, "title").map(element_text);
-    let heading = heading.or_else(|| {
-        page_title
-            .as_ref()
-            .is_none_or(String::is_empty)
-            .then(|| first_named(content, "h1"))
-            .flatten()
-    });
-    let title = match heading {
-        Some(h1) => element_text(h1),
-        None => page_title.unwrap_or_default(),
-    };
-    let paragraphs = html_paragraphs(content, |element| {
-        Some(element) == heading || element.value().name() == "header"
-    });
-    let date = published_date(page_root, content);
+    let title = heading
+        .map(element_text)
+        .or_else(|| meta_content(page_root, "og:title").map(tidy))
+        .or_else(|| first_named(page_root, "title").map(element_text))
+        .filter(|title| !title.is_empty())
+        .or_else(|| first_named(content, "h1").map(element_text))
+        .unwrap_or_default();
+    let paragraphs = html_paragraphs(content, |element| Some(element) == heading);
+    let date = meta_content(page_root, "article:published_time")
+        .and_then(dates::iso8601)
+        .map(|day| (day, "article:published_time"))
+        .or_else(|| time_element_date(content));
     match assemble(&title, Dateline::default(), paragraphs) {
         Some(article) => items.article(Draft {
             id: None,
@@ -62,6 +63,35 @@ pub fn read(text: &str, items: &mut Items) {
     }
 }
 
+/// A page that marks no article: the element whose paragraphs hold the most text (half of a
+/// paragraph's text also counts for its grandparent, so a story split over sibling `<div>`s
+/// wins over each one), if it holds a story's worth.
+fn densest_block(page_root: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    const STORY_BYTES: usize = 200;
+    let mut scores: BTreeMap<NodeId, usize> = BTreeMap::new();
+    for paragraph in page_root
+        .descendent_elements()
+        .filter(|element| element.value().name() == "p")
+    {
+        let length = element_text(paragraph).len();
+        let parent = paragraph.parent();
+        if let Some(parent) = parent {
+            *scores.entry(parent.id()).or_default() += length;
+        }
+        if let Some(grandparent) = parent.and_then(|parent| parent.parent()) {
+            *scores.entry(grandparent.id()).or_default() += length / 2;
+        }
+    }
+    // On a tie the element met first wins: the ancestor, holding both halves of the story.
+    let (best, score) = scores
+        .into_iter()
+        .max_by_key(|(id, score)| (*score, std::cmp::Reverse(*id)))?;
+    if score < STORY_BYTES {
+        return None;
+    }
+    page_root.tree().get(best).and_then(ElementRef::wrap)
+}
+
 fn first_named<'a>(root: ElementRef<'a>, name: &str) -> Option<ElementRef<'a>> {
     root.descendent_elements()
         .find(|element| element.value().name() == name)
@@ -71,25 +101,24 @@ fn element_text(element: ElementRef<'_>) -> String {
     tidy(&element.text().collect::<String>())
 }
 
-/// The page's `article:published_time` (Open Graph), else the article's first `<time datetime>`.
-fn published_date(
-    page: ElementRef<'_>,
-    content: ElementRef<'_>,
-) -> Option<(crate::dates::Day, &'static str)> {
-    let meta = page
-        .descendent_elements()
+/// The `content` of a `<meta property=…>` (Open Graph) or `<meta name=…>`.
+fn meta_content<'a>(page: ElementRef<'a>, property: &str) -> Option<&'a str> {
+    page.descendent_elements()
         .filter(|element| element.value().name() == "meta")
-        .find(|meta| meta.value().attr("property") == Some("article:published_time"))
+        .find(|meta| {
+            let value = meta.value();
+            value.attr("property") == Some(property) || value.attr("name") == Some(property)
+        })
         .and_then(|meta| meta.value().attr("content"))
-        .and_then(dates::iso8601)
-        .map(|day| (day, "article:published_time"));
-    meta.or_else(|| {
-        content
-            .descendent_elements()
-            .filter(|element| element.value().name() == "time")
-            .find_map(|time| time.value().attr("datetime").and_then(dates::iso8601))
-            .map(|day| (day, "time"))
-    })
+}
+
+/// The article's first `<time datetime>` that reads as a date.
+fn time_element_date(content: ElementRef<'_>) -> Option<(crate::dates::Day, &'static str)> {
+    content
+        .descendent_elements()
+        .filter(|element| element.value().name() == "time")
+        .find_map(|time| time.value().attr("datetime").and_then(dates::iso8601))
+        .map(|day| (day, "time"))
 }
 
 #[cfg(test)]
@@ -150,6 +179,22 @@ mod tests {
         let parsed = parse_as(Format::Html, page, &Options::default());
         assert_eq!(parsed.articles[0].article.title, "Only heading");
         assert_eq!(parsed.articles[0].article.paragraphs, ["Text", "more"]);
+    }
+
+    #[test]
+    fn a_page_that_marks_nothing_uses_its_densest_paragraphs_and_og_title() {
+        let story =
+            "Boats left the harbour at dawn after a week of storms, wardens said. ".repeat(3);
+        let page = format!(
+            "<html><head><title>Harbour | Gull</title><meta property=\"og:title\" content=\"Harbour reopens\"></head>\
+             <body><div id=\"cookies\"><p>We use cookies.</p></div><div><div><h1>Harbour reopens</h1>\
+             <div><p>{story}</p></div><div><p>{story}</p></div></div></div><p>Footer line.</p></body></html>"
+        );
+        let parsed = parse_as(Format::Html, &page, &Options::default());
+        let article = &parsed.articles[0].article;
+        assert_eq!(article.title, "Harbour reopens");
+        assert_eq!(article.paragraphs.len(), 2, "{article:?}");
+        assert!(article.paragraphs[0].starts_with("Boats left"));
     }
 
     #[test]

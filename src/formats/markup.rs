@@ -3,14 +3,14 @@
 //!
 //! The rule: block elements (`p`, `li`, `h2`, NITF's `hl2`…) end a paragraph; two `<br>`s in
 //! a row end one too (feeds separate paragraphs that way); navigation, scripts, styles,
-//! forms, menus, footers, asides and hidden elements are left out whole; comments are never
-//! text. Owns which element plays which part; which element holds the article is each
+//! forms, menus, headers, footers, asides and hidden elements are left out whole; comments are
+//! never text. Owns which element plays which part; which element holds the article is each
 //! reader's business.
 
 use scraper::{ElementRef, Html, Node};
 
 use super::FormatError;
-use super::text::tidy;
+use super::text::{indented_paragraphs, tidy};
 use super::xml;
 
 /// The part an element plays in the text around it.
@@ -30,18 +30,20 @@ pub enum Role {
 
 /// The role of an element by its local name (lower case for HTML) and attributes.
 pub fn role<'a>(name: &str, attr: impl Fn(&str) -> Option<&'a str>) -> Role {
-    const SKIPPED: [&str; 27] = [
+    // `header` holds what is not the story: a site's banner, or an article's kicker, headline
+    // and byline (dpa's XHTML bodies carry their slugline there); `title` is a page's name.
+    const SKIPPED: [&str; 29] = [
         "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "menu",
         "menuitem", "button", "select", "option", "textarea", "input", "iframe", "object", "embed",
-        "svg", "canvas", "video", "audio", "map", "dialog", "head", "media", "math",
+        "svg", "canvas", "video", "audio", "map", "dialog", "head", "media", "math", "header",
+        "title",
     ];
-    const BLOCKS: [&str; 37] = [
+    const BLOCKS: [&str; 36] = [
         "p",
         "div",
         "section",
         "article",
         "main",
-        "header",
         "li",
         "ul",
         "ol",
@@ -107,11 +109,17 @@ pub struct Blocks {
     current: String,
     /// `<br>`s since the last text that was not whitespace.
     breaks: u32,
+    /// Wire text wrapped in markup: keep its lines, and split it by the wire rule at the end.
+    keep_lines: bool,
 }
 
 impl Blocks {
     /// Text as it appears; a blank line inside it (plain text in a feed) ends a paragraph.
     pub fn text(&mut self, text: &str) {
+        if self.keep_lines {
+            self.current.push_str(text);
+            return;
+        }
         let mut pieces = text.split("\n\n").peekable();
         while let Some(piece) = pieces.next() {
             if !piece.trim().is_empty() {
@@ -126,6 +134,15 @@ impl Blocks {
 
     /// An element boundary of the given role.
     pub fn boundary(&mut self, role: Role) {
+        if self.keep_lines {
+            match role {
+                Role::Block => self.current.push_str("\n\n"),
+                Role::Break => self.current.push('\n'),
+                Role::Cell => self.current.push(' '),
+                Role::Skip | Role::Inline => {}
+            }
+            return;
+        }
         match role {
             Role::Block => self.end_paragraph(),
             Role::Cell => self.current.push(' '),
@@ -150,6 +167,9 @@ impl Blocks {
     }
 
     pub fn finish(mut self) -> Vec<String> {
+        if self.keep_lines {
+            return indented_paragraphs(&self.current);
+        }
         self.end_paragraph();
         self.paragraphs
     }
@@ -250,6 +270,19 @@ pub fn html_fragment_paragraphs(fragment: &str) -> Result<Vec<String>, FormatErr
     Ok(html_paragraphs(html.root_element(), |_| false))
 }
 
+/// The paragraphs of wire text wrapped in markup (ANSA's `<p>` around a whole story of
+/// hard-wrapped, indented lines): tags are dropped, lines kept, and the wire rule of
+/// [`indented_paragraphs`] splits it.
+pub fn html_fragment_wire_paragraphs(fragment: &str) -> Result<Vec<String>, FormatError> {
+    let html = parse_html(fragment, true)?;
+    let mut blocks = Blocks {
+        keep_lines: true,
+        ..Blocks::default()
+    };
+    walk_html(html.root_element(), |_| false, &mut blocks);
+    Ok(blocks.finish())
+}
+
 /// The text of an HTML fragment on one line (a feed title that holds markup).
 pub fn html_fragment_text(fragment: &str) -> Result<String, FormatError> {
     if !fragment.contains(['<', '&']) {
@@ -266,6 +299,15 @@ pub fn html_paragraphs(
     leave_out: impl Fn(ElementRef<'_>) -> bool,
 ) -> Vec<String> {
     let mut blocks = Blocks::default();
+    walk_html(root, leave_out, &mut blocks);
+    blocks.finish()
+}
+
+fn walk_html(
+    root: ElementRef<'_>,
+    leave_out: impl Fn(ElementRef<'_>) -> bool,
+    blocks: &mut Blocks,
+) {
     let mut skipping_depth = 0usize;
     for edge in root.traverse() {
         match edge {
@@ -303,7 +345,6 @@ pub fn html_paragraphs(
             }
         }
     }
-    blocks.finish()
 }
 
 #[cfg(test)]
@@ -330,6 +371,16 @@ mod tests {
         assert_eq!(
             html_fragment_paragraphs("one\n\ntwo").unwrap(),
             ["one", "two"]
+        );
+    }
+
+    #[test]
+    fn wire_text_wrapped_in_markup_keeps_its_indented_paragraphs() {
+        let fragment =
+            "<p>\n   (Gull) - First para\nwraps here.\n   Second para.\n</p><p>Third.</p>";
+        assert_eq!(
+            html_fragment_wire_paragraphs(fragment).unwrap(),
+            ["(Gull) - First para wraps here.", "Second para.", "Third."]
         );
     }
 

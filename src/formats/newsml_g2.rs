@@ -2,14 +2,15 @@
 //!
 //! A text item (`itemClass` `ninat:text`, or none) gives `headline`, `dateline` (else
 //! `located` as dateline text), its body from `inlineXML` (XHTML or NITF paragraphs) or
-//! `inlineData` (plain text: blank lines or indented lines start paragraphs),
+//! `inlineData` (plain text: blank lines or indented lines start paragraphs; HTML when marked
+//! so; plain text wrapped in tags read as plain text),
 //! `versionCreated` (else `firstCreated`, else `contentCreated`) as its date and `guid` as its
 //! id. Everything else — pictures, graphics, video, audio, composites, packages, concepts,
 //! events, planning and catalog items, or a text item whose text is only remote — is passed
 //! over by name and id, so a count of what was not indexed is always at hand.
 
 use super::dates;
-use super::markup::xml_paragraphs;
+use super::markup::{html_fragment_paragraphs, html_fragment_wire_paragraphs, xml_paragraphs};
 use super::nitf;
 use super::text::{Dateline, assemble, indented_paragraphs};
 use super::xml::{self, Element};
@@ -78,6 +79,13 @@ fn read_item(item: &Element, number: u64, items: &mut Items) {
             nitf.paragraphs
         }
         Some(Body::Paragraphs(paragraphs)) => paragraphs,
+        Some(Body::Unread(error)) => {
+            items.error(FormatError::at(
+                line,
+                format!("item {guid}: {}", error.message),
+            ));
+            Vec::new()
+        }
         Some(Body::RemoteOnly) => {
             items.pass_over(format!("text item {guid} whose text is remote"), line);
             return;
@@ -111,6 +119,8 @@ enum Body {
     /// NITF in `inlineXML`: it may bring the headline and dateline too.
     Nitf(nitf::NitfArticle),
     Paragraphs(Vec<String>),
+    /// Text that could not be read (HTML nested past what is parsed).
+    Unread(FormatError),
     /// Only `remoteContent`: the text lives elsewhere and is not fetched.
     RemoteOnly,
 }
@@ -125,7 +135,23 @@ fn body_of(content_set: &Element) -> Option<Body> {
         return Some(Body::Paragraphs(xml_paragraphs(html_body)));
     }
     if let Some(data) = content_set.child("inlineData") {
-        return Some(Body::Paragraphs(indented_paragraphs(&data.raw_text())));
+        let text = data.raw_text();
+        let marked_html = data
+            .attr("contenttype")
+            .is_some_and(|kind| kind.contains("html"));
+        // ANSA sends wire text wrapped in `<p>` as `text/plain`: its tags are dropped and its
+        // indented lines still start paragraphs.
+        let read = if marked_html {
+            html_fragment_paragraphs(&text)
+        } else if text.trim_start().starts_with('<') {
+            html_fragment_wire_paragraphs(&text)
+        } else {
+            Ok(indented_paragraphs(&text))
+        };
+        return Some(match read {
+            Ok(paragraphs) => Body::Paragraphs(paragraphs),
+            Err(error) => Body::Unread(error),
+        });
     }
     content_set.child("remoteContent").map(|_| Body::RemoteOnly)
 }
@@ -245,6 +271,24 @@ Second paragraph.</inlineData></contentSet>
             ("From NITF", "OSLO")
         );
         assert_eq!(article.article.paragraphs, ["Text."]);
+    }
+
+    #[test]
+    fn inline_data_holding_markup_is_read_by_what_it_is() {
+        let item = |kind: &str, data: &str| {
+            format!(
+                "<newsItem guid=\"urn:d\"><contentSet><inlineData contenttype=\"{kind}\"><![CDATA[{data}]]>\
+                 </inlineData></contentSet></newsItem>"
+            )
+        };
+        let wire = "<p>\n   First para\nwraps.\n   Second.\n</p>";
+        let parsed = parse(&item("text/plain", wire));
+        assert_eq!(
+            parsed.articles[0].article.paragraphs,
+            ["First para wraps.", "Second."]
+        );
+        let parsed = parse(&item("text/html", "<p>One</p><p>Two</p>"));
+        assert_eq!(parsed.articles[0].article.paragraphs, ["One", "Two"]);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! Title: `headline` (1.x) or the main of `headlines` (2.x+). Body: `body_text` or
 //! `body_html` (1.x), else the best of `bodies` (HTML, then NITF, then plain text). Date:
-//! `versioncreated`, else `firstcreated`, else `contentcreated`. Id: `uri`, else `guid`.
+//! `versioncreated`, else `firstcreated`, else `contentcreated` (camel case in ninjs 3).
+//! Id: `uri`, else `guid`.
 //! Dateline: a wire dateline opening the text, else `located`, else the first `place`/`places`
 //! name. Pictures, video, audio, graphics and events are passed over, and so is a composite
 //! with no text of its own (IPTC's own composite samples carry the story's `body_text`, so a
@@ -80,9 +81,17 @@ fn read_item(item: &Value, number: u64, items: &mut Items) {
         given: body.dateline,
         place,
     };
-    let date = ["versioncreated", "firstcreated", "contentcreated"]
-        .into_iter()
-        .find_map(|name| Some((dates::iso8601(string(name)?)?, name)));
+    // ninjs 3 writes its names in camel case (`versionCreated`), earlier versions in lower.
+    let date = [
+        "versioncreated",
+        "versionCreated",
+        "firstcreated",
+        "firstCreated",
+        "contentcreated",
+        "contentCreated",
+    ]
+    .into_iter()
+    .find_map(|name| Some((dates::iso8601(string(name)?)?, name)));
     match assemble(&headline, dateline, body.paragraphs) {
         Some(article) => items.article(Draft {
             id,
@@ -232,6 +241,13 @@ mod tests {
         assert_eq!(article.article.dateline, "Porthaven");
         assert_eq!(article.article.paragraphs, ["One", "Two"]);
         assert_eq!(article.date.unwrap().1, "firstcreated");
+        let parsed = parse(
+            r#"{"uri": "u3", "headlines": [{"value": "Three"}], "versionCreated": "2023-10-08T10:00:00Z",
+                "bodies": [{"contentType": "text/html", "value": "<html><head><title>Three</title></head><body><h1>Three</h1><p>Body.</p></body></html>"}]}"#,
+        );
+        let article = &parsed.articles[0];
+        assert_eq!(article.article.paragraphs, ["Body."]);
+        assert_eq!(article.date.unwrap().1, "versionCreated");
     }
 
     #[test]

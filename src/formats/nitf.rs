@@ -5,8 +5,9 @@
 
 use super::dates;
 use super::markup::xml_paragraphs;
+use super::text::tidy;
 use super::text::{Dateline, assemble};
-use super::xml::{self, Element};
+use super::xml::{self, Element, Node};
 use super::{Draft, FormatError, Items};
 
 pub fn read(text: &str, items: &mut Items) {
@@ -72,7 +73,7 @@ pub fn article(nitf: &Element) -> Option<NitfArticle> {
     let dateline = body
         .path(&["body.head", "dateline"])
         .or_else(|| body.descendant("dateline"))
-        .map(Element::text);
+        .map(dateline_text);
     let paragraphs = body
         .children_named("body.content")
         .flat_map(xml_paragraphs)
@@ -82,6 +83,27 @@ pub fn article(nitf: &Element) -> Option<NitfArticle> {
         dateline,
         paragraphs,
     })
+}
+
+/// A dateline's text, less a `story.date` that only repeats its machine `norm` (EFE writes
+/// `<story.date norm="20170102T222800+0000">20170102T222800+0000</story.date>`).
+fn dateline_text(dateline: &Element) -> String {
+    let mut text = String::new();
+    for node in &dateline.children {
+        match node {
+            Node::Text(piece) => text.push_str(piece),
+            Node::Element(child) => {
+                let machine = child.local() == "story.date"
+                    && child
+                        .attr("norm")
+                        .is_some_and(|norm| norm.trim() == child.text());
+                if !machine {
+                    text.push_str(&child.raw_text());
+                }
+            }
+        }
+    }
+    tidy(text.trim_end_matches([',', ' ']))
 }
 
 #[cfg(test)]
@@ -148,6 +170,11 @@ mod tests {
             ("1", "Head title")
         );
         assert_eq!(article.date, None);
+        let text = "<nitf><body><body.head><dateline><story.date norm=\"20170102T222800+0000\">\
+                    20170102T222800+0000</story.date></dateline></body.head><body.content>\
+                    <p>Text.</p></body.content></body></nitf>";
+        let parsed = parse_as(Format::Nitf, text, &Options::default());
+        assert_eq!(parsed.articles[0].article.dateline, "");
     }
 
     #[test]

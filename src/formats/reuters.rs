@@ -12,6 +12,7 @@ use super::dates;
 use super::sgml::{self, RawRecord, field_text};
 use super::text::{Dateline, assemble, indented_paragraphs};
 use super::{Draft, FormatError, Items};
+use crate::article::find_dateline;
 
 pub fn record(raw: &RawRecord, number: u64, items: &mut Items) {
     let (attributes, content) = sgml::split_root(&raw.text);
@@ -36,7 +37,10 @@ pub fn record(raw: &RawRecord, number: u64, items: &mut Items) {
         title = part("TITLE")
             .map(|part| field_text(part.body))
             .unwrap_or_default();
-        dateline = part("DATELINE").map(|part| field_text(part.body));
+        let (given, spilled) = part("DATELINE")
+            .map(|part| split_dateline(&field_text(part.body)))
+            .unwrap_or_default();
+        dateline = given;
         paragraphs = match part("BODY") {
             Some(body) => without_sign_off(body_paragraphs(body.body)),
             None if sgml::attribute(text.attributes, "TYPE").as_deref() == Some("UNPROC") => {
@@ -44,6 +48,12 @@ pub fn record(raw: &RawRecord, number: u64, items: &mut Items) {
             }
             None => Vec::new(),
         };
+        if let Some(spilled) = spilled {
+            match paragraphs.first_mut() {
+                Some(first) => *first = format!("{spilled} {first}"),
+                None => paragraphs.push(spilled),
+            }
+        }
     }
     for (offset, message) in errors {
         let line = sgml::line_of(raw, content.get(offset..).unwrap_or(""));
@@ -61,6 +71,26 @@ pub fn record(raw: &RawRecord, number: u64, items: &mut Items) {
             let named = id.unwrap_or_else(|| number.to_string());
             items.pass_over(format!("REUTERS {named} with no text"), Some(raw.line));
         }
+    }
+}
+
+/// A `DATELINE` field's dateline, and the story's first words when the field holds them
+/// too: 1987's markup sometimes closed the field mid-sentence
+/// (`RIO DE JANEIRO, Feb 26 - Brazil's "Cruzado" anti-`, the body going on `inflation plan…`).
+/// The dateline is what `find_dateline` takes (it also drops priority asterisks, `****`);
+/// the words after it go back to the body.
+fn split_dateline(field: &str) -> (Option<String>, Option<String>) {
+    // The field ends with its separator (`SALVADOR, Feb 26 -`); a space lets it be found.
+    let field = format!("{field} ");
+    match find_dateline(&field) {
+        Some((dateline, rest_at)) => {
+            let spilled = field[rest_at..].trim();
+            (
+                Some(dateline.to_string()),
+                (!spilled.is_empty()).then(|| spilled.to_string()),
+            )
+        }
+        None => (Some(field.trim().trim_start_matches('*').to_string()), None),
     }
 }
 
@@ -161,6 +191,34 @@ Unprocessed wire text
                 "with an indented second paragraph."
             ]
         );
+    }
+
+    #[test]
+    fn a_dateline_field_holding_the_first_words_gives_them_back_to_the_body() {
+        use super::split_dateline;
+        let cases = [
+            ("SALVADOR, Feb 26 -", Some("SALVADOR, Feb 26"), None),
+            ("****PORTHAVEN, March 4 -", Some("PORTHAVEN, March 4"), None),
+            (
+                "PORTHAVEN, Feb 26 - Gull \"harbour\" anti-",
+                Some("PORTHAVEN, Feb 26"),
+                Some("Gull \"harbour\" anti-"),
+            ),
+            ("not a dateline at all", Some("not a dateline at all"), None),
+        ];
+        for (field, dateline, spilled) in cases {
+            let (found, rest) = split_dateline(field);
+            assert_eq!(
+                (found.as_deref(), rest.as_deref()),
+                (dateline, spilled),
+                "{field}"
+            );
+        }
+        let text = "<REUTERS NEWID=\"5\"><TEXT><TITLE>T</TITLE><DATELINE> PORTHAVEN, Feb 26 - Gull anti- \
+                    </DATELINE><BODY>harbour plan\nwas read.\n Reuter\n&#3;</BODY></TEXT></REUTERS>";
+        let article = &read(text).articles[0].article;
+        assert_eq!(article.dateline, "PORTHAVEN, Feb 26");
+        assert_eq!(article.paragraphs, ["Gull anti- harbour plan was read."]);
     }
 
     #[test]

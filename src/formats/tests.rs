@@ -30,6 +30,22 @@ fn text_files_read_as_today() {
     let parsed = parse(" \n", "empty.txt", &Options::default());
     assert!(parsed.articles.is_empty());
     assert_eq!(parsed.passed_over[0].what, "an empty file");
+    // Unknown XML is passed over, not indexed tags and all; text that merely starts with a
+    // tag is still text.
+    let parsed = parse(
+        "<?xml version=\"1.0\"?>\n<NewsML>\n<x>y</x></NewsML>\n",
+        "afp.xml",
+        &Options::default(),
+    );
+    assert!(parsed.articles.is_empty());
+    assert_eq!(
+        parsed.passed_over[0].what,
+        "an XML document of a kind newsdex does not read (<NewsML>)"
+    );
+    assert_eq!(parsed.passed_over[0].line, Some(2));
+    let parsed = parse("<b>Bold</b> title\n\nBody.\n", "a.txt", &Options::default());
+    assert_eq!(parsed.format, Format::Text);
+    assert_eq!(parsed.articles[0].article.title, "<b>Bold</b> title");
 }
 
 /// The classic billion laughs: ten entities, each ten of the one before (10^9 `lol`s, 3 GB).

@@ -186,13 +186,21 @@ pub fn assemble(title: &str, dateline: Dateline, paragraphs: Vec<String>) -> Opt
     })
 }
 
-/// The rest of a paragraph that opens with the dateline and a separator (`--`, `-`, `—`, `_`).
+/// The rest of a paragraph that opens with the dateline, perhaps the agency after it, and a
+/// separator: `NEW YORK (AP) — The…` under a dateline of `NEW YORK`; AP's wire copy
+/// separates with ` _ `.
 fn strip_dateline_prefix(paragraph: &str, dateline: &str) -> Option<String> {
     let head = paragraph.get(..dateline.len())?;
     if !head.eq_ignore_ascii_case(dateline) {
         return None;
     }
-    let rest = paragraph[dateline.len()..].trim_start();
+    let mut rest = paragraph[dateline.len()..].trim_start();
+    if let Some(agency) = rest.strip_prefix('(')
+        && let Some((name, after)) = agency.split_once(')')
+        && name.len() <= 30
+    {
+        rest = after.trim_start();
+    }
     let after = ["--", "—", "–", "-", "_"]
         .iter()
         .find_map(|separator| rest.strip_prefix(separator))?;
@@ -246,6 +254,15 @@ mod tests {
         .unwrap();
         assert_eq!(article.dateline, "SALVADOR, Feb 26");
         assert_eq!(article.paragraphs, ["Showers."]);
+        for (paragraph, rest) in [
+            ("NEW YORK (AP) — The gas.", "The gas."),
+            ("new york (AP) _ The gas.", "The gas."),
+            ("NEW YORK is big.", "NEW YORK is big."),
+        ] {
+            let given = Dateline::given(Some("NEW YORK".into()));
+            let article = assemble("T", given, vec![paragraph.into()]).unwrap();
+            assert_eq!(article.paragraphs, [rest], "{paragraph}");
+        }
     }
 
     #[test]

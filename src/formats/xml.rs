@@ -142,6 +142,7 @@ struct Builder<'a> {
     root: Option<Element>,
     errors: Vec<FormatError>,
     reported_unknown_entity: bool,
+    reported_trailing_text: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -162,6 +163,7 @@ impl<'a> Builder<'a> {
             root: None,
             errors: Vec::new(),
             reported_unknown_entity: false,
+            reported_trailing_text: false,
         }
     }
 
@@ -283,6 +285,14 @@ impl<'a> Builder<'a> {
 
     fn text(&mut self, text: &str) {
         let Some(parent) = self.open.last_mut() else {
+            if self.root.is_some() && !text.trim().is_empty() && !self.reported_trailing_text {
+                self.reported_trailing_text = true;
+                let line = self.lines.line_at(self.reader.buffer_position());
+                self.errors.push(FormatError::at(
+                    line,
+                    "text after the root element is not read",
+                ));
+            }
             return;
         };
         if let Some(Node::Text(last)) = parent.children.last_mut() {
