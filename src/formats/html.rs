@@ -3,7 +3,7 @@
 //!
 //! The article is the page's first `<article>`, else its `<main>` (or `role="main"`), else
 //! the element whose paragraphs hold the most text (pages that mark nothing open with cookie
-//! notices and menus), else its `<body>`; inside it [`markup`](super::markup) leaves out
+//! notices and menus) when that is most of the page's text, else its `<body>`; inside it [`markup`](super::markup) leaves out
 //! navigation, scripts, styles, forms, menus, headers, footers, asides and comments. Parsing
 //! is html5ever's, through `scraper`: it reads any byte soup the way browsers do.
 
@@ -30,10 +30,10 @@ pub fn read(text: &str, items: &mut Items) {
                 .descendent_elements()
                 .find(|element| element.value().attr("role") == Some("main"))
         });
+    let body = first_named(page_root, "body").unwrap_or(page_root);
     let content = marked
-        .or_else(|| densest_block(page_root))
-        .or_else(|| first_named(page_root, "body"))
-        .unwrap_or(page_root);
+        .or_else(|| densest_block(page_root).filter(|block| holds_most_text(*block, body)))
+        .unwrap_or(body);
     // The marked article's own heading, else the page's Open Graph title (a headline without
     // the site's name that `<title>` adds), its `<title>`, its first `<h1>`.
     let heading = marked
@@ -99,6 +99,18 @@ fn first_named<'a>(root: ElementRef<'a>, name: &str) -> Option<ElementRef<'a>> {
 
 fn element_text(element: ElementRef<'_>) -> String {
     tidy(&element.text().collect::<String>())
+}
+
+/// Whether a block holds at least a third of the page's text: a page whose story is not
+/// written in `<p>`s (SCMP's) would otherwise be read as its densest `<p>`s, an author's bio.
+fn holds_most_text(block: ElementRef<'_>, body: ElementRef<'_>) -> bool {
+    let text_bytes = |root| -> usize {
+        html_paragraphs(root, |_| false)
+            .iter()
+            .map(String::len)
+            .sum()
+    };
+    text_bytes(block) * 3 >= text_bytes(body)
 }
 
 /// The `content` of a `<meta property=…>` (Open Graph) or `<meta name=…>`.
@@ -193,6 +205,19 @@ mod tests {
         let parsed = parse_as(Format::Html, &page, &Options::default());
         let article = &parsed.articles[0].article;
         assert_eq!(article.title, "Harbour reopens");
+        assert_eq!(article.paragraphs.len(), 2, "{article:?}");
+        assert!(article.paragraphs[0].starts_with("Boats left"));
+    }
+
+    #[test]
+    fn a_story_not_written_in_paragraphs_is_not_traded_for_a_bio() {
+        let story =
+            "Boats left the harbour at dawn after a week of storms, wardens said. ".repeat(12);
+        let bio = "A. Writer has covered the harbour and its gulls for twenty years. ".repeat(4);
+        let page = format!(
+            "<html><body><div class=\"story\">{story}</div><div class=\"bio\"><p>{bio}</p></div></body></html>"
+        );
+        let article = &parse_as(Format::Html, &page, &Options::default()).articles[0].article;
         assert_eq!(article.paragraphs.len(), 2, "{article:?}");
         assert!(article.paragraphs[0].starts_with("Boats left"));
     }

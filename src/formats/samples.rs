@@ -175,3 +175,54 @@ fn reuters_sgml_agrees_with_the_converted_corpus() {
         );
     }
 }
+
+/// Streams one large record file (TREC or Reuters SGML, JSON Lines) and counts what came out,
+/// to measure memory from outside (`/usr/bin/time -v` reports the largest resident size):
+///
+/// ```text
+/// STREAM_FILE=/tmp/big.sgm cargo test --lib formats::samples -- --ignored --nocapture
+/// ```
+#[test]
+#[ignore = "needs STREAM_FILE, a large record file"]
+fn a_large_file_streams() {
+    use std::io::{BufReader, Read};
+
+    use super::{Item, detect, stream};
+
+    let Some(path) = std::env::var_os("STREAM_FILE") else {
+        return;
+    };
+    let Ok(mut file) = std::fs::File::open(&path) else {
+        panic!("cannot open {path:?}");
+    };
+    let mut prefix = vec![0; 4096];
+    let read = file.read(&mut prefix).unwrap_or(0);
+    prefix.truncate(read);
+    let name = Path::new(&path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let format = detect(&prefix, name.as_deref().unwrap_or(""));
+    let Ok(file) = std::fs::File::open(&path) else {
+        panic!("cannot open {path:?}");
+    };
+    let records = stream(format, BufReader::new(file), &Options::default());
+    let Some(records) = records else {
+        panic!("{format} does not stream");
+    };
+    let (mut articles, mut passed, mut errors, mut paragraphs) = (0u64, 0u64, 0u64, 0u64);
+    let started = std::time::Instant::now();
+    for item in records {
+        match item {
+            Item::Article(article) => {
+                articles += 1;
+                paragraphs += article.article.paragraphs.len() as u64;
+            }
+            Item::PassedOver(_) => passed += 1,
+            Item::Error(_) => errors += 1,
+        }
+    }
+    println!(
+        "{format}: {articles} articles ({paragraphs} paragraphs), {passed} passed over, {errors} errors in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
