@@ -259,9 +259,15 @@ line two</summary></entry>
 
     #[test]
     fn a_broken_feed_keeps_the_items_before_the_break() {
-        let rss = "<rss><channel>\n<item><title>Good</title><description>Kept.</description></item>\n<item><title>Bad</title><description>a < b</description></item>\n</channel></rss>";
+        let rss = "<rss><channel>\n<item><title>Good</title><description>Kept.</description></item>\n<item><title>Bad</title><description>a < b</description></item>\n<item><title>After</title><description>Also kept.</description></item>\n</channel></rss>";
         let parsed = parse(Format::Rss, rss);
-        assert_eq!(parsed.articles[0].article.title, "Good");
+        let titles: Vec<&str> = parsed
+            .articles
+            .iter()
+            .map(|a| a.article.title.as_str())
+            .collect();
+        assert_eq!(titles[0], "Good");
+        assert!(titles.contains(&"After"), "{parsed:?}");
         assert_eq!(parsed.errors[0].line, Some(3));
     }
 }

@@ -6,13 +6,13 @@
 //! unique in the file, an [`Article`], the date the format gives), things passed over
 //! (pictures, events, empty records) and errors naming a line. [`parse`] reads a whole file
 //! into a [`Parsed`]; [`stream`] reads the record formats (TREC and Reuters SGML, JSON Lines)
-//! one record at a time from any `BufRead`, so a 1 GB file takes flat memory.
+//! one record at a time from any `BufRead`, so a 1 GB file is never held whole.
 //!
-//! Shared pieces: [`xml`] parses XML safely (no entity is ever declared, expanded or
-//! fetched), [`markup`] turns HTML and XHTML into paragraphs, [`text`] splits plain text
-//! into paragraphs and assembles articles, [`dates`] reads the dates formats write. This
-//! module knows nothing about the index, the corpus walk or files on disk: the caller reads
-//! the bytes and names the file.
+//! Shared pieces: `xml` parses XML safely (no entity is ever declared, expanded or fetched),
+//! `markup` turns HTML and XHTML into paragraphs, `text` splits plain text into paragraphs
+//! and assembles articles, `dates` reads the dates formats write, `sgml` splits TREC and
+//! Reuters files into records, `records` streams them. This module knows nothing about the
+//! index, the corpus walk or files on disk: the caller reads the bytes and names the file.
 
 mod dates;
 mod detect;
@@ -163,7 +163,7 @@ pub enum Item {
 
 /// An article field a JSON Lines key can feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
+enum Field {
     Title,
     Dateline,
     /// A string (paragraphs split on blank lines) or an array of strings (one a paragraph).
