@@ -21,7 +21,7 @@ pub fn detect(prefix: &[u8], file_name: &str) -> Format {
         .rsplit_once('.')
         .map(|(_, extension)| extension.to_ascii_lowercase())
         .unwrap_or_default();
-    if text.starts_with('{') || text.starts_with('[') {
+    if looks_like_json(text) {
         return json_format(text, &extension);
     }
     if text.starts_with('<')
@@ -34,6 +34,18 @@ pub fn detect(prefix: &[u8], file_name: &str) -> Format {
         "jsonl" | "ndjson" | "jsonlines" => Format::JsonLines,
         _ => Format::Text,
     }
+}
+
+/// An object whose first key follows (`{"`), or an array of objects: not a text article that
+/// happens to open with a brace (`{Corrected} Harbour reopens`).
+fn looks_like_json(text: &str) -> bool {
+    let mut chars = text.chars();
+    let opener = chars.next();
+    let next = chars.as_str().trim_start().chars().next();
+    matches!(
+        (opener, next),
+        (Some('{'), Some('"' | '}')) | (Some('['), Some('{' | ']'))
+    )
 }
 
 fn json_format(text: &str, extension: &str) -> Format {
@@ -230,6 +242,12 @@ mod tests {
             ("[{\"uri\": \"u\"}]", "items.json", Format::Ninjs),
             ("{\n \"title\": 1}", "a.jsonl", Format::JsonLines),
             ("", "empty", Format::Text),
+            (
+                "{Corrected} Harbour reopens\n\nBody.",
+                "a.txt",
+                Format::Text,
+            ),
+            ("[Update 2] Harbour\n\nBody.", "a.txt", Format::Text),
         ];
         for (text, name, format) in cases {
             assert_eq!(detect(text.as_bytes(), name), *format, "{text:?} {name}");
