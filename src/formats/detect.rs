@@ -27,6 +27,11 @@ pub fn detect(prefix: &[u8], file_name: &str) -> Format {
     if text.starts_with('<')
         && let Some(format) = markup_format(text)
     {
+        // A text article may open with a stray tag (`<p>`, `<script>`): under a `.txt` name
+        // only a whole page (`<html>`, its DOCTYPE) is HTML.
+        if format == Format::Html && extension == "txt" && !is_whole_page(text) {
+            return Format::Text;
+        }
         return format;
     }
     match extension.as_str() {
@@ -161,6 +166,15 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
         .then(|| &text[prefix.len()..])
 }
 
+fn is_whole_page(text: &str) -> bool {
+    let head: String = text
+        .chars()
+        .take(4096)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.contains("<html") || head.contains("<!doctype html")
+}
+
 fn is_html_element(name: &str) -> bool {
     const HTML: [&str; 14] = [
         "html", "head", "body", "meta", "title", "link", "article", "main", "div", "p", "section",
@@ -177,6 +191,9 @@ mod tests {
     fn content_decides_and_the_name_is_a_hint() {
         let cases: &[(&str, &str, Format)] = &[
             ("Title\n\nBody.\n", "a.txt", Format::Text),
+            ("<script>x</script>Title\n\nBody.\n", "a.txt", Format::Text),
+            ("<script>x</script>Title\n\nBody.\n", "a.html", Format::Html),
+            ("<!DOCTYPE html><p>Body.</p>", "a.txt", Format::Html),
             (
                 "\u{feff}<?xml version=\"1.0\"?>\n<!DOCTYPE nitf SYSTEM \"nitf.dtd\">\n<nitf>",
                 "x",
