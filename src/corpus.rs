@@ -413,11 +413,18 @@ pub fn path_key(root: &Path, path: &Path) -> Option<String> {
     (!key.is_empty()).then_some(key)
 }
 
+/// Whether the file at `path` is still the one indexed: a regular file of that size and
+/// modification time.
+pub fn is_unchanged(path: &Path, size: u64, modified: u64) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|metadata| {
+        metadata.is_file() && metadata.len() == size && modified_ns(&metadata) == modified
+    })
+}
+
 /// The text of the file at `path` if it is still the one indexed (a regular file of that
 /// size and modification time), decoded as indexing decodes it; `None` otherwise.
 pub fn read_unchanged(path: &Path, size: u64, modified: u64) -> Option<String> {
-    let metadata = fs::symlink_metadata(path).ok()?;
-    if !metadata.is_file() || metadata.len() != size || modified_ns(&metadata) != modified {
+    if !is_unchanged(path, size, modified) {
         return None;
     }
     let bytes = fs::read(path).ok()?;

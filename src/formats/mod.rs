@@ -40,6 +40,25 @@ use crate::dates::Day;
 pub use detect::detect;
 pub use records::Records;
 
+/// File extensions the corpus walk always takes, besides the text articles' (`*.txt`, `--ext`):
+/// the names the formats are saved under. What a file holds is still told by its content.
+pub const EXTENSIONS: [&str; 14] = [
+    "xml",
+    "nitf",
+    "newsml",
+    "rss",
+    "atom",
+    "html",
+    "htm",
+    "xhtml",
+    "sgm",
+    "sgml",
+    "json",
+    "jsonl",
+    "ndjson",
+    "jsonlines",
+];
+
 /// The formats newsdex reads, told apart by content (the extension only a hint).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {

@@ -1,26 +1,51 @@
-//! An article file as the index's document: read, decoded and parsed, then one document with
-//! the article's fields, its body a value per paragraph.
+//! A corpus file as the index's documents: read, decoded, its format told from its content
+//! (`formats`), then one document an article, with the article's fields, its body a value per
+//! paragraph, and its file's key, which every article of the file shares.
 
 use std::fs;
 
-use tantivy::schema::Term;
 use tantivy::{IndexWriter, doc};
 
 use crate::analysis;
 use crate::article::{self, Article};
 use crate::corpus::{self, ArticleFile};
-use crate::dates;
+use crate::dates::{self, Day};
+use crate::formats::{self, Format};
 use crate::schema::{self, Fields};
 
 /// Why a file yields no article.
 pub(super) struct Unusable {
     pub reason: String,
-    /// The file was read and holds no article (empty or binary), rather than failing to read.
+    /// The file was read and holds no article (empty, binary, malformed throughout, or only
+    /// things that are not articles), rather than failing to read.
     pub content_gone: bool,
 }
 
-/// Reads, decodes and parses one file.
-pub(super) fn read_article(file: &ArticleFile) -> Result<Article, Unusable> {
+/// What a file holds: its articles, and what the reader passed over or found wrong.
+pub(super) struct FileArticles {
+    pub articles: Vec<FileArticle>,
+    /// Things that are not articles (a picture item, an empty record): counted, not indexed.
+    pub passed_over: usize,
+    /// What was wrong in the file, each naming its line (`line 12: …`); the articles the
+    /// reader could still tell apart are in `articles`.
+    pub problems: Vec<String>,
+}
+
+/// One article of a file.
+pub(super) struct FileArticle {
+    /// The article's key: the file's for a plain-text article, else `file#id`: what tells a
+    /// search that the file is not the article's text alone (it reads the doc store).
+    pub key: String,
+    pub article: Article,
+    /// The day the format gives, if any.
+    pub date: Option<Day>,
+}
+
+/// Reads, decodes and reads the articles of one file, in whichever format its content is.
+pub(super) fn read_file(
+    file: &ArticleFile,
+    options: &formats::Options,
+) -> Result<FileArticles, Unusable> {
     let bytes = fs::read(&file.path).map_err(|err| Unusable {
         reason: format!("cannot read: {err}"),
         content_gone: false,
@@ -33,37 +58,76 @@ pub(super) fn read_article(file: &ArticleFile) -> Result<Article, Unusable> {
     if text.trim().is_empty() {
         return Err(gone("empty file".into()));
     }
-    Ok(article::parse(&text))
+    let name = file.path.file_name().unwrap_or_default().to_string_lossy();
+    let format = formats::detect(text.as_bytes(), &name);
+    if format == Format::Text {
+        // Today's reading, exactly: a text file is always its one article.
+        return Ok(FileArticles {
+            articles: vec![FileArticle {
+                key: file.key.clone(),
+                article: article::parse(&text),
+                date: None,
+            }],
+            passed_over: 0,
+            problems: Vec::new(),
+        });
+    }
+    let parsed = formats::parse_as(format, &text, options);
+    let problems: Vec<String> = parsed
+        .errors
+        .iter()
+        .map(|error| format!("{format}: {error}"))
+        .collect();
+    if parsed.articles.is_empty() {
+        let reason = match (problems.first(), parsed.passed_over.first()) {
+            (Some(problem), _) => problem.clone(),
+            (None, Some(passed)) => format!("{format}: no article, only {}", passed.what),
+            (None, None) => format!("{format}: no article"),
+        };
+        return Err(gone(reason));
+    }
+    let articles = parsed
+        .articles
+        .into_iter()
+        .map(|found| FileArticle {
+            key: format!("{}#{}", file.key, found.id),
+            article: found.article,
+            date: found.date.map(|(day, _)| day),
+        })
+        .collect();
+    Ok(FileArticles {
+        articles,
+        passed_over: parsed.passed_over.len(),
+        problems,
+    })
 }
 
 /// An article read, analysed and dated, ready to add.
 pub(super) struct Parsed {
+    pub key: String,
     pub article: Article,
     pub vocabulary: analysis::Vocabulary,
     pub date: (dates::Day, dates::DateSource),
 }
 
-/// Adds the article's document, after deleting its committed one when `replace`.
-/// Delete-then-add against the last commit, which the manifest reflects exactly, so a re-run
-/// after a crash never duplicates.
+/// Adds an article's document. Its file's committed documents are deleted first by the
+/// caller, once a file (see `Run::write_batch`).
 pub(super) fn add_article(
     writer: &IndexWriter,
     fields: &Fields,
     file: &ArticleFile,
     parsed: &Parsed,
-    replace: bool,
 ) -> anyhow::Result<()> {
     let Parsed {
+        key,
         article,
         vocabulary,
         date: (day, source),
     } = parsed;
-    if replace {
-        writer.delete_term(Term::from_field_text(fields.path, &file.key));
-    }
     let parts = article::dateline_parts(&article.dateline);
     let mut document = doc!(
-        fields.path => file.key.as_str(),
+        fields.path => key.as_str(),
+        fields.file => file.key.as_str(),
         fields.title => article.title.as_str(),
         fields.title_words => article.title.as_str(),
         fields.dateline => article.dateline.as_str(),

@@ -38,12 +38,13 @@ use crate::analysis;
 use crate::corpus::{self, ArticleFile, Skipped};
 use crate::dates::{Dating, Day};
 use crate::fault::FaultLog;
+use crate::formats;
 use crate::lexicon::{self, NewWords};
 use crate::open::{self, MARKER, OpenError, check};
 use crate::schema::Fields;
 pub use disk_fault::DiskFault;
 use disk_fault::explain;
-use document::{Parsed, Unusable, add_article, read_article};
+use document::{FileArticles, Parsed, Unusable, add_article, read_file};
 use manifest::Manifest;
 
 /// How to index.
@@ -73,9 +74,16 @@ pub struct Summary {
     pub files: usize,
     /// Files read and (re-)indexed this run.
     pub indexed: usize,
+    /// Articles written this run (a feed or a collection holds many a file).
+    pub articles: usize,
+    /// Things in the files read that are not articles (pictures, events, empty records).
+    pub passed_over: usize,
+    /// What was wrong in files indexed all the same (their good articles are in), each
+    /// naming the file and line: malformed XML, SGML or JSON.
+    pub problems: Vec<Skipped>,
     /// Files left as they were (same size and modification time).
     pub unchanged: usize,
-    /// Articles removed because their file is gone.
+    /// Files whose articles were removed because the file is gone.
     pub removed: usize,
     /// Passages (paragraphs) of the articles written this run.
     pub passages: usize,
@@ -191,6 +199,7 @@ fn update(config: &IndexConfig, faults: &FaultLog) -> anyhow::Result<Summary> {
         since_commit: 0,
         new_words: NewWords::default(),
         dating: Dating::new(summary.year, Day::today(), &summary.extensions),
+        options: formats::Options::default(),
         redate,
     };
     let changed = run
@@ -281,6 +290,8 @@ struct Run<'a> {
     /// The words of the articles added since the last commit, for the lexicon.
     new_words: NewWords,
     dating: Dating,
+    /// How the format readers read files (JSON Lines' keys).
+    options: formats::Options,
     /// Every file is read again, its article dated anew (the year changed).
     redate: bool,
 }
@@ -329,7 +340,14 @@ impl Run<'_> {
     /// `corpus::walk`); then the vanished articles are deleted. Fills in `summary`.
     fn apply_changes(&mut self, bar: &ProgressBar, summary: &mut Summary) -> anyhow::Result<()> {
         let (config, manifest, redate) = (self.config, self.manifest, self.redate);
-        let extensions = summary.extensions.clone();
+        // The formats' own extensions are always walked: their content says what they hold.
+        let mut extensions = summary.extensions.clone();
+        extensions.extend(
+            formats::EXTENSIONS
+                .iter()
+                .map(|extension| extension.to_string())
+                .filter(|extension| !summary.extensions.contains(extension)),
+        );
         // The walk compares each file as it finds it, so only new and changed files go on.
         // (Asked even when redating: the manifest counts the files it is asked of as seen.)
         let unchanged = |key: &str, size: u64, modified: u64| {
@@ -361,10 +379,10 @@ impl Run<'_> {
         // article until the folder can be read again.
         let vanished = manifest.vanished(&walk.unlisted_folders)?;
         if !vanished.is_empty() {
-            let path = self.fields.path;
+            let file = self.fields.file;
             let writer = self.writer()?;
             for key in &vanished {
-                writer.delete_term(Term::from_field_text(path, key));
+                writer.delete_term(Term::from_field_text(file, key));
             }
         }
         summary.removed = vanished.len();
@@ -376,11 +394,11 @@ impl Run<'_> {
         if self.manifest.redo.is_empty() {
             return Ok(());
         }
-        let path = self.fields.path;
+        let file = self.fields.file;
         let keys: Vec<&String> = self.manifest.redo.iter().collect();
         let writer = self.writer()?;
         for key in keys {
-            writer.delete_term(Term::from_field_text(path, key));
+            writer.delete_term(Term::from_field_text(file, key));
         }
         Ok(())
     }
@@ -449,28 +467,37 @@ impl Run<'_> {
         if batch.is_empty() {
             return Ok(());
         }
-        let dating = &self.dating;
-        let parsed: Vec<Result<Parsed, Unusable>> = batch
+        let (dating, options) = (&self.dating, &self.options);
+        let read: Vec<Result<(Vec<Parsed>, FileArticles), Unusable>> = batch
             .par_iter()
             .map(|file| {
-                read_article(file).map(|article| {
-                    let vocabulary = analysis::vocabulary(&article);
-                    let date = dating.date(file, &article.dateline);
-                    Parsed {
-                        article,
-                        vocabulary,
-                        date,
-                    }
+                read_file(file, options).map(|mut read| {
+                    let parsed = std::mem::take(&mut read.articles)
+                        .into_iter()
+                        .map(|found| {
+                            let vocabulary = analysis::vocabulary(&found.article);
+                            let date =
+                                dating.date_article(file, &found.article.dateline, found.date);
+                            Parsed {
+                                key: found.key,
+                                article: found.article,
+                                vocabulary,
+                                date,
+                            }
+                        })
+                        .collect();
+                    (parsed, read)
                 })
             })
             .collect();
-        let vocabularies: Vec<&analysis::Vocabulary> = parsed
+        let vocabularies: Vec<&analysis::Vocabulary> = read
             .iter()
-            .filter_map(|parsed| parsed.as_ref().ok().map(|parsed| &parsed.vocabulary))
+            .filter_map(|read| read.as_ref().ok())
+            .flat_map(|(parsed, _)| parsed.iter().map(|parsed| &parsed.vocabulary))
             .collect();
         self.new_words.add(&vocabularies);
         let fields = self.fields;
-        for (file, article) in batch.iter().zip(parsed) {
+        for (file, read) in batch.iter().zip(read) {
             bar.inc(file.size);
             summary.bytes += file.size;
             self.since_commit += file.size;
@@ -481,19 +508,36 @@ impl Run<'_> {
                 .manifest
                 .holds(&file.key)
                 .with_context(|| format!("looking {} up in the index", file.key))?;
-            match article {
-                Ok(parsed) => {
+            // Delete-then-add against the last commit, which the manifest reflects exactly,
+            // so a re-run after a crash never duplicates; one delete takes every article the
+            // file held, so those gone from it go too.
+            let file_term = Term::from_field_text(fields.file, &file.key);
+            match read {
+                Ok((parsed, read)) => {
                     let writer = self.writer()?;
-                    add_article(writer, fields, file, &parsed, committed)?;
-                    summary.passages += parsed.article.paragraphs.len();
+                    if committed {
+                        writer.delete_term(file_term);
+                    }
+                    for article in &parsed {
+                        add_article(writer, fields, file, article)?;
+                        summary.passages += article.article.paragraphs.len();
+                    }
+                    summary.articles += parsed.len();
+                    summary.passed_over += read.passed_over;
                     summary.indexed += 1;
+                    let path = corpus::display_path(&file.path);
+                    summary
+                        .problems
+                        .extend(read.problems.into_iter().map(|reason| Skipped {
+                            path: path.clone(),
+                            reason,
+                        }));
                 }
                 Err(unusable) => {
-                    // An article that is now empty or binary is gone: its old document goes too.
+                    // A file that now holds no article is gone: its old documents go too.
                     // One that could not be read keeps them until it can be.
                     if unusable.content_gone && committed {
-                        let term = Term::from_field_text(fields.path, &file.key);
-                        self.writer()?.delete_term(term);
+                        self.writer()?.delete_term(file_term);
                     }
                     summary.skipped.push(Skipped {
                         path: corpus::display_path(&file.path),
