@@ -18,8 +18,9 @@ use rayon::prelude::*;
 /// Extensions read by default; `--ext` adds more, and an index remembers its own.
 pub const DEFAULT_EXTENSIONS: [&str; 1] = ["txt"];
 
-/// Files larger than this are skipped: no news article is this big, and reading one would hold
-/// the whole file in memory.
+/// Files larger than this are skipped, unless they are a format read a record at a time
+/// (see `indexer`): no news article is this big, and reading one would hold the whole file
+/// in memory.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// One article file the walk found new or changed.
@@ -247,12 +248,6 @@ impl Walker<'_> {
             Err(err) => return walk.skip(&entry.path(), err.to_string()),
         };
         let size = metadata.len();
-        if size > MAX_FILE_BYTES {
-            return walk.skip(
-                &entry.path(),
-                format!("larger than {} MiB", MAX_FILE_BYTES >> 20),
-            );
-        }
         let modified_ns = modified_ns(&metadata);
         let key = child_key(folder_key, name);
         let mut walk = walk;

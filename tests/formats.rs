@@ -324,3 +324,46 @@ fn a_file_that_is_malformed_throughout_is_skipped_by_name_and_line() {
     );
     assert_eq!(found(&desk, "kettle")[0].0, "wire/kettle.txt");
 }
+
+/// A record file over the streaming threshold (4 MiB) is indexed a record at a time, with the
+/// same ids, dates and problems as a small one.
+#[test]
+fn a_large_json_lines_file_is_streamed_with_its_malformed_line_named() {
+    let filler = "The harbour board met again to hear the ferry operators. ".repeat(40);
+    let mut lines = String::new();
+    for i in 0..2_000 {
+        if i == 1_000 {
+            lines.push_str("{\"id\": \"cut\n");
+            continue;
+        }
+        lines.push_str(&format!(
+            "{{\"id\": \"n{i}\", \"title\": \"Board meeting {i}\", \"date\": \"2021-05-06\", \"body\": \"Marker word w{i}x.\\n\\n{filler}\"}}\n"
+        ));
+    }
+    assert!(lines.len() > 4 << 20, "{} bytes", lines.len());
+    let desk = Desk::new(&[("board.jsonl", &lines), ("kettle.txt", PLAIN)]);
+    std::fs::remove_dir_all(desk.path("idx")).unwrap();
+    let out = desk.run(&["index", "wire", "--index", "idx"]);
+    let err = stderr(&out);
+    assert_eq!(exit_code(&out), 1, "{err}");
+    assert!(
+        err.contains("wire/board.jsonl: JSON Lines: line 1001: malformed JSON"),
+        "{err}"
+    );
+    assert!(err.contains("(2000 articles from the files read)"), "{err}");
+    for (query, path) in [
+        ("w0x", "wire/board.jsonl#n0"),
+        ("w1001x", "wire/board.jsonl#n1001"),
+        ("w1999x", "wire/board.jsonl#n1999"),
+    ] {
+        assert_eq!(
+            found(&desk, query),
+            one(
+                path,
+                &format!("Board meeting {}", &path[18..]),
+                "2021-05-06",
+                "format"
+            )
+        );
+    }
+}

@@ -37,7 +37,7 @@ use std::io::BufRead;
 use crate::article::{self, Article};
 use crate::dates::Day;
 
-pub use detect::detect;
+pub use detect::{PREFIX_BYTES, detect};
 pub use records::Records;
 
 /// File extensions the corpus walk always takes, besides the text articles' (`*.txt`, `--ext`):

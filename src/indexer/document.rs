@@ -3,6 +3,7 @@
 //! paragraph, and its file's key, which every article of the file shares.
 
 use std::fs;
+use std::io::Read;
 
 use tantivy::{IndexWriter, doc};
 
@@ -19,6 +20,16 @@ pub(super) struct Unusable {
     /// The file was read and holds no article (empty, binary, malformed throughout, or only
     /// things that are not articles), rather than failing to read.
     pub content_gone: bool,
+}
+
+/// Files of a record format (TREC and Reuters SGML, JSON Lines) larger than this are read a
+/// record at a time as they are indexed, never held whole: a collection may be a gigabyte.
+const STREAM_ABOVE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// How a file is read: whole, its articles here, or a record at a time by the indexing run.
+pub(super) enum Contents {
+    Articles(FileArticles),
+    Records(Format),
 }
 
 /// What a file holds: its articles, and what the reader passed over or found wrong.
@@ -41,15 +52,37 @@ pub(super) struct FileArticle {
     pub date: Option<Day>,
 }
 
-/// Reads, decodes and reads the articles of one file, in whichever format its content is.
+/// Reads, decodes and reads the articles of one file, in whichever format its content is;
+/// a large file of records is left to be streamed.
 pub(super) fn read_file(
     file: &ArticleFile,
     options: &formats::Options,
-) -> Result<FileArticles, Unusable> {
-    let bytes = fs::read(&file.path).map_err(|err| Unusable {
+) -> Result<Contents, Unusable> {
+    let unreadable = |err: std::io::Error| Unusable {
         reason: format!("cannot read: {err}"),
         content_gone: false,
-    })?;
+    };
+    if file.size > STREAM_ABOVE_BYTES {
+        let mut prefix = Vec::new();
+        fs::File::open(&file.path)
+            .and_then(|opened| {
+                opened
+                    .take(formats::PREFIX_BYTES as u64)
+                    .read_to_end(&mut prefix)
+            })
+            .map_err(unreadable)?;
+        let format = formats::detect(&prefix, &file_name(file));
+        if format.streams() {
+            return Ok(Contents::Records(format));
+        }
+        if file.size > corpus::MAX_FILE_BYTES {
+            return Err(Unusable {
+                reason: format!("larger than {} MiB", corpus::MAX_FILE_BYTES >> 20),
+                content_gone: false,
+            });
+        }
+    }
+    let bytes = fs::read(&file.path).map_err(unreadable)?;
     let gone = |reason: String| Unusable {
         reason,
         content_gone: true,
@@ -58,11 +91,10 @@ pub(super) fn read_file(
     if text.trim().is_empty() {
         return Err(gone("empty file".into()));
     }
-    let name = file.path.file_name().unwrap_or_default().to_string_lossy();
-    let format = formats::detect(text.as_bytes(), &name);
+    let format = formats::detect(text.as_bytes(), &file_name(file));
     if format == Format::Text {
         // Today's reading, exactly: a text file is always its one article.
-        return Ok(FileArticles {
+        return Ok(Contents::Articles(FileArticles {
             articles: vec![FileArticle {
                 key: file.key.clone(),
                 article: article::parse(&text),
@@ -70,7 +102,7 @@ pub(super) fn read_file(
             }],
             passed_over: 0,
             problems: Vec::new(),
-        });
+        }));
     }
     let parsed = formats::parse_as(format, &text, options);
     let problems: Vec<String> = parsed
@@ -89,17 +121,30 @@ pub(super) fn read_file(
     let articles = parsed
         .articles
         .into_iter()
-        .map(|found| FileArticle {
-            key: format!("{}#{}", file.key, found.id),
-            article: found.article,
-            date: found.date.map(|(day, _)| day),
-        })
+        .map(|found| file_article(file, found))
         .collect();
-    Ok(FileArticles {
+    Ok(Contents::Articles(FileArticles {
         articles,
         passed_over: parsed.passed_over.len(),
         problems,
-    })
+    }))
+}
+
+fn file_name(file: &ArticleFile) -> String {
+    file.path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// An article a format reader found in `file`, keyed `file#id`.
+pub(super) fn file_article(file: &ArticleFile, found: formats::FormatArticle) -> FileArticle {
+    FileArticle {
+        key: format!("{}#{}", file.key, found.id),
+        article: found.article,
+        date: found.date.map(|(day, _)| day),
+    }
 }
 
 /// An article read, analysed and dated, ready to add.

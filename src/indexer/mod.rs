@@ -44,7 +44,7 @@ use crate::open::{self, MARKER, OpenError, check};
 use crate::schema::Fields;
 pub use disk_fault::DiskFault;
 use disk_fault::explain;
-use document::{FileArticles, Parsed, Unusable, add_article, read_file};
+use document::{Contents, FileArticle, Parsed, Unusable, add_article, file_article, read_file};
 use manifest::Manifest;
 
 /// How to index.
@@ -468,32 +468,33 @@ impl Run<'_> {
             return Ok(());
         }
         let (dating, options) = (&self.dating, &self.options);
-        let read: Vec<Result<(Vec<Parsed>, FileArticles), Unusable>> = batch
+        let read: Vec<Result<Prepared, Unusable>> = batch
             .par_iter()
             .map(|file| {
-                read_file(file, options).map(|mut read| {
-                    let parsed = std::mem::take(&mut read.articles)
-                        .into_iter()
-                        .map(|found| {
-                            let vocabulary = analysis::vocabulary(&found.article);
-                            let date =
-                                dating.date_article(file, &found.article.dateline, found.date);
-                            Parsed {
-                                key: found.key,
-                                article: found.article,
-                                vocabulary,
-                                date,
-                            }
-                        })
-                        .collect();
-                    (parsed, read)
+                read_file(file, options).map(|contents| match contents {
+                    Contents::Articles(mut read) => {
+                        let articles = std::mem::take(&mut read.articles)
+                            .into_iter()
+                            .map(|found| prepare(dating, file, found))
+                            .collect();
+                        Prepared::Articles {
+                            articles,
+                            passed_over: read.passed_over,
+                            problems: read.problems,
+                        }
+                    }
+                    Contents::Records(format) => Prepared::Records(format),
                 })
             })
             .collect();
         let vocabularies: Vec<&analysis::Vocabulary> = read
             .iter()
-            .filter_map(|read| read.as_ref().ok())
-            .flat_map(|(parsed, _)| parsed.iter().map(|parsed| &parsed.vocabulary))
+            .filter_map(|read| match read {
+                Ok(Prepared::Articles { articles, .. }) => Some(articles),
+                _ => None,
+            })
+            .flatten()
+            .map(|parsed| &parsed.vocabulary)
             .collect();
         self.new_words.add(&vocabularies);
         let fields = self.fields;
@@ -513,25 +514,29 @@ impl Run<'_> {
             // file held, so those gone from it go too.
             let file_term = Term::from_field_text(fields.file, &file.key);
             match read {
-                Ok((parsed, read)) => {
+                Ok(Prepared::Articles {
+                    articles,
+                    passed_over,
+                    problems,
+                }) => {
                     let writer = self.writer()?;
                     if committed {
                         writer.delete_term(file_term);
                     }
-                    for article in &parsed {
+                    for article in &articles {
                         add_article(writer, fields, file, article)?;
                         summary.passages += article.article.paragraphs.len();
                     }
-                    summary.articles += parsed.len();
-                    summary.passed_over += read.passed_over;
+                    summary.articles += articles.len();
+                    summary.passed_over += passed_over;
                     summary.indexed += 1;
-                    let path = corpus::display_path(&file.path);
-                    summary
-                        .problems
-                        .extend(read.problems.into_iter().map(|reason| Skipped {
-                            path: path.clone(),
-                            reason,
-                        }));
+                    note_problems(summary, file, problems);
+                }
+                Ok(Prepared::Records(format)) => {
+                    if committed {
+                        self.writer()?.delete_term(file_term);
+                    }
+                    self.write_records(file, format, summary)?;
                 }
                 Err(unusable) => {
                     // A file that now holds no article is gone: its old documents go too.
@@ -554,6 +559,127 @@ impl Run<'_> {
             self.since_commit = 0;
         }
         Ok(())
+    }
+
+    /// Adds the articles of a large record file as its records are read, a few hundred at a
+    /// time, so the file is never held whole. Never committed half-way: the manifest would
+    /// take the file as indexed.
+    fn write_records(
+        &mut self,
+        file: &ArticleFile,
+        format: formats::Format,
+        summary: &mut Summary,
+    ) -> anyhow::Result<()> {
+        let path = corpus::display_path(&file.path);
+        let input = match fs::File::open(&file.path) {
+            Ok(input) => input,
+            Err(err) => {
+                summary.skipped.push(Skipped {
+                    path,
+                    reason: format!("cannot read: {err}"),
+                });
+                return Ok(());
+            }
+        };
+        let records = formats::stream(format, std::io::BufReader::new(input), &self.options)
+            .with_context(|| format!("{format} is not read a record at a time"))?;
+        let (before, mut problems, mut chunk) = (summary.articles, Vec::new(), Vec::new());
+        for item in records {
+            match item {
+                formats::Item::Article(found) => chunk.push(file_article(file, found)),
+                formats::Item::PassedOver(_) => summary.passed_over += 1,
+                formats::Item::Error(error) => problems.push(format!("{format}: {error}")),
+            }
+            if chunk.len() == RECORDS_AT_ONCE {
+                self.add_articles(file, std::mem::take(&mut chunk), summary)?;
+            }
+        }
+        self.add_articles(file, chunk, summary)?;
+        if summary.articles == before {
+            summary.skipped.push(Skipped {
+                path,
+                reason: problems
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| format!("{format}: no article")),
+            });
+            return Ok(());
+        }
+        summary.indexed += 1;
+        note_problems(summary, file, problems);
+        Ok(())
+    }
+
+    /// Analyses and dates articles of `file` on every core, then adds them.
+    fn add_articles(
+        &mut self,
+        file: &ArticleFile,
+        found: Vec<FileArticle>,
+        summary: &mut Summary,
+    ) -> anyhow::Result<()> {
+        let dating = &self.dating;
+        let articles: Vec<Parsed> = found
+            .into_par_iter()
+            .map(|found| prepare(dating, file, found))
+            .collect();
+        let vocabularies: Vec<&analysis::Vocabulary> =
+            articles.iter().map(|parsed| &parsed.vocabulary).collect();
+        self.new_words.add(&vocabularies);
+        let fields = self.fields;
+        let writer = self.writer()?;
+        for article in &articles {
+            add_article(writer, fields, file, article)?;
+            summary.passages += article.article.paragraphs.len();
+        }
+        summary.articles += articles.len();
+        Ok(())
+    }
+}
+
+/// Records of a streamed file analysed and added at a time.
+const RECORDS_AT_ONCE: usize = 512;
+
+/// Problems a file's report names one by one; the rest are counted.
+const PROBLEMS_NAMED: usize = 10;
+
+/// A file read whole, its articles analysed and dated; or a file left to stream.
+enum Prepared {
+    Articles {
+        articles: Vec<Parsed>,
+        passed_over: usize,
+        problems: Vec<String>,
+    },
+    Records(formats::Format),
+}
+
+/// An article of `file` analysed and dated, ready to add.
+fn prepare(dating: &Dating, file: &ArticleFile, found: FileArticle) -> Parsed {
+    let vocabulary = analysis::vocabulary(&found.article);
+    let date = dating.date_article(file, &found.article.dateline, found.date);
+    Parsed {
+        key: found.key,
+        article: found.article,
+        vocabulary,
+        date,
+    }
+}
+
+/// Adds a file's problems to the summary: the first few by line, the rest counted (a
+/// collection whose every record repeats an id would otherwise print a line a record).
+fn note_problems(summary: &mut Summary, file: &ArticleFile, problems: Vec<String>) {
+    let path = corpus::display_path(&file.path);
+    let more = problems.len().saturating_sub(PROBLEMS_NAMED);
+    for reason in problems.into_iter().take(PROBLEMS_NAMED) {
+        summary.problems.push(Skipped {
+            path: path.clone(),
+            reason,
+        });
+    }
+    if more > 0 {
+        summary.problems.push(Skipped {
+            path,
+            reason: format!("{more} more problems in this file"),
+        });
     }
 }
 
