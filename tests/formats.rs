@@ -367,3 +367,18 @@ fn a_large_json_lines_file_is_streamed_with_its_malformed_line_named() {
         );
     }
 }
+
+/// A file of pictures only is passed over and counted: not an article, not a problem.
+#[test]
+fn a_picture_item_is_passed_over_and_counted_not_skipped() {
+    let picture = "<?xml version=\"1.0\"?>\n<newsItem xmlns=\"http://iptc.org/std/nar/2006-10-01/\" guid=\"urn:desk:photo-1\">\n\
+<itemMeta><itemClass qcode=\"ninat:picture\"/></itemMeta>\n</newsItem>\n";
+    let desk = Desk::new(&[("photo.xml", picture), ("kettle.txt", PLAIN)]);
+    std::fs::remove_dir_all(desk.path("idx")).unwrap();
+    let out = desk.run(&["index", "wire", "--index", "idx"]);
+    let err = stderr(&out);
+    assert_eq!(exit_code(&out), 0, "{err}");
+    assert!(err.contains("1 passed over (not articles)"), "{err}");
+    assert!(!err.contains("skipped wire/photo.xml"), "{err}");
+    assert_eq!(found(&desk, "kettle")[0].0, "wire/kettle.txt");
+}

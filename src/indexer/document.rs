@@ -17,8 +17,8 @@ use crate::schema::{self, Fields};
 /// Why a file yields no article.
 pub(super) struct Unusable {
     pub reason: String,
-    /// The file was read and holds no article (empty, binary, malformed throughout, or only
-    /// things that are not articles), rather than failing to read.
+    /// The file was read and holds no article (empty, binary, malformed throughout), rather
+    /// than failing to read.
     pub content_gone: bool,
 }
 
@@ -110,11 +110,11 @@ pub(super) fn read_file(
         .iter()
         .map(|error| format!("{format}: {error}"))
         .collect();
-    if parsed.articles.is_empty() {
-        let reason = match (problems.first(), parsed.passed_over.first()) {
-            (Some(problem), _) => problem.clone(),
-            (None, Some(passed)) => format!("{format}: no article, only {}", passed.what),
-            (None, None) => format!("{format}: no article"),
+    // A file of pictures or events only is passed over and counted, not a problem.
+    if parsed.articles.is_empty() && (parsed.passed_over.is_empty() || !problems.is_empty()) {
+        let reason = match problems.first() {
+            Some(problem) => problem.clone(),
+            None => format!("{format}: no article"),
         };
         return Err(gone(reason));
     }

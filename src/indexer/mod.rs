@@ -583,7 +583,8 @@ impl Run<'_> {
         };
         let records = formats::stream(format, std::io::BufReader::new(input), &self.options)
             .with_context(|| format!("{format} is not read a record at a time"))?;
-        let (before, mut problems, mut chunk) = (summary.articles, Vec::new(), Vec::new());
+        let (before, passed) = (summary.articles, summary.passed_over);
+        let (mut problems, mut chunk) = (Vec::new(), Vec::new());
         for item in records {
             match item {
                 formats::Item::Article(found) => chunk.push(file_article(file, found)),
@@ -595,7 +596,7 @@ impl Run<'_> {
             }
         }
         self.add_articles(file, chunk, summary)?;
-        if summary.articles == before {
+        if summary.articles == before && (!problems.is_empty() || summary.passed_over == passed) {
             summary.skipped.push(Skipped {
                 path,
                 reason: problems
