@@ -1,6 +1,7 @@
 //! Corpus reading: which files are articles, what changed, and their bytes turned into text.
 //!
-//! Owns the folder walk (parallel, by name; symlinks are never followed),
+//! Owns the folder walk (parallel, by name, and by content only for files without an
+//! extension, which TREC's collections are; symlinks are never followed),
 //! the file identity used by incremental indexing (relative path, size, modification time)
 //! and decoding (BOM, UTF-8, Windows-1252 fallback, binary detection). It does not parse
 //! articles (see `article`).
@@ -223,7 +224,8 @@ impl Walker<'_> {
         entry: &fs::DirEntry,
         file_type: fs::FileType,
     ) -> Walk {
-        let is_article = has_extension(name, self.extensions);
+        let is_article = has_extension(name, self.extensions)
+            || (file_type.is_file() && extension(name).is_empty() && holds_a_format(&entry.path()));
         if file_type.is_symlink() {
             // Folder links and broken links are reported whatever their name: they may hide
             // articles. File links are reported only when they look like articles.
@@ -276,6 +278,20 @@ fn extension(name: &OsStr) -> String {
         Some(dot) if dot > 0 => String::from_utf8_lossy(&name[dot + 1..]).to_lowercase(),
         _ => String::new(),
     }
+}
+
+/// Bytes of a file without an extension read to tell whether it is in a format newsdex reads.
+const SNIFF_BYTES: u64 = 8 * 1024;
+
+/// Whether a file without an extension holds a format newsdex reads (TREC's `AP880212`), by
+/// its first bytes: a README or a LICENSE stays out of the index.
+fn holds_a_format(path: &Path) -> bool {
+    use std::io::Read;
+    let mut prefix = Vec::new();
+    let read =
+        fs::File::open(path).and_then(|file| file.take(SNIFF_BYTES).read_to_end(&mut prefix));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    read.is_ok() && crate::formats::detect(&prefix, &name) != crate::formats::Format::Text
 }
 
 /// Whether a file name ends in one of the extensions (any case). Works on the name's bytes:

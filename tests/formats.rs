@@ -59,8 +59,8 @@ const LIBRARY: (&str, &str, &str, &str) = (
     "The town library reopened its doors once the flood waters dried out.",
 );
 
-/// Two records; the file's name says nothing of its format (TREC's own files have no
-/// extension): its content does.
+/// Two records, in a file without an extension as TREC's own are: its content says what it
+/// is (a README without one stays out).
 const TREC: &str = "<DOC>
 <DOCNO> AP210305-0001 </DOCNO>
 <FILEID>AP-NR-03-05-21 0101EST</FILEID>
@@ -93,9 +93,13 @@ fn desk() -> Desk {
     Desk::new(&[
         ("storm.xml", NITF),
         ("feed.rss", &rss(&[ORCHARD, LIBRARY])),
-        ("ap210305.txt", TREC),
+        ("AP210305", TREC),
         ("items.jsonl", JSON_LINES),
         ("kettle.txt", PLAIN),
+        (
+            "README",
+            "Notes for the desk\n\nNothing to index here: kettle.\n",
+        ),
     ])
 }
 
@@ -150,13 +154,13 @@ fn each_article_of_a_file_of_many_is_a_hit_under_its_id_dated_by_its_format() {
         ),
         (
             "glassblowers",
-            "wire/ap210305.txt#AP210305-0001",
+            "wire/AP210305#AP210305-0001",
             "Glassblowers strike at the Fennick works",
             "2021-03-05",
         ),
         (
             "cheese",
-            "wire/ap210305.txt#AP210305-0002",
+            "wire/AP210305#AP210305-0002",
             "Cheese fair draws a record crowd",
             "2021-03-05",
         ),
@@ -185,7 +189,7 @@ fn each_article_of_a_file_of_many_is_a_hit_under_its_id_dated_by_its_format() {
         assert_eq!(shown["title"], title);
     }
     // The TREC record's dateline and its hard-wrapped lines joined into paragraphs.
-    let (_, shown) = show(&desk, "wire/ap210305.txt#AP210305-0001");
+    let (_, shown) = show(&desk, "wire/AP210305#AP210305-0001");
     assert_eq!(shown["dateline"], "FENNICK (AP)");
     assert_eq!(
         shown["paragraphs"][0]["text"],
@@ -221,7 +225,7 @@ fn a_changed_file_replaces_its_articles_and_a_deleted_file_removes_them() {
         "The ferry timetable was restored on the island route.",
     );
     desk.write("feed.rss", &rss(&[corrected, new]), NOON + 60);
-    std::fs::remove_file(desk.path("wire/ap210305.txt")).unwrap();
+    std::fs::remove_file(desk.path("wire/AP210305")).unwrap();
     let out = desk.run(&["index", "wire", "--index", "idx"]);
     assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
     assert!(
@@ -244,7 +248,7 @@ fn a_changed_file_replaces_its_articles_and_a_deleted_file_removes_them() {
         found(&desk, "timetable")[0].0,
         "wire/feed.rss#urn:desk:ferry"
     );
-    assert_eq!(show(&desk, "wire/ap210305.txt#AP210305-0001").0, 1);
+    assert_eq!(show(&desk, "wire/AP210305#AP210305-0001").0, 1);
     // Neighbours untouched.
     assert_eq!(found(&desk, "tram")[0].0, "wire/items.jsonl#j1");
     assert_eq!(found(&desk, "brindlemouth")[0].0, "wire/storm.xml#NX-0042");

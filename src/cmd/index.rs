@@ -23,7 +23,8 @@ modification time) are read again, and the passages of deleted files are removed
 Files: every *.txt below CORPUS; --ext story adds *.story (and the index remembers its
 extensions, so a later run without --ext indexes the same files). Files saved as
 *.xml *.nitf *.newsml *.rss *.atom *.html *.htm *.xhtml *.sgm *.sgml *.json *.jsonl
-*.ndjson *.jsonlines are read too. Each file's format is told by its content: NITF,
+*.ndjson *.jsonlines are read too, and files without an extension whose content is one of
+these formats (TREC's AP880212). Each file's format is told by its content: NITF,
 NewsML-G2, ninjs, RSS, Atom, HTML, TREC and Reuters SGML, JSON Lines, else a plain-text
 article. A file of many articles (a feed, a collection) gives each its own id, shown as
 path#id (DOCNO, guid, item id, else its number in the file); a changed file's articles are
