@@ -466,6 +466,28 @@ mod tests {
     }
 
     #[test]
+    fn the_format_s_date_comes_first_unless_it_is_after_the_build() {
+        let dating = Dating::new(None, day("2026-12-07"), &[]);
+        let file = ArticleFile {
+            path: PathBuf::from("/nowhere/2019/10/23/feed.xml"),
+            key: "2019/10/23/feed.xml".into(),
+            size: 1,
+            modified_ns: JUNE_1987,
+        };
+        let given = Some(day("2021-03-02"));
+        assert_eq!(
+            dating.date_article(&file, "NICOSIA, Oct 19, 2018", given),
+            (day("2021-03-02"), DateSource::Format)
+        );
+        assert_eq!(
+            dating.date_article(&file, "", Some(day("2031-01-01"))),
+            (day("2019-10-23"), DateSource::Path)
+        );
+        assert_eq!(DateSource::Format.code(), 7);
+        assert_eq!(DateSource::Format.name(), "format");
+    }
+
+    #[test]
     fn every_source_has_its_own_code() {
         for source in DateSource::ALL {
             assert_eq!(DateSource::from_code(source.code()), source);
