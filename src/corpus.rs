@@ -1,6 +1,7 @@
 //! Corpus reading: which files are articles, what changed, and their bytes turned into text.
 //!
-//! Owns the folder walk (parallel, by name; symlinks are never followed),
+//! Owns the folder walk (parallel, by name, and by content only for files without an
+//! extension, which TREC's collections are; symlinks are never followed),
 //! the file identity used by incremental indexing (relative path, size, modification time)
 //! and decoding (BOM, UTF-8, Windows-1252 fallback, binary detection). It does not parse
 //! articles (see `article`).
@@ -18,8 +19,9 @@ use rayon::prelude::*;
 /// Extensions read by default; `--ext` adds more, and an index remembers its own.
 pub const DEFAULT_EXTENSIONS: [&str; 1] = ["txt"];
 
-/// Files larger than this are skipped: no news article is this big, and reading one would hold
-/// the whole file in memory.
+/// Files larger than this are skipped, unless they are a format read a record at a time
+/// (see `indexer`): no news article is this big, and reading one would hold the whole file
+/// in memory.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// One article file the walk found new or changed.
@@ -222,7 +224,8 @@ impl Walker<'_> {
         entry: &fs::DirEntry,
         file_type: fs::FileType,
     ) -> Walk {
-        let is_article = has_extension(name, self.extensions);
+        let is_article = has_extension(name, self.extensions)
+            || (file_type.is_file() && extension(name).is_empty() && holds_a_format(&entry.path()));
         if file_type.is_symlink() {
             // Folder links and broken links are reported whatever their name: they may hide
             // articles. File links are reported only when they look like articles.
@@ -247,12 +250,6 @@ impl Walker<'_> {
             Err(err) => return walk.skip(&entry.path(), err.to_string()),
         };
         let size = metadata.len();
-        if size > MAX_FILE_BYTES {
-            return walk.skip(
-                &entry.path(),
-                format!("larger than {} MiB", MAX_FILE_BYTES >> 20),
-            );
-        }
         let modified_ns = modified_ns(&metadata);
         let key = child_key(folder_key, name);
         let mut walk = walk;
@@ -281,6 +278,20 @@ fn extension(name: &OsStr) -> String {
         Some(dot) if dot > 0 => String::from_utf8_lossy(&name[dot + 1..]).to_lowercase(),
         _ => String::new(),
     }
+}
+
+/// Bytes of a file without an extension read to tell whether it is in a format newsdex reads.
+const SNIFF_BYTES: u64 = 8 * 1024;
+
+/// Whether a file without an extension holds a format newsdex reads (TREC's `AP880212`), by
+/// its first bytes: a README or a LICENSE stays out of the index.
+fn holds_a_format(path: &Path) -> bool {
+    use std::io::Read;
+    let mut prefix = Vec::new();
+    let read =
+        fs::File::open(path).and_then(|file| file.take(SNIFF_BYTES).read_to_end(&mut prefix));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    read.is_ok() && crate::formats::detect(&prefix, &name) != crate::formats::Format::Text
 }
 
 /// Whether a file name ends in one of the extensions (any case). Works on the name's bytes:
@@ -413,11 +424,18 @@ pub fn path_key(root: &Path, path: &Path) -> Option<String> {
     (!key.is_empty()).then_some(key)
 }
 
+/// Whether the file at `path` is still the one indexed: a regular file of that size and
+/// modification time.
+pub fn is_unchanged(path: &Path, size: u64, modified: u64) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|metadata| {
+        metadata.is_file() && metadata.len() == size && modified_ns(&metadata) == modified
+    })
+}
+
 /// The text of the file at `path` if it is still the one indexed (a regular file of that
 /// size and modification time), decoded as indexing decodes it; `None` otherwise.
 pub fn read_unchanged(path: &Path, size: u64, modified: u64) -> Option<String> {
-    let metadata = fs::symlink_metadata(path).ok()?;
-    if !metadata.is_file() || metadata.len() != size || modified_ns(&metadata) != modified {
+    if !is_unchanged(path, size, modified) {
         return None;
     }
     let bytes = fs::read(path).ok()?;

@@ -9,7 +9,8 @@
 //! JSON API and a search page), [`stats`] says what an index holds, and [`eval`] scores
 //! rankings against relevance judgments.
 //! [`fault`] tells a full disk, a failing one and a damaged index apart; [`numbers`] writes
-//! numbers as people read them.
+//! numbers as people read them. [`formats`] reads news formats (NITF, NewsML-G2, ninjs, RSS,
+//! Atom, HTML, TREC and Reuters SGML, JSON Lines) into articles; nothing calls it yet.
 
 pub mod analysis;
 pub mod article;
@@ -17,6 +18,7 @@ pub mod corpus;
 pub mod dates;
 pub mod eval;
 pub mod fault;
+pub mod formats;
 pub mod indexer;
 pub mod lexicon;
 pub mod numbers;

@@ -9,6 +9,7 @@
 //! stored once, in the doc store: title, dateline and the paragraphs as separate values.
 //!
 //! Format 11 is the first of this design (formats up to 10 held a document per paragraph).
+//! Format 13 added `file`: a file may hold many articles (a feed, a TREC collection).
 
 use std::net::Ipv6Addr;
 
@@ -41,9 +42,13 @@ pub const PARAGRAPH_GAP: u32 = 1;
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
 pub struct Fields {
-    /// The article's key: its path relative to the corpus folder (one untokenized term per
-    /// article for delete-then-add re-indexing; fast, for the manifest and for hits).
+    /// The article's key, one untokenized term per article (fast, for hits): its file's key
+    /// for a file of one plain-text article, else `file#id` with the id the format gives.
     pub path: Field,
+    /// The key of the article's file: its path relative to the corpus folder. What
+    /// re-indexing deletes by, so a changed or deleted file takes all its articles with it;
+    /// fast, for the manifest.
+    pub file: Field,
     /// The title and dateline, indexed with positions and stored.
     pub title: Field,
     pub dateline: Field,
@@ -122,7 +127,8 @@ impl Fields {
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
         let fields = Fields {
-            path: builder.add_text_field("path", key),
+            path: builder.add_text_field("path", key.clone()),
+            file: builder.add_text_field("file", key),
             title: builder.add_text_field(TITLE, text.clone()),
             title_words: builder.add_text_field("title_words", words),
             dateline: builder.add_text_field(DATELINE, short_text),
@@ -143,6 +149,7 @@ impl Fields {
         let field = |name: &str| schema.get_field(name);
         Ok(Fields {
             path: field("path")?,
+            file: field("file")?,
             title: field(TITLE)?,
             title_words: field("title_words")?,
             dateline: field(DATELINE)?,

@@ -1287,14 +1287,15 @@ fn a_folder_without_matching_files_says_so_and_hints_ext() {
     let fixture = Fixture::new();
     let notes = fixture.path("notes");
     fs::create_dir(&notes).unwrap();
-    for name in ["a.md", "b.md", "c.md", "d.html"] {
+    // (*.html is a format newsdex reads, so the folder's odd one out is *.rst.)
+    for name in ["a.md", "b.md", "c.md", "d.rst"] {
         fs::write(notes.join(name), "A Title\n\nSome words.").unwrap();
     }
     let out = fixture.run(&["index", "notes", "--index", "idx"]);
     assert_eq!(exit_code(&out), 1, "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        "newsdex: no *.txt files in notes, which holds 3 *.md files, 1 *.html file; to index those: newsdex index notes --ext md\n"
+        "newsdex: no *.txt files in notes, which holds 3 *.md files, 1 *.rst file; to index those: newsdex index notes --ext md\n"
     );
 }
 

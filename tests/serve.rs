@@ -815,3 +815,39 @@ async fn a_slow_client_is_cut_off_and_the_others_are_answered() {
         .expect("the server stops")
         .expect("the server task");
 }
+
+/// An article of a file of many (a feed) is `/api/article` by the `path#id` a hit shows, an
+/// id holding `//` (a URL guid) too; an id the feed does not hold is a 404.
+#[tokio::test]
+async fn an_article_of_a_feed_is_read_by_its_id() {
+    let fixture = Fixture::new();
+    fs::write(
+        fixture.corpus().join("feed.rss"),
+        "<rss version=\"2.0\"><channel><title>Feed</title>\n\
+         <item><title>Quince growers count frost damage</title><guid>https://desk.example/quince/1</guid>\n\
+         <description>Growers counted the frost damage to their quince trees.</description></item>\n\
+         <item><title>Ferry returns</title><guid>urn:desk:ferry</guid>\n\
+         <description>The ferry returns to the island.</description></item>\n\
+         </channel></rss>\n",
+    )
+    .expect("write");
+    fixture.index();
+    let app = serve::router(fixture.state(), &Limits::default());
+    let hit = search(&app, "quince", "").await.hits.remove(0);
+    assert!(
+        hit.path
+            .ends_with("/feed.rss#https://desk.example/quince/1"),
+        "{}",
+        hit.path
+    );
+    let answer = get(&app, &format!("/api/article?path={}", encoded(&hit.path))).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let article: Article = answer.json();
+    assert_eq!(article.path, hit.path);
+    assert_eq!(article.title, "Quince growers count frost damage");
+    let other = hit
+        .path
+        .replace("https://desk.example/quince/1", "urn:desk:none");
+    let answer = get(&app, &format!("/api/article?path={}", encoded(&other))).await;
+    assert_eq!(answer.status, 404, "{}", answer.body);
+}

@@ -23,12 +23,21 @@ Re-running on the same folder is incremental: only new or changed files (by size
 modification time) are read again, and the passages of deleted files are removed.
 
 Files: every *.txt below CORPUS; --ext story adds *.story (and the index remembers its
-extensions, so a later run without --ext indexes the same files). Hidden files and folders
+extensions, so a later run without --ext indexes the same files). Files saved as
+*.xml *.nitf *.newsml *.rss *.atom *.html *.htm *.xhtml *.sgm *.sgml *.json *.jsonl
+*.ndjson *.jsonlines are read too, and files without an extension whose content is one of
+these formats (TREC's AP880212). Each file's format is told by its content: NITF,
+NewsML-G2, ninjs, RSS, Atom, HTML, TREC and Reuters SGML, JSON Lines, else a plain-text
+article. A file of many articles (a feed, a collection) gives each its own id, shown as
+path#id (DOCNO, guid, item id, else its number in the file); a changed file's articles are
+all replaced, a deleted file's removed. Malformed XML, SGML or JSON is named with its file
+and line, and the file's other articles are indexed (exit 1). Hidden files and folders
 are passed over. A file is skipped, and named on stderr with the reason, only when it cannot
 be read or is binary; any text encoding is read (UTF-8, UTF-16 with BOM, else Windows-1252).
 Symlinks are never followed.
 
-Dates: a date in the path (2019/10/23/, 2019-10-23-storm.txt) dates an article; else its
+Dates: the date a format gives (pubDate, versionCreated, DATE, NITF date.issue) first; else
+a date in the path (2019/10/23/, 2019-10-23-storm.txt) dates an article; else its
 dateline (`NICOSIA, Oct 19 -`). A dateline without a year takes the path's year (1987/),
 else the year of dated articles beside it in its folder, else --year, and only then the
 year of the file's modification time, which copying resets (`newsdex stats` counts each
@@ -41,8 +50,8 @@ segment's file missing or cut short) is repaired: that segment is dropped and it
 are indexed again from CORPUS. --repair looks harder first, as `newsdex check` does (every
 file against its checksum, every article's passages), and repairs what it finds the same way.
 
-Exit status: 0 every file indexed, 1 finished but some files were skipped or none found,
-2 error.
+Exit status: 0 every file indexed, 1 finished but some files were skipped, malformed or
+none found, 2 error.
 
 Examples:
   newsdex index                          index ./corpus into ./index
@@ -97,11 +106,13 @@ pub fn config(args: &IndexArgs) -> IndexConfig {
 pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     let summary = index_corpus(&config(args))?;
     report(&summary, &args.corpus);
-    Ok(if summary.skipped.is_empty() && summary.files > 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(
+        if summary.skipped.is_empty() && summary.problems.is_empty() && summary.files > 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
 }
 
 /// Prints repairs, skipped files, notes on the extensions, and the one-line summary on stderr.
@@ -114,6 +125,13 @@ pub fn report(summary: &Summary, corpus: &Path) {
             "newsdex: skipped {}: {}",
             sanitize(&skipped.path),
             skipped.reason
+        );
+    }
+    for problem in &summary.problems {
+        eprintln!(
+            "newsdex: warning: {}: {} (its other articles are indexed)",
+            sanitize(&problem.path),
+            sanitize(&problem.reason)
         );
     }
     let listed = |extensions: &[String]| {
@@ -204,7 +222,27 @@ fn summary_line(summary: &Summary) -> String {
         let list: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
         format!("{} skipped ({})", summary.skipped.len(), list.join(", "))
     };
-    let files = plural(summary.files, "file", "files");
+    let mut files = plural(summary.files, "file", "files");
+    // Files of many articles (feeds, collections) say how many; text files are one each.
+    if summary.articles != summary.indexed {
+        files = format!(
+            "{files} ({} from the files read)",
+            plural(summary.articles, "article", "articles")
+        );
+    }
+    let mut skipped = skipped;
+    if summary.passed_over > 0 {
+        skipped = format!(
+            "{skipped}; {} passed over (not articles)",
+            summary.passed_over
+        );
+    }
+    if !summary.problems.is_empty() {
+        skipped = format!(
+            "{skipped}; {}",
+            plural(summary.problems.len(), "error in a file", "errors in files")
+        );
+    }
     if summary.indexed == 0 && summary.removed == 0 {
         return format!(
             "index up to date: {files} unchanged; {skipped}; {:.2} s",

@@ -15,7 +15,9 @@ use super::index_dir;
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 PATH is an article as `search` shows it (relative to the current folder, or absolute), or
-its path below the indexed folder. Only articles in the index can be shown. The text is the
+its path below the indexed folder; an article of a file of many (a feed, a TREC or JSON
+Lines collection) is path#id, its id as search shows it. Only articles in the index can be
+shown. An article of a file of many is always the text indexed. The text is the
 file's when it is still the one indexed, otherwise the text indexed (and the path line says
 the file changed or is gone).
 
@@ -24,7 +26,8 @@ Exit status: 0 shown, 1 no such article in the index, 2 error.
 Examples:
   newsdex search cease-fire --limit 1          then, with the path it prints:
   newsdex show corpus/turkey-unhappy-with-syria-talks.txt --highlight cease-fire
-  newsdex show --json corpus/turkey-unhappy-with-syria-talks.txt | jq '.paragraphs[0].text'")]
+  newsdex show --json corpus/turkey-unhappy-with-syria-talks.txt | jq '.paragraphs[0].text'
+  newsdex show 'wire/desk.rss#urn:desk:ferry-2'")]
 pub struct ShowArgs {
     /// The article's path.
     pub path: String,

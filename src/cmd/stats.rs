@@ -72,6 +72,7 @@ fn source_words(source: DateSource) -> &'static str {
         DateSource::YearOption => "dateline in the --year",
         DateSource::FileYear => "dateline in the file time's year",
         DateSource::Modified => "file time",
+        DateSource::Format => "the format's own date",
     }
 }
 

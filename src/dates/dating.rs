@@ -17,8 +17,9 @@ use super::Day;
 use crate::article::{self, dateline_parts};
 use crate::corpus::{self, ArticleFile};
 
-/// Where an article's date came from, most trusted first (in `ALL`'s order, which the
-/// discriminants follow).
+/// Where an article's date came from: the format's own date first, then the rest most
+/// trusted first. The discriminants are the codes indexes keep, in `ALL`'s order, so `Format`
+/// came last (code 7) rather than renumber the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateSource {
     /// A full date in the path.
@@ -35,10 +36,13 @@ pub enum DateSource {
     FileYear,
     /// The file's modification time.
     Modified,
+    /// The date the article's format gives (RSS `pubDate`, NewsML-G2 `versionCreated`, TREC
+    /// `DATE`, NITF `date.issue`...).
+    Format,
 }
 
 impl DateSource {
-    pub const ALL: [DateSource; 7] = [
+    pub const ALL: [DateSource; 8] = [
         DateSource::Path,
         DateSource::Dateline,
         DateSource::PathYear,
@@ -46,6 +50,7 @@ impl DateSource {
         DateSource::YearOption,
         DateSource::FileYear,
         DateSource::Modified,
+        DateSource::Format,
     ];
 
     /// The word scripts see (`--json`'s `date_source`, `stats`).
@@ -58,6 +63,7 @@ impl DateSource {
             DateSource::YearOption => "year-option",
             DateSource::FileYear => "file-year",
             DateSource::Modified => "modified",
+            DateSource::Format => "format",
         }
     }
 
@@ -116,6 +122,20 @@ impl Dating {
             None => Arc::from([]),
         };
         self.date_with(&file.key, dateline, file.modified_ns, siblings)
+    }
+
+    /// An article's date: the one its format gives, unless it is after the build (a
+    /// mistyped year); else `date`'s.
+    pub fn date_article(
+        &self,
+        file: &ArticleFile,
+        dateline: &str,
+        given: Option<Day>,
+    ) -> (Day, DateSource) {
+        match given.filter(|day| *day <= self.build_day) {
+            Some(day) => (day, DateSource::Format),
+            None => self.date(file, dateline),
+        }
     }
 
     /// `date`, the siblings' days given by `siblings` (called only when they are needed).
@@ -443,6 +463,28 @@ mod tests {
             (day.to_string().as_str(), source),
             ("2026-12-07", DateSource::Modified)
         );
+    }
+
+    #[test]
+    fn the_format_s_date_comes_first_unless_it_is_after_the_build() {
+        let dating = Dating::new(None, day("2026-12-07"), &[]);
+        let file = ArticleFile {
+            path: PathBuf::from("/nowhere/2019/10/23/feed.xml"),
+            key: "2019/10/23/feed.xml".into(),
+            size: 1,
+            modified_ns: JUNE_1987,
+        };
+        let given = Some(day("2021-03-02"));
+        assert_eq!(
+            dating.date_article(&file, "NICOSIA, Oct 19, 2018", given),
+            (day("2021-03-02"), DateSource::Format)
+        );
+        assert_eq!(
+            dating.date_article(&file, "", Some(day("2031-01-01"))),
+            (day("2019-10-23"), DateSource::Path)
+        );
+        assert_eq!(DateSource::Format.code(), 7);
+        assert_eq!(DateSource::Format.name(), "format");
     }
 
     #[test]

@@ -37,7 +37,8 @@ pub(super) struct Manifest {
     segments: Vec<SegmentFiles>,
     /// The commit the lookups answer for.
     pub opstamp: Opstamp,
-    path: Field,
+    /// Files are looked up by their key, which all their articles share.
+    file: Field,
     /// The first error a lookup met, from any thread (see `check`): the run stops on it
     /// before any commit.
     failure: Mutex<Option<io::Error>>,
@@ -97,7 +98,7 @@ impl Manifest {
             let words = (segment.max_doc() as usize).div_ceil(64);
             segments.push(SegmentFiles {
                 reader: segment.clone(),
-                paths: segment.inverted_index(fields.path)?,
+                paths: segment.inverted_index(fields.file)?,
                 sizes: fast.u64("size")?,
                 modified: fast.u64("modified")?,
                 seen: (0..words).map(|_| AtomicU64::new(0)).collect(),
@@ -106,7 +107,7 @@ impl Manifest {
         Ok(Manifest {
             segments,
             opstamp,
-            path: fields.path,
+            file: fields.file,
             failure: Mutex::new(None),
             redo,
         })
@@ -139,7 +140,7 @@ impl Manifest {
         if self.redo.contains(key) {
             return Ok(None);
         }
-        let term = Term::from_field_text(self.path, key);
+        let term = Term::from_field_text(self.file, key);
         for (segment_ord, segment) in self.segments.iter().enumerate() {
             let Some(mut postings) = segment
                 .paths
@@ -187,18 +188,22 @@ impl Manifest {
             if unseen.is_empty() {
                 continue;
             }
-            let Some(paths) = segment.reader.fast_fields().str("path")? else {
+            let Some(paths) = segment.reader.fast_fields().str("file")? else {
                 continue;
             };
+            // A file's articles are added together, so its unseen ones follow each other:
+            // its key is looked up once.
+            let mut previous = None;
             for doc in unseen {
                 let mut key = String::new();
                 let Some(ord) = paths.ords().first(doc) else {
                     continue;
                 };
-                if !paths.ord_to_str(ord, &mut key)? {
+                if previous.replace(ord) == Some(ord) || !paths.ord_to_str(ord, &mut key)? {
                     continue;
                 }
-                // A key whose document the walk found in another segment is not gone.
+                // A file whose first document the walk found (maybe in another segment) is
+                // not gone: its other articles are never marked.
                 let found_elsewhere = self
                     .committed(&key)?
                     .is_some_and(|first| self.segments[first.segment].was_seen(first.doc));
@@ -210,8 +215,7 @@ impl Manifest {
                 }
             }
         }
-        // Two unfound documents of one key (never written, but cheap to allow for) make one
-        // removal.
+        // The unfound articles of one file make one removal.
         vanished.sort_unstable();
         vanished.dedup();
         Ok(vanished)

@@ -38,12 +38,13 @@ use crate::analysis;
 use crate::corpus::{self, ArticleFile, Skipped};
 use crate::dates::{Dating, Day};
 use crate::fault::FaultLog;
+use crate::formats;
 use crate::lexicon::{self, NewWords};
 use crate::open::{self, MARKER, OpenError, check};
 use crate::schema::Fields;
 pub use disk_fault::DiskFault;
 use disk_fault::explain;
-use document::{Parsed, Unusable, add_article, read_article};
+use document::{Contents, FileArticle, Parsed, Unusable, add_article, file_article, read_file};
 use manifest::Manifest;
 
 /// How to index.
@@ -73,9 +74,16 @@ pub struct Summary {
     pub files: usize,
     /// Files read and (re-)indexed this run.
     pub indexed: usize,
+    /// Articles written this run (a feed or a collection holds many a file).
+    pub articles: usize,
+    /// Things in the files read that are not articles (pictures, events, empty records).
+    pub passed_over: usize,
+    /// What was wrong in files indexed all the same (their good articles are in), each
+    /// naming the file and line: malformed XML, SGML or JSON.
+    pub problems: Vec<Skipped>,
     /// Files left as they were (same size and modification time).
     pub unchanged: usize,
-    /// Articles removed because their file is gone.
+    /// Files whose articles were removed because the file is gone.
     pub removed: usize,
     /// Passages (paragraphs) of the articles written this run.
     pub passages: usize,
@@ -191,6 +199,7 @@ fn update(config: &IndexConfig, faults: &FaultLog) -> anyhow::Result<Summary> {
         since_commit: 0,
         new_words: NewWords::default(),
         dating: Dating::new(summary.year, Day::today(), &summary.extensions),
+        options: formats::Options::default(),
         redate,
     };
     let changed = run
@@ -281,6 +290,8 @@ struct Run<'a> {
     /// The words of the articles added since the last commit, for the lexicon.
     new_words: NewWords,
     dating: Dating,
+    /// How the format readers read files (JSON Lines' keys).
+    options: formats::Options,
     /// Every file is read again, its article dated anew (the year changed).
     redate: bool,
 }
@@ -329,7 +340,14 @@ impl Run<'_> {
     /// `corpus::walk`); then the vanished articles are deleted. Fills in `summary`.
     fn apply_changes(&mut self, bar: &ProgressBar, summary: &mut Summary) -> anyhow::Result<()> {
         let (config, manifest, redate) = (self.config, self.manifest, self.redate);
-        let extensions = summary.extensions.clone();
+        // The formats' own extensions are always walked: their content says what they hold.
+        let mut extensions = summary.extensions.clone();
+        extensions.extend(
+            formats::EXTENSIONS
+                .iter()
+                .map(|extension| extension.to_string())
+                .filter(|extension| !summary.extensions.contains(extension)),
+        );
         // The walk compares each file as it finds it, so only new and changed files go on.
         // (Asked even when redating: the manifest counts the files it is asked of as seen.)
         let unchanged = |key: &str, size: u64, modified: u64| {
@@ -361,10 +379,10 @@ impl Run<'_> {
         // article until the folder can be read again.
         let vanished = manifest.vanished(&walk.unlisted_folders)?;
         if !vanished.is_empty() {
-            let path = self.fields.path;
+            let file = self.fields.file;
             let writer = self.writer()?;
             for key in &vanished {
-                writer.delete_term(Term::from_field_text(path, key));
+                writer.delete_term(Term::from_field_text(file, key));
             }
         }
         summary.removed = vanished.len();
@@ -376,11 +394,11 @@ impl Run<'_> {
         if self.manifest.redo.is_empty() {
             return Ok(());
         }
-        let path = self.fields.path;
+        let file = self.fields.file;
         let keys: Vec<&String> = self.manifest.redo.iter().collect();
         let writer = self.writer()?;
         for key in keys {
-            writer.delete_term(Term::from_field_text(path, key));
+            writer.delete_term(Term::from_field_text(file, key));
         }
         Ok(())
     }
@@ -449,28 +467,38 @@ impl Run<'_> {
         if batch.is_empty() {
             return Ok(());
         }
-        let dating = &self.dating;
-        let parsed: Vec<Result<Parsed, Unusable>> = batch
+        let (dating, options) = (&self.dating, &self.options);
+        let read: Vec<Result<Prepared, Unusable>> = batch
             .par_iter()
             .map(|file| {
-                read_article(file).map(|article| {
-                    let vocabulary = analysis::vocabulary(&article);
-                    let date = dating.date(file, &article.dateline);
-                    Parsed {
-                        article,
-                        vocabulary,
-                        date,
+                read_file(file, options).map(|contents| match contents {
+                    Contents::Articles(mut read) => {
+                        let articles = std::mem::take(&mut read.articles)
+                            .into_iter()
+                            .map(|found| prepare(dating, file, found))
+                            .collect();
+                        Prepared::Articles {
+                            articles,
+                            passed_over: read.passed_over,
+                            problems: read.problems,
+                        }
                     }
+                    Contents::Records(format) => Prepared::Records(format),
                 })
             })
             .collect();
-        let vocabularies: Vec<&analysis::Vocabulary> = parsed
+        let vocabularies: Vec<&analysis::Vocabulary> = read
             .iter()
-            .filter_map(|parsed| parsed.as_ref().ok().map(|parsed| &parsed.vocabulary))
+            .filter_map(|read| match read {
+                Ok(Prepared::Articles { articles, .. }) => Some(articles),
+                _ => None,
+            })
+            .flatten()
+            .map(|parsed| &parsed.vocabulary)
             .collect();
         self.new_words.add(&vocabularies);
         let fields = self.fields;
-        for (file, article) in batch.iter().zip(parsed) {
+        for (file, read) in batch.iter().zip(read) {
             bar.inc(file.size);
             summary.bytes += file.size;
             self.since_commit += file.size;
@@ -481,19 +509,40 @@ impl Run<'_> {
                 .manifest
                 .holds(&file.key)
                 .with_context(|| format!("looking {} up in the index", file.key))?;
-            match article {
-                Ok(parsed) => {
+            // Delete-then-add against the last commit, which the manifest reflects exactly,
+            // so a re-run after a crash never duplicates; one delete takes every article the
+            // file held, so those gone from it go too.
+            let file_term = Term::from_field_text(fields.file, &file.key);
+            match read {
+                Ok(Prepared::Articles {
+                    articles,
+                    passed_over,
+                    problems,
+                }) => {
                     let writer = self.writer()?;
-                    add_article(writer, fields, file, &parsed, committed)?;
-                    summary.passages += parsed.article.paragraphs.len();
+                    if committed {
+                        writer.delete_term(file_term);
+                    }
+                    for article in &articles {
+                        add_article(writer, fields, file, article)?;
+                        summary.passages += article.article.paragraphs.len();
+                    }
+                    summary.articles += articles.len();
+                    summary.passed_over += passed_over;
                     summary.indexed += 1;
+                    note_problems(summary, file, problems);
+                }
+                Ok(Prepared::Records(format)) => {
+                    if committed {
+                        self.writer()?.delete_term(file_term);
+                    }
+                    self.write_records(file, format, summary)?;
                 }
                 Err(unusable) => {
-                    // An article that is now empty or binary is gone: its old document goes too.
+                    // A file that now holds no article is gone: its old documents go too.
                     // One that could not be read keeps them until it can be.
                     if unusable.content_gone && committed {
-                        let term = Term::from_field_text(fields.path, &file.key);
-                        self.writer()?.delete_term(term);
+                        self.writer()?.delete_term(file_term);
                     }
                     summary.skipped.push(Skipped {
                         path: corpus::display_path(&file.path),
@@ -510,6 +559,128 @@ impl Run<'_> {
             self.since_commit = 0;
         }
         Ok(())
+    }
+
+    /// Adds the articles of a large record file as its records are read, a few hundred at a
+    /// time, so the file is never held whole. Never committed half-way: the manifest would
+    /// take the file as indexed.
+    fn write_records(
+        &mut self,
+        file: &ArticleFile,
+        format: formats::Format,
+        summary: &mut Summary,
+    ) -> anyhow::Result<()> {
+        let path = corpus::display_path(&file.path);
+        let input = match fs::File::open(&file.path) {
+            Ok(input) => input,
+            Err(err) => {
+                summary.skipped.push(Skipped {
+                    path,
+                    reason: format!("cannot read: {err}"),
+                });
+                return Ok(());
+            }
+        };
+        let records = formats::stream(format, std::io::BufReader::new(input), &self.options)
+            .with_context(|| format!("{format} is not read a record at a time"))?;
+        let (before, passed) = (summary.articles, summary.passed_over);
+        let (mut problems, mut chunk) = (Vec::new(), Vec::new());
+        for item in records {
+            match item {
+                formats::Item::Article(found) => chunk.push(file_article(file, found)),
+                formats::Item::PassedOver(_) => summary.passed_over += 1,
+                formats::Item::Error(error) => problems.push(format!("{format}: {error}")),
+            }
+            if chunk.len() == RECORDS_AT_ONCE {
+                self.add_articles(file, std::mem::take(&mut chunk), summary)?;
+            }
+        }
+        self.add_articles(file, chunk, summary)?;
+        if summary.articles == before && (!problems.is_empty() || summary.passed_over == passed) {
+            summary.skipped.push(Skipped {
+                path,
+                reason: problems
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| format!("{format}: no article")),
+            });
+            return Ok(());
+        }
+        summary.indexed += 1;
+        note_problems(summary, file, problems);
+        Ok(())
+    }
+
+    /// Analyses and dates articles of `file` on every core, then adds them.
+    fn add_articles(
+        &mut self,
+        file: &ArticleFile,
+        found: Vec<FileArticle>,
+        summary: &mut Summary,
+    ) -> anyhow::Result<()> {
+        let dating = &self.dating;
+        let articles: Vec<Parsed> = found
+            .into_par_iter()
+            .map(|found| prepare(dating, file, found))
+            .collect();
+        let vocabularies: Vec<&analysis::Vocabulary> =
+            articles.iter().map(|parsed| &parsed.vocabulary).collect();
+        self.new_words.add(&vocabularies);
+        let fields = self.fields;
+        let writer = self.writer()?;
+        for article in &articles {
+            add_article(writer, fields, file, article)?;
+            summary.passages += article.article.paragraphs.len();
+        }
+        summary.articles += articles.len();
+        Ok(())
+    }
+}
+
+/// Records of a streamed file analysed and added at a time.
+const RECORDS_AT_ONCE: usize = 512;
+
+/// Problems a file's report names one by one; the rest are counted.
+const PROBLEMS_NAMED: usize = 10;
+
+/// A file read whole, its articles analysed and dated; or a file left to stream.
+enum Prepared {
+    Articles {
+        articles: Vec<Parsed>,
+        passed_over: usize,
+        problems: Vec<String>,
+    },
+    Records(formats::Format),
+}
+
+/// An article of `file` analysed and dated, ready to add.
+fn prepare(dating: &Dating, file: &ArticleFile, found: FileArticle) -> Parsed {
+    let vocabulary = analysis::vocabulary(&found.article);
+    let date = dating.date_article(file, &found.article.dateline, found.date);
+    Parsed {
+        key: found.key,
+        article: found.article,
+        vocabulary,
+        date,
+    }
+}
+
+/// Adds a file's problems to the summary: the first few by line, the rest counted (a
+/// collection whose every record repeats an id would otherwise print a line a record).
+fn note_problems(summary: &mut Summary, file: &ArticleFile, problems: Vec<String>) {
+    let path = corpus::display_path(&file.path);
+    let more = problems.len().saturating_sub(PROBLEMS_NAMED);
+    for reason in problems.into_iter().take(PROBLEMS_NAMED) {
+        summary.problems.push(Skipped {
+            path: path.clone(),
+            reason,
+        });
+    }
+    if more > 0 {
+        summary.problems.push(Skipped {
+            path,
+            reason: format!("{more} more problems in this file"),
+        });
     }
 }
 

@@ -6,7 +6,7 @@
 //! be read (EIO) counts only with `--repair`, otherwise the run stops and names it. Dropping a segment
 //! rewrites `meta.json` without it, under the writer's lock, as a commit would; its files are
 //! then no commit's, and the writer's clean-up removes them. Every article the dropped segment
-//! held (its path column lists them, read from its fast-field file when that file is sound)
+//! held (its file column lists them, read from its fast-field file when that file is sound)
 //! is deleted and indexed again, and the manifest treats them as not indexed; with
 //! `--repair`, so are articles damaged otherwise (indexed twice, a document not whole). When a
 //! dropped segment's articles cannot be listed, every article is indexed again, into an
@@ -179,7 +179,7 @@ fn redo_incomplete_articles(
     Ok(())
 }
 
-/// The keys of the articles `segment` holds (deleted ones too), from its path
+/// The keys of the files whose articles `segment` holds (deleted ones too), from its file
 /// column; `None` when its fast-field file cannot be read, or (with `thorough`) fails its
 /// checksum.
 fn articles_of(
@@ -196,7 +196,7 @@ fn articles_of(
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let bytes = index.directory().open_read(&file).ok()?;
         let columns = ColumnarReader::open(bytes).ok()?;
-        let handle = columns.read_columns("path").ok()?.into_iter().next()?;
+        let handle = columns.read_columns("file").ok()?.into_iter().next()?;
         let DynamicColumn::Str(paths) = handle.open().ok()? else {
             return None;
         };

@@ -293,7 +293,8 @@ pub struct Articles {
     pub count: u64,
     /// Their passages (paragraphs).
     pub passages: u64,
-    /// The keys of articles whose document is not whole, or not theirs alone, with why.
+    /// The keys of the files of articles whose document is not whole, or not theirs alone,
+    /// with why: a file's articles are indexed again together.
     pub incomplete: Vec<(String, String)>,
 }
 
@@ -302,24 +303,31 @@ pub struct Articles {
 pub fn articles(searcher: &Searcher) -> tantivy::Result<Articles> {
     let mut found = Articles::default();
     let mut incomplete = Vec::new();
-    let mut documents_of_key: HashMap<String, u32> = HashMap::new();
+    let mut documents_of_key: HashMap<String, (u32, String)> = HashMap::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let spans = fast.ip_addr(schema::PARAGRAPHS)?;
         let sizes = fast.u64("size")?;
         let modified = fast.u64("modified")?;
         let paths = fast.str("path")?;
+        let files = fast.str("file")?;
+        let text =
+            |column: &Option<tantivy::columnar::StrColumn>, doc| -> tantivy::Result<String> {
+                let mut text = String::new();
+                if let Some(column) = column
+                    && let Some(ord) = column.ords().first(doc)
+                {
+                    column.ord_to_str(ord, &mut text)?;
+                }
+                Ok(text)
+            };
         for doc in segment.doc_ids_alive() {
             found.count += 1;
-            let mut key = String::new();
-            if let Some(paths) = &paths
-                && let Some(ord) = paths.ords().first(doc)
-            {
-                paths.ord_to_str(ord, &mut key)?;
-            }
+            let key = text(&paths, doc)?;
+            let file = text(&files, doc)?;
             let paragraphs = spans.values_for_doc(doc).count() as u64;
             found.passages += paragraphs;
-            let why = if key.is_empty() {
+            let why = if key.is_empty() || file.is_empty() {
                 Some("its document has no path")
             } else if sizes.first(doc).is_none() || modified.first(doc).is_none() {
                 Some("its file's size or time is missing")
@@ -329,14 +337,14 @@ pub fn articles(searcher: &Searcher) -> tantivy::Result<Articles> {
                 None
             };
             if let Some(why) = why {
-                incomplete.push((key.clone(), why.to_string()));
+                incomplete.push((file.clone(), why.to_string()));
             }
-            *documents_of_key.entry(key).or_default() += 1;
+            documents_of_key.entry(key).or_insert((0, file)).0 += 1;
         }
     }
-    for (key, documents) in documents_of_key {
+    for (_, (documents, file)) in documents_of_key {
         if documents > 1 {
-            incomplete.push((key, format!("indexed {documents} times")));
+            incomplete.push((file, format!("indexed {documents} times")));
         }
     }
     incomplete.sort();

@@ -19,7 +19,7 @@ use crate::fault::{Doing, Fault, FileError};
 pub const MARKER: &str = "newsdex.json";
 
 /// Bumped whenever the schema or analysis changes in a way old indexes cannot serve.
-pub const FORMAT_VERSION: u32 = 12;
+pub const FORMAT_VERSION: u32 = 13;
 
 /// What the marker records.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -42,14 +42,27 @@ pub struct Paragraph {
 impl Engine {
     /// The key of the article at `path`: its path below the corpus folder when it lies there
     /// (as `search` shows it, relative to the current folder, or absolute), else `path` as
-    /// written, taken as a key.
+    /// written, taken as a key. An article of a file of many is `file#id`: its file's part is
+    /// resolved as a path, its id taken as written (a guid may hold `//`), at the first `#`
+    /// that names an article in the index.
     pub fn article_key(&self, path: &str) -> String {
-        self.index
-            .open
-            .corpus
-            .as_deref()
-            .and_then(|corpus| corpus::path_key(corpus, Path::new(path)))
-            .unwrap_or_else(|| path.trim_start_matches("./").to_string())
+        let key_of = |path: &str| {
+            self.index
+                .open
+                .corpus
+                .as_deref()
+                .and_then(|corpus| corpus::path_key(corpus, Path::new(path)))
+                .unwrap_or_else(|| path.trim_start_matches("./").to_string())
+        };
+        let whole = key_of(path);
+        let held = |key: &str| matches!(self.article_address(key), Ok(Some(_)));
+        if held(&whole) {
+            return whole;
+        }
+        path.match_indices('#')
+            .map(|(at, _)| format!("{}#{}", key_of(&path[..at]), &path[at + 1..]))
+            .find(|key| held(key))
+            .unwrap_or(whole)
     }
 
     /// The path `search` shows for the article `key`: the inverse of [`Engine::article_key`]

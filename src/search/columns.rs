@@ -30,6 +30,7 @@ struct SegmentColumns {
     date: OnceLock<Column<u64>>,
     signature: [OnceLock<Column<u64>>; 4],
     path: OnceLock<Option<StrColumn>>,
+    file: OnceLock<Option<StrColumn>>,
     size: OnceLock<Column<u64>>,
     modified: OnceLock<Column<u64>>,
 }
@@ -132,6 +133,26 @@ impl Columns {
             && let Some(ord) = paths.ords().first(address.doc_id)
         {
             paths.ord_to_str(ord, &mut key)?;
+        }
+        Ok(key)
+    }
+
+    /// The key of an article's file: its own key for a text article, not for one of a file
+    /// of many (`file#id`).
+    pub fn file_key(&self, address: DocAddress) -> tantivy::Result<String> {
+        let mut key = String::new();
+        let files = self
+            .column(
+                address.segment_ord,
+                "file",
+                |columns| &columns.file,
+                FastFieldReaders::str,
+            )?
+            .as_ref();
+        if let Some(files) = files
+            && let Some(ord) = files.ords().first(address.doc_id)
+        {
+            files.ord_to_str(ord, &mut key)?;
         }
         Ok(key)
     }

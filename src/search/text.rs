@@ -117,6 +117,27 @@ impl Texts {
 /// whose file is gone or changed comes from the doc store, which holds it as indexed.
 pub(super) fn read_article(index: &IndexView, address: DocAddress) -> tantivy::Result<ArticleText> {
     let key = index.columns.key(address)?;
+    let file_key = index.columns.file_key(address)?;
+    // An article of a file of many (a feed, a collection: `file#id`) always comes from the
+    // doc store: finding it again would mean reading its whole file.
+    if key != file_key {
+        let file = match index.open.corpus.as_deref() {
+            Some(corpus) => {
+                corpus::key_path(corpus, &file_key).map_or(FileState::Missing, |path| {
+                    let indexed = index.columns.file_identity(address).ok().flatten();
+                    match indexed {
+                        Some((size, modified)) if corpus::is_unchanged(&path, size, modified) => {
+                            FileState::Unchanged
+                        }
+                        _ if path.is_file() => FileState::Changed,
+                        _ => FileState::Missing,
+                    }
+                })
+            }
+            None => FileState::Missing,
+        };
+        return stored_article(index, address, key, file);
+    }
     if let Some(corpus) = index.open.corpus.as_deref()
         && let Some((size, modified)) = index.columns.file_identity(address)?
         && let Some(text) = corpus::key_path(corpus, &key)
@@ -131,10 +152,21 @@ pub(super) fn read_article(index: &IndexView, address: DocAddress) -> tantivy::R
             file: FileState::Unchanged,
         });
     }
+    let file = file_state(index, &key);
+    stored_article(index, address, key, file)
+}
+
+/// The article at `address` as the doc store holds it.
+fn stored_article(
+    index: &IndexView,
+    address: DocAddress,
+    key: String,
+    file: FileState,
+) -> tantivy::Result<ArticleText> {
     let document: TantivyDocument = index.segments.searcher.doc(address)?;
     let fields = &index.open.fields;
     Ok(ArticleText {
-        file: file_state(index, &key),
+        file,
         key,
         title: stored_text(&document, fields.title),
         dateline: stored_text(&document, fields.dateline),

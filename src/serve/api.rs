@@ -145,7 +145,9 @@ pub async fn healthz(
 
 /// A path with nothing in it to resolve: no empty, `.` or `..` part, no NUL.
 fn is_plain_path(path: &str) -> bool {
-    let parts = path.strip_prefix('/').unwrap_or(path);
+    // An article of a file of many is `file#id`; its id is only looked up in the index.
+    let file = path.split_once('#').map_or(path, |(file, _)| file);
+    let parts = file.strip_prefix('/').unwrap_or(file);
     !path.contains('\0') && !parts.split('/').any(|part| matches!(part, "" | "." | ".."))
 }
 
