@@ -192,7 +192,8 @@ fn starts_upper(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
 }
 
-const MONTHS: [&str; 12] = [
+/// The months' English names, lower-case, January first.
+pub(crate) const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",

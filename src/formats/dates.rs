@@ -6,6 +6,7 @@
 //! reader saw, not the UTC day. Times are not kept. Each parser takes the whole field and
 //! gives `None` when it is not a date it knows, never a guess.
 
+use crate::article::dateline::MONTHS;
 use crate::dates::Day;
 
 /// RFC 3339 and ISO 8601 calendar dates: `2019-10-23`, `2019-10-23T16:25:32-05:00`, and the
@@ -155,20 +156,6 @@ fn full_year(year: u32, digits: usize) -> Option<i64> {
 
 /// A month's number from its English name or first three letters (`FEB`, `Sept`).
 fn month(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     let word = word.to_ascii_lowercase();
     if word.len() < 3 {
         return None;

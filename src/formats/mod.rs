@@ -358,6 +358,32 @@ impl Items {
         }
     }
 
+    /// A record of an SGML collection (`kind`: `DOC`, `REUTERS`) at `line`: its article, or,
+    /// when it has no text, the record passed over by its id.
+    fn record(
+        &mut self,
+        kind: &str,
+        id: Option<String>,
+        number: u64,
+        line: Option<u64>,
+        article: Option<Article>,
+        date: Option<(Day, &'static str)>,
+    ) {
+        match article {
+            Some(article) => self.article(Draft {
+                id,
+                number,
+                line,
+                article,
+                date,
+            }),
+            None => {
+                let named = id.unwrap_or_else(|| number.to_string());
+                self.pass_over(format!("{kind} {named} with no text"), line);
+            }
+        }
+    }
+
     fn pass_over(&mut self, what: impl Into<String>, line: Option<u64>) {
         self.found.push_back(Item::PassedOver(PassedOver {
             what: what.into(),

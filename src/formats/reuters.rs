@@ -11,7 +11,7 @@
 use super::dates;
 use super::sgml::{self, RawRecord, field_text};
 use super::text::{Dateline, assemble, indented_paragraphs};
-use super::{Draft, FormatError, Items};
+use super::{FormatError, Items};
 use crate::article::find_dateline;
 
 pub fn record(raw: &RawRecord, number: u64, items: &mut Items) {
@@ -59,19 +59,8 @@ pub fn record(raw: &RawRecord, number: u64, items: &mut Items) {
         let line = sgml::line_of(raw, content.get(offset..).unwrap_or(""));
         items.error(FormatError::at(line, message));
     }
-    match assemble(&title, Dateline::given(dateline), paragraphs) {
-        Some(article) => items.article(Draft {
-            id,
-            number,
-            line: Some(raw.line),
-            article,
-            date,
-        }),
-        None => {
-            let named = id.unwrap_or_else(|| number.to_string());
-            items.pass_over(format!("REUTERS {named} with no text"), Some(raw.line));
-        }
-    }
+    let article = assemble(&title, Dateline::given(dateline), paragraphs);
+    items.record("REUTERS", id, number, Some(raw.line), article, date);
 }
 
 /// A `DATELINE` field's dateline, and the story's first words when the field holds them

@@ -9,7 +9,7 @@
 use super::dates;
 use super::sgml::{self, Field, RawRecord, field_paragraphs, field_text};
 use super::text::{Dateline, assemble};
-use super::{Draft, FormatError, Items};
+use super::{FormatError, Items};
 
 const TITLE_FIELDS: [&str; 6] = ["HEAD", "HL", "HEADLINE", "TITLE", "TI", "H3"];
 const DATE_FIELDS: [(&str, &str); 4] = [
@@ -47,19 +47,8 @@ pub fn record(raw: &RawRecord, number: u64, items: &mut Items) {
         let day = dates::trec(&text_of(name)?)?;
         Some((day, *source))
     });
-    match assemble(&title, Dateline::given(text_of("DATELINE")), paragraphs) {
-        Some(article) => items.article(Draft {
-            id,
-            number,
-            line: Some(raw.line),
-            article,
-            date,
-        }),
-        None => {
-            let named = id.unwrap_or_else(|| number.to_string());
-            items.pass_over(format!("DOC {named} with no text"), Some(raw.line));
-        }
-    }
+    let article = assemble(&title, Dateline::given(text_of("DATELINE")), paragraphs);
+    items.record("DOC", id, number, Some(raw.line), article, date);
 }
 
 #[cfg(test)]

@@ -544,16 +544,7 @@ mod tests {
             for name in run {
                 std::fs::copy(sample.join(name), corpus_dir.join(name)).expect("copy an article");
             }
-            indexer::index_corpus(&indexer::IndexConfig {
-                corpus: corpus_dir.clone(),
-                index_dir: index_dir.clone(),
-                extensions: None,
-                progress: false,
-                memory_budget: 50 * 1024 * 1024,
-                repair: false,
-                year: None,
-            })
-            .expect("index the corpus");
+            index_folder(&corpus_dir, &index_dir);
         }
         (dir, index_dir, first_run.to_vec())
     }
@@ -567,9 +558,15 @@ mod tests {
         for (name, text) in articles {
             std::fs::write(corpus_dir.join(name), text).expect("an article");
         }
+        index_folder(&corpus_dir, &index_dir);
+        (dir, index_dir)
+    }
+
+    /// Indexes `corpus` into `index` as `newsdex index` does, with a small writer budget.
+    fn index_folder(corpus: &Path, index: &Path) {
         indexer::index_corpus(&indexer::IndexConfig {
-            corpus: corpus_dir,
-            index_dir: index_dir.clone(),
+            corpus: corpus.to_path_buf(),
+            index_dir: index.to_path_buf(),
             extensions: None,
             progress: false,
             memory_budget: 50 * 1024 * 1024,
@@ -577,7 +574,6 @@ mod tests {
             year: None,
         })
         .expect("index the corpus");
-        (dir, index_dir)
     }
 
     #[test]
