@@ -241,6 +241,11 @@ async fn search_answers_what_search_json_prints() {
             "&since=2000-01-01&until=2100-12-31",
             vec!["--since", "2000-01-01", "--until", "2100-12-31"],
         ),
+        (
+            "cease fire talks",
+            "&place=Ankara&agency=ap",
+            vec!["--place", "ankara", "--agency", "AP"],
+        ),
     ] {
         let found = search(app, query, more).await;
         let mut args = vec!["search", "--json", query];
