@@ -375,7 +375,7 @@ fn a_person_searches_pages_reads_and_shares_in_a_browser() {
         status
             .as_str()
             .expect("text")
-            .starts_with("1–10 of 13 passages · "),
+            .starts_with("1–10 of 13 passages in 13 stories · "),
         "{status}"
     );
     assert_eq!(
