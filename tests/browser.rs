@@ -766,6 +766,16 @@ fn a_desk_narrows_by_place_and_dates_with_facets_chips_and_the_timeline() {
     page.click("#clear-dates");
     page.wait_for(&format!("location.search === '?q=levy' && {rows} === 5"));
 
+    // A day typed in From keeps to it and what follows, once the typing pauses.
+    page.eval(
+        "(() => { const since = document.getElementById('since'); since.value = '2026-11-05';
+           since.dispatchEvent(new Event('change')); })()",
+    );
+    page.wait_for(&format!(
+        "location.search === '?q=levy&since=2026-11-05' && {rows} === 2"
+    ));
+    assert_eq!(page.eval(chips), json!(["Dates from 2026-11-05×"]));
+
     let problems = page.problems();
     assert!(
         problems.is_empty(),
