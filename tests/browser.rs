@@ -3,7 +3,9 @@
 //! a person would: `/` to reach the box, typing `"cease-fire"`, Enter, reading the marked
 //! passage, Next, a click that opens an article with the passage in view, Esc back, Previous;
 //! then a shared link to a hostile article whose markup must show as text. The console
-//! must stay free of errors throughout, and Ctrl-C must stop the server cleanly.
+//! must stay free of errors throughout, and Ctrl-C must stop the server cleanly. A second
+//! test narrows as a desk does: a place from the facets, a day from the timeline's bars, a
+//! drag across them, chips removed, reload, back and forward, the order, an empty window.
 //!
 //! Chromium must be installed (`.ci/run` installs it when missing): without it this test
 //! fails and says so, it does not pass unseen.
@@ -166,22 +168,45 @@ impl Page {
     /// A left click in the middle of the element `selector` finds (of its first line, when it
     /// wraps), scrolled into view.
     fn click(&mut self, selector: &str) {
+        self.drag(selector, selector);
+    }
+
+    /// The left button pressed on the element `from` finds and let go on the one `to` finds
+    /// (a click when they are the same), as `click` aims.
+    fn drag(&mut self, from: &str, to: &str) {
+        let (x, y) = self.aim(from);
+        self.call(
+            "Input.dispatchMouseEvent",
+            json!({"type": "mouseMoved", "x": x, "y": y}),
+        );
+        self.call(
+            "Input.dispatchMouseEvent",
+            json!({"type": "mousePressed", "x": x, "y": y, "button": "left", "clickCount": 1}),
+        );
+        let (x, y) = if to == from {
+            (x, y)
+        } else {
+            let (x, y) = self.aim(to);
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": "mouseMoved", "x": x, "y": y, "button": "left", "buttons": 1}),
+            );
+            (x, y)
+        };
+        self.call(
+            "Input.dispatchMouseEvent",
+            json!({"type": "mouseReleased", "x": x, "y": y, "button": "left", "clickCount": 1}),
+        );
+    }
+
+    /// The middle of the first line of the element `selector` finds, scrolled into view.
+    fn aim(&mut self, selector: &str) -> (Value, Value) {
         let quoted = serde_json::to_string(selector).expect("JSON");
         let at = self.eval(&format!(
             "(() => {{ const e = document.querySelector({quoted}); e.scrollIntoView({{block: 'center'}});
                const r = e.getClientRects()[0]; return [r.left + r.width / 2, r.top + r.height / 2]; }})()"
         ));
-        let (x, y) = (at[0].clone(), at[1].clone());
-        self.call(
-            "Input.dispatchMouseEvent",
-            json!({"type": "mouseMoved", "x": x, "y": y}),
-        );
-        for kind in ["mousePressed", "mouseReleased"] {
-            self.call(
-                "Input.dispatchMouseEvent",
-                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
-            );
-        }
+        (at[0].clone(), at[1].clone())
     }
 
     /// No element of the hostile article's markup exists under `scope`, and none of its
@@ -281,17 +306,25 @@ fn chromium() -> String {
     program
 }
 
-#[test]
-fn a_person_searches_pages_reads_and_shares_in_a_browser() {
-    let browser = chromium();
-    let root = TempDir::new().expect("temp dir");
-    indexed_corpus(root.path());
+/// The server, the browser and the page a test drives; both programs stop when it drops.
+struct Session {
+    page: Page,
+    base: String,
+    server: Running,
+    server_says: Arc<Mutex<String>>,
+    _chrome: Running,
+    _profile: TempDir,
+}
 
+/// Serves the index `idx/` under `root` with the built binary and opens headless Chromium
+/// on a blank page, driven over DevTools.
+fn session(root: &Path) -> Session {
+    let browser = chromium();
     let mut serve = Command::new(BIN);
     serve
         .args(["serve", "--index", "idx", "--addr", "127.0.0.1:0"])
-        .current_dir(root.path());
-    let (mut server, line, server_says) = start(serve, "at http://", "newsdex serve");
+        .current_dir(root);
+    let (server, line, server_says) = start(serve, "at http://", "newsdex serve");
     let base = line
         .split(" at http://")
         .nth(1)
@@ -317,7 +350,7 @@ fn a_person_searches_pages_reads_and_shares_in_a_browser() {
     ]);
     chrome.arg(format!("--user-data-dir={}", profile.path().display()));
     chrome.arg("about:blank");
-    let (_chrome, line, _) = start(chrome, "DevTools listening on ws://", "Chromium");
+    let (chrome, line, _) = start(chrome, "DevTools listening on ws://", "Chromium");
     let devtools: SocketAddr = line
         .split("ws://")
         .nth(1)
@@ -335,6 +368,22 @@ fn a_person_searches_pages_reads_and_shares_in_a_browser() {
     for domain in ["Page.enable", "Runtime.enable", "Log.enable"] {
         page.call(domain, json!({}));
     }
+    Session {
+        page,
+        base,
+        server,
+        server_says,
+        _chrome: chrome,
+        _profile: profile,
+    }
+}
+
+#[test]
+fn a_person_searches_pages_reads_and_shares_in_a_browser() {
+    let root = TempDir::new().expect("temp dir");
+    indexed_corpus(root.path());
+    let mut session = session(root.path());
+    let (page, base) = (&mut session.page, session.base.clone());
 
     // A person opens the page, presses / to reach the box, types the query and Enter.
     page.call("Page.navigate", json!({"url": format!("{base}/")}));
@@ -375,7 +424,7 @@ fn a_person_searches_pages_reads_and_shares_in_a_browser() {
         status
             .as_str()
             .expect("text")
-            .starts_with("1–10 of 13 passages · "),
+            .starts_with("1–10 of 13 passages in 13 stories · "),
         "{status}"
     );
     assert_eq!(
@@ -522,11 +571,11 @@ fn a_person_searches_pages_reads_and_shares_in_a_browser() {
 
     // Ctrl-C stops the server cleanly.
     // SAFETY: kill only sends a signal to the server this test started.
-    let signalled = unsafe { libc::kill(server.0.id() as libc::pid_t, libc::SIGINT) };
+    let signalled = unsafe { libc::kill(session.server.0.id() as libc::pid_t, libc::SIGINT) };
     assert_eq!(signalled, 0);
     let started = Instant::now();
     let status = loop {
-        if let Some(status) = server.0.try_wait().expect("wait") {
+        if let Some(status) = session.server.0.try_wait().expect("wait") {
             break status;
         }
         assert!(
@@ -537,6 +586,200 @@ fn a_person_searches_pages_reads_and_shares_in_a_browser() {
     };
     assert_eq!(status.code(), Some(0));
     std::thread::sleep(Duration::from_millis(50));
-    let said = server_says.lock().expect("stderr").clone();
+    let said = session.server_says.lock().expect("stderr").clone();
     assert!(said.ends_with("newsdex: stopped\n"), "{said}");
+}
+
+/// Stories about a levy, each its own, filed from three places by three agencies over five
+/// days (dated by their paths), one day without any: what the desk narrows.
+const LEVIES: [(&str, &str); 5] = [
+    (
+        "2026/11/02/harbour.txt",
+        "Dockers Walk Out\n\nLONDON (Reuters) -- Dockers stopped work at the container berths over a harbour levy the port authority wants to double next spring.\n",
+    ),
+    (
+        "2026/11/02/wine.txt",
+        "Growers Protest Bottle Charge\n\nPARIS (AFP) -- Vineyard owners drove tractors through the capital against a bottle levy they say would ruin small estates.\n",
+    ),
+    (
+        "2026/11/03/buses.txt",
+        "Bus Fares To Rise\n\nLONDON (AP) -- Commuters face dearer tickets after councillors approved a transport levy to pay for electric buses on night routes.\n",
+    ),
+    (
+        "2026/11/05/rice.txt",
+        "Rice Importers Warn\n\nTOKYO (Reuters) -- Importers of foreign rice warned that an import levy on grain would lift supermarket prices before the new year.\n",
+    ),
+    (
+        "2026/11/06/trawlers.txt",
+        "Trawler Crews Tally Costs\n\nLONDON (Reuters) -- Skippers of deep sea trawlers counted what a landing levy on cod and haddock would take from each catch.\n",
+    ),
+];
+
+#[test]
+fn a_desk_narrows_by_place_and_dates_with_facets_chips_and_the_timeline() {
+    let desk = common::Desk::new(&LEVIES);
+    let mut session = session(&desk.path(""));
+    let (page, base) = (&mut session.page, session.base.clone());
+    let rows = "document.querySelectorAll('#results .hit').length";
+    let dates = "[...document.querySelectorAll('#results .date')].map((d) => d.textContent).sort()";
+    let chips = "[...document.querySelectorAll('#chips .chip')].map((c) => c.textContent)";
+
+    // The facets of every match beside the results, each row dated, a bar a day.
+    page.call("Page.navigate", json!({"url": format!("{base}/?q=levy")}));
+    page.wait_for(&format!(
+        "{rows} === 5 && document.querySelector('#facets:not([hidden])')"
+    ));
+    let facets = page.eval(
+        "({ places: [...document.querySelectorAll('#places .facet')].map((f) => f.textContent),
+            agencies: [...document.querySelectorAll('#agencies .facet')].map((f) => f.textContent) })",
+    );
+    assert_eq!(
+        facets["places"],
+        json!(["london3", "paris1", "tokyo1"]),
+        "{facets}"
+    );
+    assert_eq!(
+        facets["agencies"],
+        json!(["reuters3", "afp1", "ap1"]),
+        "{facets}"
+    );
+    assert_eq!(
+        page.eval(dates),
+        json!([
+            "2026-11-02",
+            "2026-11-02",
+            "2026-11-03",
+            "2026-11-05",
+            "2026-11-06"
+        ])
+    );
+    let bars = page.eval(
+        "[...document.querySelectorAll('#timeline-bars .bar')].map((b) => [b.getAttribute('aria-label'), Boolean(b.querySelector('.fill'))])",
+    );
+    assert_eq!(
+        bars,
+        json!([
+            ["2026-11-02: 2 stories", true],
+            ["2026-11-03: 1 story", true],
+            ["2026-11-04: 0 stories", false],
+            ["2026-11-05: 1 story", true],
+            ["2026-11-06: 1 story", true]
+        ])
+    );
+    assert_eq!(page.eval(chips), json!([]));
+
+    // A place narrows to its stories and shows as a chip, in the URL too.
+    page.click("#places li:first-child .facet");
+    page.wait_for(&format!(
+        "location.search === '?q=levy&place=london' && {rows} === 3"
+    ));
+    assert_eq!(page.eval(chips), json!(["Place london×"]));
+    assert_eq!(
+        page.eval(
+            "[...document.querySelectorAll('#results .dateline')].map((d) => d.textContent).sort()"
+        ),
+        json!(["LONDON (AP)", "LONDON (Reuters)", "LONDON (Reuters)"])
+    );
+    assert_eq!(
+        page.eval("document.querySelector('#places .facet').getAttribute('aria-pressed')"),
+        json!("true")
+    );
+
+    // A bar keeps the search to its day, beside the place; the window is a chip and in the
+    // date inputs.
+    page.click("#timeline-bars .bar[data-index='0'] .slot");
+    page.wait_for(&format!(
+        "location.search === '?q=levy&place=london&since=2026-11-02&until=2026-11-02' && {rows} === 1"
+    ));
+    assert_eq!(
+        page.eval(chips),
+        json!(["Place london×", "Dates 2026-11-02×"])
+    );
+    assert_eq!(
+        page.eval(
+            "[document.getElementById('since').value, document.getElementById('until').value]"
+        ),
+        json!(["2026-11-02", "2026-11-02"])
+    );
+
+    // Reloading shows the same view; removing the place chip widens to the day's two stories.
+    page.eval("window.before = true");
+    page.call("Page.reload", json!({}));
+    page.wait_for(&format!("!window.before && {rows} === 1"));
+    assert_eq!(
+        page.eval(chips),
+        json!(["Place london×", "Dates 2026-11-02×"])
+    );
+    page.click("#chips .chip.place");
+    page.wait_for(&format!(
+        "location.search === '?q=levy&since=2026-11-02&until=2026-11-02' && {rows} === 2"
+    ));
+    assert_eq!(page.eval(chips), json!(["Dates 2026-11-02×"]));
+
+    // Back restores the place, forward lets it go again.
+    page.eval("history.back()");
+    page.wait_for(&format!(
+        "location.search.includes('place=london') && {rows} === 1"
+    ));
+    page.eval("history.forward()");
+    page.wait_for(&format!(
+        "!location.search.includes('place') && {rows} === 2"
+    ));
+
+    // Without the window, a drag across three bars keeps to the days they span.
+    page.click("#chips .chip.dates");
+    page.wait_for(&format!("location.search === '?q=levy' && {rows} === 5"));
+    page.drag(
+        "#timeline-bars .bar[data-index='1'] .slot",
+        "#timeline-bars .bar[data-index='3'] .slot",
+    );
+    page.wait_for(&format!(
+        "location.search === '?q=levy&since=2026-11-03&until=2026-11-05' && {rows} === 2"
+    ));
+    assert_eq!(page.eval(dates), json!(["2026-11-03", "2026-11-05"]));
+    assert_eq!(page.eval(chips), json!(["Dates 2026-11-03 – 2026-11-05×"]));
+
+    // Newest first: the rows drawn again, in date order.
+    page.eval(
+        "(() => { document.querySelector('#results .hit').dataset.before = '1';
+           const sort = document.getElementById('sort'); sort.value = 'date';
+           sort.dispatchEvent(new Event('change')); })()",
+    );
+    page.wait_for(&format!(
+        "location.search.endsWith('&sort=date') && {rows} === 2 && !document.querySelector('#results .hit[data-before]')"
+    ));
+    assert_eq!(
+        page.eval("[...document.querySelectorAll('#results .date')].map((d) => d.textContent)"),
+        json!(["2026-11-05", "2026-11-03"])
+    );
+
+    // A window that leaves nothing says how many match outside it, and lets it go.
+    page.call(
+        "Page.navigate",
+        json!({"url": format!("{base}/?q=levy&since=2026-10-01&until=2026-10-15")}),
+    );
+    page.wait_for("document.querySelector('#outside:not([hidden])')");
+    assert_eq!(
+        page.eval("document.getElementById('status').textContent"),
+        json!("5 passages match “levy” outside 2026-10-01..2026-10-15.")
+    );
+    page.click("#clear-dates");
+    page.wait_for(&format!("location.search === '?q=levy' && {rows} === 5"));
+
+    // A day typed in From keeps to it and what follows, once the typing pauses.
+    page.eval(
+        "(() => { const since = document.getElementById('since'); since.value = '2026-11-05';
+           since.dispatchEvent(new Event('change')); })()",
+    );
+    page.wait_for(&format!(
+        "location.search === '?q=levy&since=2026-11-05' && {rows} === 2"
+    ));
+    assert_eq!(page.eval(chips), json!(["Dates from 2026-11-05×"]));
+
+    let problems = page.problems();
+    assert!(
+        problems.is_empty(),
+        "the console shows problems:\n{}",
+        problems.join("\n")
+    );
 }

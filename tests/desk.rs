@@ -513,6 +513,10 @@ fn each_facet_counts_the_stories_its_filter_returns() {
             let value = count["value"].as_str().unwrap();
             let filtered = facets(&desk, &[&format!("+yen +{kind}:\"{value}\"")]);
             assert_eq!(filtered["stories"], count["stories"], "{kind}:{value}");
+            // The page's filter, beside the query rather than in it, keeps the same stories.
+            let flag = format!("--{kind}");
+            let beside = facets(&desk, &["yen", &flag, value]);
+            assert_eq!(beside["stories"], count["stories"], "{flag} {value}");
             checked += 1;
         }
     }

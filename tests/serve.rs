@@ -241,6 +241,11 @@ async fn search_answers_what_search_json_prints() {
             "&since=2000-01-01&until=2100-12-31",
             vec!["--since", "2000-01-01", "--until", "2100-12-31"],
         ),
+        (
+            "cease fire talks",
+            "&place=Ankara&agency=ap",
+            vec!["--place", "ankara", "--agency", "AP"],
+        ),
     ] {
         let found = search(app, query, more).await;
         let mut args = vec!["search", "--json", query];
@@ -586,7 +591,7 @@ async fn the_page_and_its_files_are_served_with_a_strict_policy() {
         (
             "/",
             "text/html; charset=utf-8",
-            "<script src=\"/assets/page.js\"",
+            "<script type=\"module\" src=\"/assets/page.js\"",
         ),
         (
             "/?q=cease-fire",
@@ -599,6 +604,21 @@ async fn the_page_and_its_files_are_served_with_a_strict_policy() {
             "textContent",
         ),
         ("/assets/page.css", "text/css; charset=utf-8", "mark"),
+        (
+            "/assets/url.js",
+            "text/javascript; charset=utf-8",
+            "URLSearchParams",
+        ),
+        (
+            "/assets/timeline.js",
+            "text/javascript; charset=utf-8",
+            "createElementNS",
+        ),
+        (
+            "/assets/facets.js",
+            "text/javascript; charset=utf-8",
+            "aria-pressed",
+        ),
         ("/favicon.svg", "image/svg+xml", "<svg"),
         ("/favicon.ico", "image/svg+xml", "<svg"),
     ] {
@@ -610,12 +630,20 @@ async fn the_page_and_its_files_are_served_with_a_strict_policy() {
         );
         assert!(answer.body.contains(contains), "{target}");
     }
-    let page = include_str!("../src/serve/page.js");
-    assert!(
-        !page.contains("innerHTML")
-            && !page.contains("insertAdjacentHTML")
-            && !page.contains("document.write")
-    );
+    assert_eq!(get(app, "/assets/../page.js").await.status, 404);
+    assert_eq!(get(app, "/assets/other.js").await.status, 404);
+    for script in [
+        include_str!("../src/serve/page.js"),
+        include_str!("../src/serve/url.js"),
+        include_str!("../src/serve/timeline.js"),
+        include_str!("../src/serve/facets.js"),
+    ] {
+        assert!(
+            !script.contains("innerHTML")
+                && !script.contains("insertAdjacentHTML")
+                && !script.contains("document.write")
+        );
+    }
     let request = Request::builder()
         .uri("/")
         .body(Body::empty())

@@ -31,7 +31,8 @@ Query syntax:
   title:syria           a word in one field: title, dateline or body
   dateline:ankara       articles filed from Ankara
   place:london          filters: articles whose dateline's place (or agency:reuters, its
-                        agency) is exactly that; what --facets counts
+                        agency) is exactly that; what --facets counts; --place and
+                        --agency filter so, leaving the query's ranking as it is
   syria AND turkey      both;  syria OR turkey  either;  syria NOT russia  (or -russia)
   +syria turkey         syria required, turkey ranks higher
   negotia*              any word starting with negotia (the common ones rank first)
@@ -90,6 +91,12 @@ pub struct SearchArgs {
     /// Only articles dated on or before DATE (as --since).
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// Only articles filed from PLACE, as their dateline names it (london, "new york").
+    #[arg(long, value_name = "PLACE")]
+    pub place: Option<String>,
+    /// Only articles filed by AGENCY, as their dateline names it (reuters, ap).
+    #[arg(long, value_name = "AGENCY")]
+    pub agency: Option<String>,
     /// Search for the suggested spelling when a word looks misspelt (see "did you mean").
     #[arg(long)]
     pub fix: bool,
@@ -210,7 +217,7 @@ fn build_first_index(dir: &Path) -> anyhow::Result<()> {
 
 /// The engine's request for the command line's options.
 fn request<'q>(
-    args: &SearchArgs,
+    args: &'q SearchArgs,
     query: &'q str,
     since: Option<Day>,
     until: Option<Day>,
@@ -230,6 +237,14 @@ fn request<'q>(
         per_article: args.per_article,
         since,
         until,
+        place: args
+            .place
+            .as_deref()
+            .filter(|place| !place.trim().is_empty()),
+        agency: args
+            .agency
+            .as_deref()
+            .filter(|agency| !agency.trim().is_empty()),
         sort: match args.sort {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Date => Sort::Date,

@@ -70,6 +70,11 @@ pub struct Request<'a> {
     /// Only articles dated on or after this day, and on or before `until`.
     pub since: Option<Day>,
     pub until: Option<Day>,
+    /// Only articles whose dateline names this place, and this agency (`--place`,
+    /// `--agency`): what `place:` and `agency:` in a query keep, without making the query a
+    /// different one to rank.
+    pub place: Option<&'a str>,
+    pub agency: Option<&'a str>,
     /// The order of the results.
     pub sort: Sort,
     /// Take each result's score apart (`Hit::explanation`).
@@ -110,6 +115,8 @@ impl<'a> Request<'a> {
             per_article: DEFAULT_PER_ARTICLE,
             since: None,
             until: None,
+            place: None,
+            agency: None,
             sort: Sort::Relevance,
             explain: false,
             facets: false,

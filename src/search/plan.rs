@@ -182,8 +182,20 @@ impl Plan {
         let built = builder.build(&node, None, &mut found);
         let leaves = builder.leaves;
         let fields = &index.open.fields;
-        let query = within_dates(fields, flatten(built.first_pass), request);
-        let whole = within_dates(fields, built.whole, request);
+        for (field, value) in [
+            (fields.place, request.place),
+            (fields.agency, request.agency),
+        ] {
+            if let Some(value) = value
+                && !vocabulary::holds(index, field, &filter_term(value))
+            {
+                found
+                    .unmatched
+                    .push(format!("{}:{}", fields.user_name(field), value.trim()));
+            }
+        }
+        let query = narrowed(fields, flatten(built.first_pass), request);
+        let whole = narrowed(fields, built.whole, request);
         let keywords = keywords(&node)
             .iter()
             .map(|keyword| analyzer.words(keyword))
@@ -209,27 +221,52 @@ impl Plan {
     }
 }
 
-/// `query`, kept to the articles dated within the request's `since` and `until`: a range over
-/// the date column, required and scoring nothing, so scores stay those of the words.
-fn within_dates(fields: &Fields, query: Box<dyn Query>, request: &Request) -> Box<dyn Query> {
-    if request.since.is_none() && request.until.is_none() {
+/// `query`, kept to the articles the request's filters leave: dated within its `since` and
+/// `until` (a range over the date column), filed from its place, by its agency (a term each,
+/// as `place:` and `agency:` find). Each is required and scores nothing, so scores stay those
+/// of the words, and the query keeps its own shape: a keyword query stays one, ranked by the
+/// signals only keyword queries get.
+fn narrowed(fields: &Fields, query: Box<dyn Query>, request: &Request) -> Box<dyn Query> {
+    let unscored = |query: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
+        (Occur::Must, Box::new(BoostQuery::new(query, 0.0)))
+    };
+    let mut filters = Vec::new();
+    for (field, value) in [
+        (fields.place, request.place),
+        (fields.agency, request.agency),
+    ] {
+        if let Some(value) = value {
+            let term = Term::from_field_text(field, &filter_term(value));
+            filters.push(unscored(Box::new(TermQuery::new(
+                term,
+                IndexRecordOption::Basic,
+            ))));
+        }
+    }
+    if request.since.is_some() || request.until.is_some() {
+        let bound = |day: Option<Day>, first: bool| match day {
+            Some(day) => {
+                let (lowest, highest) = dates::day_values(day);
+                Bound::Included(Term::from_field_u64(
+                    fields.date,
+                    if first { lowest } else { highest },
+                ))
+            }
+            None => Bound::Unbounded,
+        };
+        let range = RangeQuery::new(bound(request.since, true), bound(request.until, false));
+        filters.push(unscored(Box::new(range)));
+    }
+    if filters.is_empty() {
         return query;
     }
-    let bound = |day: Option<Day>, first: bool| match day {
-        Some(day) => {
-            let (lowest, highest) = dates::day_values(day);
-            Bound::Included(Term::from_field_u64(
-                fields.date,
-                if first { lowest } else { highest },
-            ))
-        }
-        None => Bound::Unbounded,
-    };
-    let range = RangeQuery::new(bound(request.since, true), bound(request.until, false));
-    Box::new(BooleanQuery::new(vec![
-        (Occur::Must, query),
-        (Occur::Must, Box::new(BoostQuery::new(Box::new(range), 0.0))),
-    ]))
+    filters.insert(0, (Occur::Must, query));
+    Box::new(BooleanQuery::new(filters))
+}
+
+/// A place or agency as the index keeps it: lower-cased, whole.
+fn filter_term(text: &str) -> String {
+    text.trim().to_lowercase()
 }
 
 /// The first `max` whitespace-separated words of `text`, and how many it had when that was
@@ -352,7 +389,7 @@ impl Builder<'_> {
     /// it (lower-cased, whole). It matches every passage of those articles and scores nothing:
     /// a filter narrows, it does not rank.
     fn filter(&mut self, field: Field, text: &str, found: &mut Found) -> Box<dyn Query> {
-        let value = text.trim().to_lowercase();
+        let value = filter_term(text);
         let name = self.index.open.fields.user_name(field);
         if !vocabulary::holds(self.index, field, &value) {
             found.unmatched.push(format!("{name}:{}", text.trim()));

@@ -1,48 +1,46 @@
-// The newsdex search page. The state lives in the URL (q, offset, articles, plain; path and p
-// for an open article), so a link shows what its sender saw; this script reads it, asks the
-// JSON API and draws the answer. Article text is only ever set as text (text nodes and
-// textContent), never parsed as HTML.
-"use strict";
+// The newsdex search page. The state lives in the URL (url.js), so a link shows what its
+// sender saw; this script reads it, asks the JSON API (one request a search, its facets
+// included) and draws the answer: the results with their dates, the timeline (timeline.js),
+// the places and agencies and the filters in use (facets.js). Article text is only ever set
+// as text (text nodes and textContent), never parsed as HTML.
+import { MAX_OFFSET, PAGE_SIZE, pageUrl, plural, readUrl, searchUrl, windowText } from "./url.js";
+import { drawTimeline, setUpTimeline } from "./timeline.js";
+import { drawChips, drawFacets } from "./facets.js";
 
-const PAGE_SIZE = 10;
-const MAX_OFFSET = 10000;
 const WINDOW_BYTES = 320;
+// Typing a date in an <input type=date> changes it at each digit: the search waits for a
+// pause (or Enter) rather than running for year 0001, 0019, 0198 and 1987.
+const DATE_PAUSE_MS = 700;
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+// What the page says of each `date_source`: the file's time is a guess that copying resets.
+const DATED_BY = {
+  path: "dated by its path",
+  dateline: "dated by its dateline",
+  "path-year": "its dateline's day, its path's year",
+  sibling: "its dateline's day, the year of the articles beside it",
+  "year-option": "its dateline's day, the year its folder was indexed with",
+  "file-year": "its dateline's day, its file's year: a guess",
+  modified: "its file's time: a guess",
+};
 
 const $ = (id) => document.getElementById(id);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 let drawing = 0; // the latest render; an older answer arriving late is dropped
-
-function readUrl() {
-  const url = new URLSearchParams(location.search);
-  const number = (name) => Math.max(0, parseInt(url.get(name) || "0", 10) || 0);
-  return {
-    q: url.get("q") || "",
-    offset: Math.min(number("offset"), MAX_OFFSET),
-    articles: url.get("articles") === "1",
-    plain: url.get("plain") === "1",
-    path: url.get("path") || "",
-    p: number("p"),
-  };
-}
-
-function pageUrl(state) {
-  const url = new URLSearchParams();
-  if (state.q) url.set("q", state.q);
-  if (state.offset) url.set("offset", String(state.offset));
-  if (state.articles) url.set("articles", "1");
-  if (state.plain) url.set("plain", "1");
-  if (state.path) {
-    url.set("path", state.path);
-    if (state.p) url.set("p", String(state.p));
-  }
-  const query = url.toString();
-  return "/" + (query ? "?" + query : "");
-}
+let pendingDates = {}; // date inputs changed, not searched yet
+let datesTimer = 0;
 
 function go(state) {
-  history.pushState(null, "", pageUrl(state));
+  const url = pageUrl(state);
+  if (url !== location.pathname + location.search) history.pushState(null, "", url);
   render();
+}
+
+// The search narrowed or widened by `changes` (a filter, the window, the order), from its
+// first page.
+function narrow(changes) {
+  go({ ...readUrl(), ...changes, offset: 0, path: "", p: 0 });
 }
 
 // A link that the page follows itself; a click with a modifier (new tab) is the browser's.
@@ -118,10 +116,6 @@ function passageWindow(bytes, marks) {
   return [from, to];
 }
 
-function plural(count, one, many) {
-  return count.toLocaleString("en-US") + " " + (count === 1 ? one : many);
-}
-
 function fileNote(file) {
   if (file === "changed") return " (file changed since indexing: the text indexed)";
   if (file === "missing") return " (file gone since indexing: the text indexed)";
@@ -131,10 +125,7 @@ function fileNote(file) {
 function clear() {
   for (const id of ["results", "article-title", "article-meta", "article-body"]) $(id).replaceChildren();
   $("status").textContent = "";
-  $("error").hidden = true;
-  $("pager").hidden = true;
-  $("article").hidden = true;
-  $("help").hidden = true;
+  for (const id of ["error", "outside", "timeline", "facets", "pager", "article", "help"]) $(id).hidden = true;
 }
 
 function fail(message) {
@@ -143,78 +134,99 @@ function fail(message) {
   $("error").hidden = false;
 }
 
+// A count as the API gives it, `+` when counting stopped.
+function counted(total) {
+  return total.count.toLocaleString("en-US") + (total.at_least ? "+" : "");
+}
+
+// The status line: which rows these are of how many, or why there are none.
+function statusLine(state, body, rows) {
+  const unit = state.articles ? ["article", "articles"] : ["passage", "passages"];
+  const one = (total) => total.count === 1 && !total.at_least;
+  const notes = [];
+  if (body.outside_window) {
+    const outside = body.outside_window;
+    const matches = one(outside) ? unit[0] + " matches" : unit[1] + " match";
+    notes.push(counted(outside) + " " + matches + " “" + state.q + "” outside " + windowText(state) + ".");
+  } else if (rows.length === 0) {
+    notes.push(body.total.count === 0 ? "Nothing matched “" + state.q + "”." : "No results from " + (state.offset + 1) + " on; " + counted(body.total) + " matched.");
+  } else {
+    const last = state.offset + rows.length;
+    const stories = body.facets ? " in " + plural(body.facets.stories, "story", "stories") : "";
+    notes.push((state.offset + 1) + (last > state.offset + 1 ? "–" + last : "") + " of " + counted(body.total) + " " + (one(body.total) ? unit[0] : unit[1]) + stories + " · " + body.took_ms.toFixed(1) + " ms");
+  }
+  if (body.unmatched.length) notes.push("Not in the index: " + body.unmatched.join(", ") + ".");
+  if (body.cut_from) notes.push("The query has " + plural(body.cut_from, "word", "words") + "; searched for its first 100.");
+  return notes.join(" ");
+}
+
+function hitRow(state, hit) {
+  const item = document.createElement("li");
+  item.className = "hit";
+  const title = document.createElement("a");
+  title.className = "title";
+  if (hit.title) marked(title, hit.title, hit.title_highlights);
+  else title.textContent = hit.path;
+  link(title, { ...state, path: hit.path, p: hit.paragraph });
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  if (hit.dateline) {
+    const dateline = document.createElement("span");
+    dateline.className = "dateline";
+    dateline.textContent = hit.dateline;
+    meta.append(dateline, " · ");
+  }
+  const date = document.createElement("time");
+  date.className = "date " + hit.date_source;
+  date.dateTime = hit.date;
+  date.textContent = hit.date;
+  date.title = DATED_BY[hit.date_source] || "";
+  const where = document.createElement("span");
+  where.className = "path";
+  where.textContent = hit.path + " ¶" + hit.paragraph + fileNote(hit.file);
+  const score = document.createElement("span");
+  score.className = "score";
+  score.textContent = hit.score.toFixed(2);
+  meta.append(date, " · ", where, " ", score);
+  const passage = document.createElement("p");
+  passage.className = "passage";
+  const bytes = encoder.encode(hit.text);
+  const [from, to] = passageWindow(bytes, hit.highlights);
+  if (from > 0) passage.append("…");
+  appendMarked(passage, bytes, hit.highlights, from, to);
+  if (to < bytes.length) passage.append("…");
+  item.append(title, meta);
+  if (hit.copies.length) {
+    const also = document.createElement("p");
+    also.className = "also";
+    also.append("also: ");
+    hit.copies.forEach((path, i) => {
+      const copy = document.createElement("a");
+      copy.textContent = path;
+      link(copy, { ...state, path, p: 1 });
+      also.append(i ? ", " : "", copy);
+    });
+    item.append(also);
+  }
+  item.append(passage);
+  return item;
+}
+
 async function showResults(state, turn) {
-  const params = new URLSearchParams({ q: state.q, limit: String(PAGE_SIZE), offset: String(state.offset) });
-  if (state.articles) params.set("articles", "1");
-  if (state.plain) params.set("plain", "1");
   $("status").textContent = "Searching…";
-  const answer = await api("/api/search?" + params);
+  const answer = await api(searchUrl(state));
   if (turn !== drawing) return;
   if (answer.error) return fail(answer.error);
   const body = answer.body;
   // A story's copies come as lines of their own after it; the page lists them on its row.
   const rows = body.hits.filter((hit) => hit.copy_of === null);
-  const unit = state.articles ? ["article", "articles"] : ["passage", "passages"];
-  const total = body.total.count.toLocaleString("en-US") + (body.total.at_least ? "+" : "");
-  const notes = [];
-  if (rows.length === 0) {
-    notes.push(body.total.count === 0 ? "Nothing matched “" + state.q + "”." : "No results from " + (state.offset + 1) + " on; " + total + " matched.");
-  } else {
-    const last = state.offset + rows.length;
-    notes.push((state.offset + 1) + (last > state.offset + 1 ? "–" + last : "") + " of " + total + " " + (body.total.count === 1 && !body.total.at_least ? unit[0] : unit[1]) + " · " + body.took_ms.toFixed(1) + " ms");
-  }
-  if (body.unmatched.length) notes.push("Not in the index: " + body.unmatched.join(", ") + ".");
-  if (body.cut_from) notes.push("The query has " + plural(body.cut_from, "word", "words") + "; searched for its first 100.");
-  $("status").textContent = notes.join(" ");
-
+  $("status").textContent = statusLine(state, body, rows);
+  $("outside").hidden = !body.outside_window;
+  drawTimeline(body.facets, (since, until) => narrow({ since, until }));
+  drawFacets(body.facets, state, narrow);
   const list = $("results");
   list.start = state.offset + 1;
-  for (const hit of rows) {
-    const item = document.createElement("li");
-    item.className = "hit";
-    const title = document.createElement("a");
-    title.className = "title";
-    if (hit.title) marked(title, hit.title, hit.title_highlights);
-    else title.textContent = hit.path;
-    link(title, { ...state, path: hit.path, p: hit.paragraph });
-    const meta = document.createElement("p");
-    meta.className = "meta";
-    if (hit.dateline) {
-      const dateline = document.createElement("span");
-      dateline.className = "dateline";
-      dateline.textContent = hit.dateline;
-      meta.append(dateline, " · ");
-    }
-    const where = document.createElement("span");
-    where.className = "path";
-    where.textContent = hit.path + " ¶" + hit.paragraph + fileNote(hit.file);
-    const score = document.createElement("span");
-    score.className = "score";
-    score.textContent = hit.score.toFixed(2);
-    meta.append(where, " ", score);
-    const passage = document.createElement("p");
-    passage.className = "passage";
-    const bytes = encoder.encode(hit.text);
-    const [from, to] = passageWindow(bytes, hit.highlights);
-    if (from > 0) passage.append("…");
-    appendMarked(passage, bytes, hit.highlights, from, to);
-    if (to < bytes.length) passage.append("…");
-    item.append(title, meta);
-    if (hit.copies.length) {
-      const also = document.createElement("p");
-      also.className = "also";
-      also.append("also: ");
-      hit.copies.forEach((path, i) => {
-        const copy = document.createElement("a");
-        copy.textContent = path;
-        link(copy, { ...state, path, p: 1 });
-        also.append(i ? ", " : "", copy);
-      });
-      item.append(also);
-    }
-    item.append(passage);
-    list.append(item);
-  }
+  list.replaceChildren(...rows.map((hit) => hitRow(state, hit)));
 
   const hasNext = body.more && state.offset + PAGE_SIZE <= MAX_OFFSET;
   const hasPrev = state.offset > 0;
@@ -265,15 +277,34 @@ async function showArticle(state, turn) {
 function render() {
   const state = readUrl();
   const turn = ++drawing;
+  clearTimeout(datesTimer);
+  pendingDates = {};
   $("q").value = state.q;
   $("articles").checked = state.articles;
   $("plain").checked = state.plain;
+  $("sort").value = state.sort;
+  // An age (`since=7d`) stays in the URL and its chip; a date input only holds a day.
+  $("since").value = ISO_DAY.test(state.since) ? state.since : "";
+  $("until").value = ISO_DAY.test(state.until) ? state.until : "";
+  $("since").max = $("until").value;
+  $("until").min = $("since").value;
   clear();
+  const searching = Boolean(state.q) && !state.path;
+  $("narrow").hidden = !searching;
+  drawChips(state, narrow);
   document.title = state.q ? state.q + " – newsdex" : "newsdex";
   if (state.path) return showArticle(state, turn);
   window.scrollTo(0, 0);
   if (state.q) return showResults(state, turn);
   $("help").hidden = false;
+}
+
+// Searches with the dates typed so far, now.
+function applyDates() {
+  clearTimeout(datesTimer);
+  const changes = pendingDates;
+  pendingDates = {};
+  if (Object.keys(changes).length && readUrl().q) narrow(changes);
 }
 
 function isTyping(target) {
@@ -286,14 +317,27 @@ document.addEventListener("DOMContentLoaded", () => {
     const q = $("q").value.trim();
     if (!q) return;
     $("q").blur();
-    go({ q, offset: 0, articles: $("articles").checked, plain: $("plain").checked, path: "", p: 0 });
+    // A new query keeps the filters in use: their chips are in sight, a click lets each go.
+    go({ ...readUrl(), ...pendingDates, q, offset: 0, articles: $("articles").checked, plain: $("plain").checked, path: "", p: 0 });
   });
   for (const id of ["articles", "plain"]) {
     $(id).addEventListener("change", () => {
-      const state = readUrl();
-      if (state.q && !state.path) go({ ...state, offset: 0, [id]: $(id).checked });
+      if (readUrl().q) narrow({ [id]: $(id).checked });
     });
   }
+  $("sort").addEventListener("change", () => narrow({ sort: $("sort").value }));
+  for (const id of ["since", "until"]) {
+    $(id).addEventListener("change", () => {
+      pendingDates[id] = $(id).value;
+      clearTimeout(datesTimer);
+      datesTimer = setTimeout(applyDates, DATE_PAUSE_MS);
+    });
+    $(id).addEventListener("keydown", (event) => {
+      if (event.key === "Enter") applyDates();
+    });
+  }
+  $("clear-dates").addEventListener("click", () => narrow({ since: "", until: "" }));
+  setUpTimeline();
   document.addEventListener("keydown", (event) => {
     if (event.key === "/" && !isTyping(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();

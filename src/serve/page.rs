@@ -1,5 +1,5 @@
-//! The search page: one HTML page, its style sheet, its script and its icon, compiled into the
-//! binary (no CDN, no build step; it works offline).
+//! The search page: one HTML page, its style sheet, its scripts and its icon, compiled into
+//! the binary (no CDN, no build step; it works offline).
 //!
 //! Owns serving those files with their types. What the page does is `page.js`'s: it asks
 //! `/api/search` and `/api/article` and sets every piece of article text as text
@@ -7,26 +7,39 @@
 //! files' own script run, so markup in an article could not run even if it were parsed.
 
 use axum::body::Body;
+use axum::extract::Path;
 use axum::http::{HeaderValue, Response, header};
 
+use super::error::ApiError;
+
 const PAGE: &str = include_str!("page.html");
-const STYLE: &str = include_str!("page.css");
-const SCRIPT: &str = include_str!("page.js");
 const ICON: &str = include_str!("favicon.svg");
 
-/// `GET /`: the page; the query, page and open article live in its URL.
+const CSS: &str = "text/css; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
+
+/// The files under `/assets/`: the style sheet, and the script in a module a concern (the
+/// page and its URL, the timeline, the facets), which the browser loads as ES modules.
+const ASSETS: [(&str, &str, &str); 5] = [
+    ("page.css", CSS, include_str!("page.css")),
+    ("page.js", JS, include_str!("page.js")),
+    ("url.js", JS, include_str!("url.js")),
+    ("timeline.js", JS, include_str!("timeline.js")),
+    ("facets.js", JS, include_str!("facets.js")),
+];
+
+/// `GET /`: the page; the search and the open article live in its URL.
 pub async fn page() -> Response<Body> {
     asset("text/html; charset=utf-8", PAGE)
 }
 
-/// `GET /assets/page.css`
-pub async fn style() -> Response<Body> {
-    asset("text/css; charset=utf-8", STYLE)
-}
-
-/// `GET /assets/page.js`
-pub async fn script() -> Response<Body> {
-    asset("text/javascript; charset=utf-8", SCRIPT)
+/// `GET /assets/{file}`: one of [`ASSETS`], else a 404.
+pub async fn assets(Path(file): Path<String>) -> Result<Response<Body>, ApiError> {
+    ASSETS
+        .iter()
+        .find(|(name, _, _)| *name == file)
+        .map(|&(_, kind, text)| asset(kind, text))
+        .ok_or_else(|| ApiError::not_found("no such file in the page's assets"))
 }
 
 /// `GET /favicon.svg` (and `/favicon.ico`, which browsers ask for unprompted).

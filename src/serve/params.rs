@@ -4,7 +4,7 @@
 //! Owns decoding the query string (percent-decoding that refuses bytes that are not UTF-8,
 //! rather than searching for replacement characters), the parameters' names (those of
 //! `search`'s flags: `q`, `limit`, `offset`, `articles`, `plain`, `all`, `per_article`,
-//! `since`, `until`, `sort`, `explain`) and the bounds a server
+//! `since`, `until`, `place`, `agency`, `sort`, `explain`, `facets`) and the bounds a server
 //! keeps (a page of at most [`MAX_LIMIT`], no deeper than [`MAX_OFFSET`]). Every fault is a
 //! 400 that names the parameter. A filter that `search` gains is one field of
 //! [`SearchParams`], one arm in its `parse` and one line in its `request`, under the flag's
@@ -40,6 +40,9 @@ pub struct SearchParams {
     /// Only articles dated within these days (`--since`, `--until`: dates or ages).
     pub since: Option<Day>,
     pub until: Option<Day>,
+    /// Only articles filed from this place, by this agency (`--place`, `--agency`).
+    pub place: Option<String>,
+    pub agency: Option<String>,
     /// Newest first (`--sort date`) instead of best first.
     pub by_date: bool,
     /// Each hit's score taken apart (`--explain`).
@@ -49,8 +52,8 @@ pub struct SearchParams {
 }
 
 /// The names `/api/search` knows, for the message about one it does not.
-const SEARCH_NAMES: &str =
-    "q, limit, offset, articles, plain, all, per_article, since, until, sort, explain, facets";
+const SEARCH_NAMES: &str = "q, limit, offset, articles, plain, all, per_article, since, until, \
+     place, agency, sort, explain, facets";
 
 impl SearchParams {
     /// Reads `q=…&limit=…&offset=…&articles=…&plain=…` (`q` required; `limit` 1 to
@@ -68,6 +71,8 @@ impl SearchParams {
             per_article: DEFAULT_PER_ARTICLE,
             since: None,
             until: None,
+            place: None,
+            agency: None,
             by_date: false,
             explain: false,
             facets: false,
@@ -88,6 +93,8 @@ impl SearchParams {
                 "per_article" => params.per_article = number(&name, &value, 0, MAX_LIMIT)?,
                 "since" => params.since = Some(day(&name, &value)?),
                 "until" => params.until = Some(day(&name, &value)?),
+                "place" => params.place = filter(value),
+                "agency" => params.agency = filter(value),
                 "sort" => {
                     params.by_date = match value.as_str() {
                         "relevance" => false,
@@ -131,6 +138,8 @@ impl SearchParams {
             per_article: self.per_article,
             since: self.since,
             until: self.until,
+            place: self.place.as_deref(),
+            agency: self.agency.as_deref(),
             sort: if self.by_date {
                 Sort::Date
             } else {
@@ -239,6 +248,11 @@ fn flag(name: &str, value: &str) -> Result<bool, ApiError> {
     }
 }
 
+/// A place or agency to keep to; empty (`place=`) keeps to none, as leaving it out does.
+fn filter(value: String) -> Option<String> {
+    Some(value).filter(|value| !value.trim().is_empty())
+}
+
 /// A query parameter that must hold something to search for.
 fn required_query(value: Option<String>, name: &str, what: &str) -> Result<String, ApiError> {
     match value {
@@ -289,6 +303,8 @@ mod tests {
                 per_article: 2,
                 since: None,
                 until: None,
+                place: None,
+                agency: None,
                 by_date: false,
                 explain: false,
                 facets: false,
@@ -310,6 +326,17 @@ mod tests {
             Syntax::Plain
         );
         assert_eq!(search("q=a").expect("valid").limit, 10);
+    }
+
+    #[test]
+    fn place_and_agency_filter_beside_the_query_not_in_it() {
+        let params = search("q=opec&place=new+york&agency=Reuter").expect("valid");
+        let request = params.request();
+        assert_eq!(
+            (request.query, request.place, request.agency),
+            ("opec", Some("new york"), Some("Reuter"))
+        );
+        assert_eq!(search("q=opec&place=").expect("valid").place, None);
     }
 
     #[test]
