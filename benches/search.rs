@@ -52,6 +52,7 @@ fn fixture() -> Fixture {
         progress: false,
         memory_budget: 64 * 1024 * 1024,
         repair: false,
+        year: None,
     })
     .expect("indexing the bench corpus");
     eprintln!(
