@@ -1,13 +1,16 @@
 //! `newsdex index`: bring an index up to date with a folder of articles.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Args;
 
 use newsdex::corpus::DEFAULT_EXTENSIONS;
 use newsdex::indexer::{IndexConfig, Summary, index_corpus};
 use newsdex::output::sanitize;
+use newsdex::watch::{self, Change, Stop};
 
 use super::{DEFAULT_CORPUS, index_dir, progress_wanted};
 
@@ -39,15 +42,23 @@ segment's file missing or cut short) is repaired: that segment is dropped and it
 are indexed again from CORPUS. --repair looks harder first, as `newsdex check` does (every
 file against its checksum, every article's passages), and repairs what it finds the same way.
 
-Exit status: 0 every file indexed, 1 finished but some files were skipped or none found,
-2 error.
+--watch keeps running once the index is up to date: a file added, changed or removed below
+CORPUS is searchable (or gone) about a second after its last write, by the same incremental
+run, committed, so `newsdex search` and `newsdex serve` in other processes see it. Each batch
+of changes prints one line on stderr; a file that cannot be read is named once. Ctrl-C (or
+SIGTERM) indexes what is waiting, commits and exits 0; a second Ctrl-C stops at once, leaving
+the last commit as it was.
+
+Exit status: 0 every file indexed (with --watch: stopped by Ctrl-C), 1 finished but some
+files were skipped or none found, 2 error.
 
 Examples:
   newsdex index                          index ./corpus into ./index
   newsdex index ~/news --index ~/news.idx
   newsdex index wire --ext story          *.txt and *.story
   newsdex index reuters --year 1987      datelines such as `SALVADOR, Feb 26` are 1987's
-  newsdex index ~/news --index ~/news.idx --repair   after `newsdex check` found damage")]
+  newsdex index ~/news --index ~/news.idx --repair   after `newsdex check` found damage
+  newsdex index wire --watch              keep ./index up with a wire folder until Ctrl-C")]
 pub struct IndexArgs {
     /// Folder of articles to index.
     #[arg(default_value = DEFAULT_CORPUS)]
@@ -69,6 +80,9 @@ pub struct IndexArgs {
     /// a dated article beside them says [default: the index's own, else the file's time].
     #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i64).range(1800..=9999))]
     pub year: Option<i64>,
+    /// Keep running: index each new, changed or removed file as it comes, until Ctrl-C.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 /// Builds the configuration from arguments: `--ext` adds to `txt`; without it, the index's
@@ -93,6 +107,9 @@ pub fn config(args: &IndexArgs) -> IndexConfig {
 }
 
 pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
+    if args.watch {
+        return run_watching(args);
+    }
     let summary = index_corpus(&config(args))?;
     report(&summary, &args.corpus);
     Ok(if summary.skipped.is_empty() && summary.files > 0 {
@@ -100,6 +117,56 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `index --watch`: the first run reported as `index` reports it, then a line a batch that
+/// changed something, each unreadable file named once (the walk meets it again each batch).
+fn run_watching(args: &IndexArgs) -> anyhow::Result<ExitCode> {
+    let stop = Stop::on_signals().context("catching Ctrl-C")?;
+    let config = IndexConfig {
+        // A bar drawn for each batch would only flicker.
+        progress: false,
+        ..config(args)
+    };
+    let mut named: HashSet<(String, String)> = HashSet::new();
+    watch::watch(&config, &stop, |change| match change {
+        Change::CaughtUp(summary) => {
+            report(&summary, &args.corpus);
+            named.extend(
+                summary
+                    .skipped
+                    .iter()
+                    .map(|s| (s.path.clone(), s.reason.clone())),
+            );
+            eprintln!(
+                "newsdex: watching {} for changes (Ctrl-C to stop)",
+                sanitize(&args.corpus.display().to_string())
+            );
+        }
+        Change::Indexed(summary) => {
+            let mut news = false;
+            for skipped in &summary.skipped {
+                if named.insert((skipped.path.clone(), skipped.reason.clone())) {
+                    eprintln!(
+                        "newsdex: skipped {}: {}",
+                        sanitize(&skipped.path),
+                        skipped.reason
+                    );
+                    news = true;
+                }
+            }
+            if news || summary.indexed > 0 || summary.removed > 0 {
+                eprintln!("{}", summary_line(&summary));
+            }
+        }
+        Change::Failed(err) => eprintln!(
+            "newsdex: {err:#}; trying again in {} s",
+            watch::folder::RETRY.as_secs()
+        ),
+        Change::Missed(why) => eprintln!("newsdex: {why}"),
+    })?;
+    eprintln!("newsdex: stopped; the index holds every change committed");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints repairs, skipped files, notes on the extensions, and the one-line summary on stderr.

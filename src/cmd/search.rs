@@ -204,6 +204,7 @@ fn build_first_index(dir: &Path) -> anyhow::Result<()> {
         memory: index::MEMORY_BUDGET_MB,
         repair: false,
         year: None,
+        watch: false,
     };
     index::run(&build).map(drop)
 }

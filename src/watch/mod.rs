@@ -1,0 +1,10 @@
+//! Keeping up with a folder that never stops: [`folder`] re-indexes a corpus as its files
+//! change (`index --watch`), and [`stop`] turns Ctrl-C into a clean finish.
+//!
+//! The indexing itself is [`crate::indexer`]'s: watching only decides when to run it.
+
+pub mod folder;
+pub mod stop;
+
+pub use folder::{Change, watch};
+pub use stop::Stop;
