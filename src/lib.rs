@@ -8,7 +8,7 @@
 //! and [`search`] answers them, [`output`] prints hits, [`serve`] answers them over HTTP (a
 //! JSON API and a search page), [`stats`] says what an index holds, and [`eval`] scores
 //! rankings against relevance judgments; [`watch`] keeps an index up with a folder that keeps
-//! changing.
+//! changing and follows a standing search as new articles are committed.
 //! [`fault`] tells a full disk, a failing one and a damaged index apart; [`numbers`] writes
 //! numbers as people read them.
 

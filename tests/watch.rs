@@ -1,9 +1,12 @@
-//! A folder that never stops: `index --watch` as a child process over a temp folder, seen
-//! through what another process finds (`search`). Timeouts are generous and only bound a wait: nothing here asserts a latency.
+//! A folder that never stops: `index --watch` as a child process over a temp folder, and a
+//! standing `search --follow`, each seen through what another process finds (`search`) or
+//! prints. Timeouts are generous and only bound a wait: nothing here asserts a latency.
 
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
@@ -160,4 +163,69 @@ fn a_watched_folder_is_searchable_as_files_come_change_and_go() {
     assert!(!log.contains("panicked"), "{log}");
     // What was committed stays: a later search still finds it.
     assert_eq!(folder.found("geneva"), ["geneva.txt"]);
+}
+
+/// Runs `newsdex index wire --index idx` to the end.
+fn index(folder: &Folder) {
+    let out = folder
+        .command(&["index", "wire", "--index", "idx"])
+        .output()
+        .expect("run index");
+    assert!(exit_code(&out) <= 1, "{}", stderr(&out));
+}
+
+/// The next line `search --follow` prints, parsed.
+fn next_hit(lines: &mpsc::Receiver<String>) -> Hit {
+    let line = lines
+        .recv_timeout(PATIENCE)
+        .expect("search --follow printed nothing new");
+    serde_json::from_str(&line).expect("a JSON hit")
+}
+
+#[test]
+fn a_standing_search_prints_each_new_match_once() {
+    let folder = Folder::new(&[("geneva.txt", GENEVA), ("quokka.txt", QUOKKA)]);
+    index(&folder);
+    let mut child = folder
+        .command(&["search", "--index", "idx", "--json", "--follow", "quokka"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start search --follow");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (sender, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // The current matches first.
+    assert_eq!(next_hit(&lines).file_name(), "quokka.txt");
+
+    folder.write(
+        "second.txt",
+        "Second quokka sighting\n\nPERTH - Another quokka was seen.\n",
+    );
+    index(&folder);
+    let second = next_hit(&lines);
+    assert_eq!(second.file_name(), "second.txt");
+    assert_eq!(second.title, "Second quokka sighting");
+
+    // A commit of nothing that matches prints nothing; the next match is the next line,
+    // not one printed before.
+    folder.write("unrelated.txt", "Rain in Oslo\n\nOSLO - It rained.\n");
+    index(&folder);
+    folder.write("third.txt", "Third quokka\n\nPERTH - A third quokka.\n");
+    index(&folder);
+    assert_eq!(next_hit(&lines).file_name(), "third.txt");
+
+    let status = interrupt(child);
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        lines.try_recv().is_err(),
+        "printed again after the last match"
+    );
 }
