@@ -1,9 +1,10 @@
-//! A folder that never stops: `index --watch` as a child process over a temp folder, and a
-//! standing `search --follow`, each seen through what another process finds (`search`) or
-//! prints. Timeouts are generous and only bound a wait: nothing here asserts a latency.
+//! A folder that never stops: `index --watch` as a child process over a temp folder, a
+//! standing `search --follow`, and `serve --watch`, each seen through what another process
+//! finds (`search`, the API) or prints. Timeouts are generous and only bound a wait: nothing here asserts a latency.
 
 use std::fs;
 use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
-use common::{BIN, Hit, exit_code, stderr};
+use common::{BIN, Hit, exit_code, get, stderr};
 
 mod common;
 
@@ -228,4 +229,60 @@ fn a_standing_search_prints_each_new_match_once() {
         lines.try_recv().is_err(),
         "printed again after the last match"
     );
+}
+
+#[test]
+fn serve_watch_indexes_the_folder_and_serves_what_comes() {
+    let folder = Folder::new(&[("geneva.txt", GENEVA)]);
+    let mut child = folder
+        .command(&[
+            "serve",
+            "--watch",
+            "wire",
+            "--index",
+            "idx",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start serve --watch");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let (sender, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let addr: SocketAddr = loop {
+        let line = lines
+            .recv_timeout(PATIENCE)
+            .expect("serve --watch said no address");
+        if let Some(at) = line.split("http://").nth(1) {
+            let at = at.split('/').next().unwrap_or_default();
+            break at.parse().expect("an address");
+        }
+    };
+    let found = |query: &str| -> usize {
+        let answer = get(addr, &format!("/api/search?q={query}"));
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        answer.json()["hits"].as_array().map_or(0, Vec::len)
+    };
+    assert_eq!(found("geneva"), 1);
+
+    folder.write("quokka.txt", QUOKKA);
+    let started = Instant::now();
+    while found("quokka") == 0 {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the server never found quokka"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    assert_eq!(interrupt(child).code(), Some(0));
 }

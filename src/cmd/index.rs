@@ -120,53 +120,80 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// `index --watch`: the first run reported as `index` reports it, then a line a batch that
-/// changed something, each unreadable file named once (the walk meets it again each batch).
+/// changed something (see [`Told`]).
 fn run_watching(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     let stop = Stop::on_signals().context("catching Ctrl-C")?;
-    let config = IndexConfig {
-        // A bar drawn for each batch would only flicker.
-        progress: false,
-        ..config(args)
-    };
-    let mut named: HashSet<(String, String)> = HashSet::new();
-    watch::watch(&config, &stop, |change| match change {
-        Change::CaughtUp(summary) => {
-            report(&summary, &args.corpus);
-            named.extend(
-                summary
-                    .skipped
-                    .iter()
-                    .map(|s| (s.path.clone(), s.reason.clone())),
-            );
-            eprintln!(
-                "newsdex: watching {} for changes (Ctrl-C to stop)",
-                sanitize(&args.corpus.display().to_string())
-            );
-        }
-        Change::Indexed(summary) => {
-            let mut news = false;
-            for skipped in &summary.skipped {
-                if named.insert((skipped.path.clone(), skipped.reason.clone())) {
-                    eprintln!(
-                        "newsdex: skipped {}: {}",
-                        sanitize(&skipped.path),
-                        skipped.reason
-                    );
-                    news = true;
-                }
-            }
-            if news || summary.indexed > 0 || summary.removed > 0 {
-                eprintln!("{}", summary_line(&summary));
-            }
-        }
-        Change::Failed(err) => eprintln!(
-            "newsdex: {err:#}; trying again in {} s",
-            watch::folder::RETRY.as_secs()
-        ),
-        Change::Missed(why) => eprintln!("newsdex: {why}"),
-    })?;
+    let mut told = Told::new(&args.corpus);
+    watch::watch(&watch_config(args), &stop, |change| told.tell(&change))?;
     eprintln!("newsdex: stopped; the index holds every change committed");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The configuration for watching: `index`'s, without a progress bar, which each batch
+/// would only flicker.
+pub fn watch_config(args: &IndexArgs) -> IndexConfig {
+    IndexConfig {
+        progress: false,
+        ..config(args)
+    }
+}
+
+/// Tells of a watched folder's changes on stderr: each unreadable file once (the walk meets
+/// it again every batch), and batches that changed nothing not at all.
+pub struct Told<'a> {
+    corpus: &'a Path,
+    named: HashSet<(String, String)>,
+}
+
+impl<'a> Told<'a> {
+    pub fn new(corpus: &'a Path) -> Told<'a> {
+        Told {
+            corpus,
+            named: HashSet::new(),
+        }
+    }
+
+    pub fn tell(&mut self, change: &Change) {
+        match change {
+            Change::CaughtUp(summary) => {
+                report(summary, self.corpus);
+                self.named.extend(
+                    summary
+                        .skipped
+                        .iter()
+                        .map(|s| (s.path.clone(), s.reason.clone())),
+                );
+                eprintln!(
+                    "newsdex: watching {} for changes (Ctrl-C to stop)",
+                    sanitize(&self.corpus.display().to_string())
+                );
+            }
+            Change::Indexed(summary) => {
+                let mut news = false;
+                for skipped in &summary.skipped {
+                    if self
+                        .named
+                        .insert((skipped.path.clone(), skipped.reason.clone()))
+                    {
+                        eprintln!(
+                            "newsdex: skipped {}: {}",
+                            sanitize(&skipped.path),
+                            skipped.reason
+                        );
+                        news = true;
+                    }
+                }
+                if news || summary.indexed > 0 || summary.removed > 0 {
+                    eprintln!("{}", summary_line(summary));
+                }
+            }
+            Change::Failed(err) => eprintln!(
+                "newsdex: {err:#}; trying again in {} s",
+                watch::folder::RETRY.as_secs()
+            ),
+            Change::Missed(why) => eprintln!("newsdex: {why}"),
+        }
+    }
 }
 
 /// Prints repairs, skipped files, notes on the extensions, and the one-line summary on stderr.
