@@ -80,7 +80,7 @@ pub struct IndexArgs {
     /// a dated article beside them says [default: the index's own, else the file's time].
     #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i64).range(1800..=9999))]
     pub year: Option<i64>,
-    /// Keep running: index each new, changed or removed file as it comes, until Ctrl-C.
+    /// Keep running: index files as they come, change and go, until Ctrl-C.
     #[arg(long)]
     pub watch: bool,
 }

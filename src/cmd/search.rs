@@ -110,7 +110,7 @@ pub struct SearchArgs {
     /// Order: by relevance, or newest first.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance, value_name = "ORDER")]
     pub sort: SortArg,
-    /// Keep running: after the results, print each new matching article as it is indexed.
+    /// Keep running: print each new matching article as it is indexed.
     #[arg(long, conflicts_with = "fix")]
     pub follow: bool,
 }

@@ -52,7 +52,7 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free one).
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:7700")]
     pub addr: String,
-    /// Also index this folder, and keep the index up with it while serving.
+    /// Index this folder too, and keep up with it while serving.
     #[arg(long, value_name = "CORPUS")]
     pub watch: Option<PathBuf>,
 }
