@@ -7,9 +7,12 @@ started on it, and then N files (default 20), each with a word of its own, are w
 a time, half a second apart; after each, `search` is run in a loop until it finds that word.
 The delay runs from the moment the file is closed to the end of the first search that finds
 it, so it includes one search's time (printed as `search`: the figures' resolution). Prints
-the median and the largest delay, and checks that Ctrl-C (SIGINT) ends the watcher with 0."""
+the median and the largest delay, the watcher's batches and the slowest one's time (its own
+figure: a batch walks the whole folder), and checks that Ctrl-C (SIGINT) ends the watcher
+with 0."""
 import argparse
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -81,8 +84,20 @@ def run(newsdex, root, args):
           f"max {ms[-1]:.0f} ms  min {ms[0]:.0f} ms  "
           f"(search {statistics.median(searches) * 1000:.0f} ms median)  "
           f"SIGINT exit {status}  bin {os.path.relpath(newsdex, REPO)}")
+    batches = [float(seconds) for seconds in
+               re.findall(r"^indexed .* in ([0-9.]+) s", open(log).read(), re.M)][1:]
+    if batches:
+        print(f"batches {len(batches)}  slowest {max(batches) * 1000:.0f} ms  "
+              f"median {statistics.median(batches) * 1000:.0f} ms  "
+              f"(seed: {sum(1 for _ in walk_files(wire)) - len(ms)} files)")
     if status != 0:
         sys.exit("the watcher did not exit 0 on SIGINT; log:\n" + open(log).read())
+
+
+def walk_files(root):
+    for folder, _, names in os.walk(root):
+        for name in names:
+            yield os.path.join(folder, name)
 
 
 def wait_for_log(log, words, patience=60):
