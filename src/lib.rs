@@ -7,7 +7,8 @@
 //! [`signature`] and [`dates`] are what it learns of each article), [`query`] parses queries
 //! and [`search`] answers them, [`output`] prints hits, [`serve`] answers them over HTTP (a
 //! JSON API and a search page), [`stats`] says what an index holds, and [`eval`] scores
-//! rankings against relevance judgments.
+//! rankings against relevance judgments; [`watch`] keeps an index up with a folder that keeps
+//! changing and follows a standing search as new articles are committed.
 //! [`fault`] tells a full disk, a failing one and a damaged index apart; [`numbers`] writes
 //! numbers as people read them. [`formats`] reads news formats (NITF, NewsML-G2, ninjs, RSS,
 //! Atom, HTML, TREC and Reuters SGML, JSON Lines) into articles; nothing calls it yet.
@@ -30,3 +31,4 @@ pub mod search;
 pub mod serve;
 pub mod signature;
 pub mod stats;
+pub mod watch;

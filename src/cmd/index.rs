@@ -1,13 +1,16 @@
 //! `newsdex index`: bring an index up to date with a folder of articles.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Args;
 
 use newsdex::corpus::DEFAULT_EXTENSIONS;
 use newsdex::indexer::{IndexConfig, Summary, index_corpus};
 use newsdex::output::sanitize;
+use newsdex::watch::{self, Change, Stop};
 
 use super::{DEFAULT_CORPUS, index_dir, progress_wanted};
 
@@ -50,15 +53,23 @@ segment's file missing or cut short) is repaired: that segment is dropped and it
 are indexed again from CORPUS. --repair looks harder first, as `newsdex check` does (every
 file against its checksum, every article's passages), and repairs what it finds the same way.
 
-Exit status: 0 every file indexed, 1 finished but some files were skipped, malformed or
-none found, 2 error.
+--watch keeps running once the index is up to date: a file added, changed or removed below
+CORPUS is searchable (or gone) about a second after its last write, by the same incremental
+run, committed, so `newsdex search` and `newsdex serve` in other processes see it. Each batch
+of changes prints one line on stderr; a file that cannot be read is named once. Ctrl-C (or
+SIGTERM) indexes what is waiting, commits and exits 0; a second Ctrl-C stops at once, leaving
+the last commit as it was.
+
+Exit status: 0 every file indexed (with --watch: stopped by Ctrl-C), 1 finished but some
+files were skipped, malformed or none found, 2 error.
 
 Examples:
   newsdex index                          index ./corpus into ./index
   newsdex index ~/news --index ~/news.idx
   newsdex index wire --ext story          *.txt and *.story
   newsdex index reuters --year 1987      datelines such as `SALVADOR, Feb 26` are 1987's
-  newsdex index ~/news --index ~/news.idx --repair   after `newsdex check` found damage")]
+  newsdex index ~/news --index ~/news.idx --repair   after `newsdex check` found damage
+  newsdex index wire --watch              keep ./index up with a wire folder until Ctrl-C")]
 pub struct IndexArgs {
     /// Folder of articles to index.
     #[arg(default_value = DEFAULT_CORPUS)]
@@ -80,6 +91,9 @@ pub struct IndexArgs {
     /// a dated article beside them says [default: the index's own, else the file's time].
     #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i64).range(1800..=9999))]
     pub year: Option<i64>,
+    /// Keep running: index files as they come, change and go, until Ctrl-C.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 /// Builds the configuration from arguments: `--ext` adds to `txt`; without it, the index's
@@ -104,6 +118,9 @@ pub fn config(args: &IndexArgs) -> IndexConfig {
 }
 
 pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
+    if args.watch {
+        return run_watching(args);
+    }
     let summary = index_corpus(&config(args))?;
     report(&summary, &args.corpus);
     Ok(
@@ -113,6 +130,83 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
             ExitCode::from(1)
         },
     )
+}
+
+/// `index --watch`: the first run reported as `index` reports it, then a line a batch that
+/// changed something (see [`Told`]).
+fn run_watching(args: &IndexArgs) -> anyhow::Result<ExitCode> {
+    let stop = Stop::on_signals().context("catching Ctrl-C")?;
+    let mut told = Told::new(&args.corpus);
+    watch::watch(&watch_config(args), &stop, |change| told.tell(&change))?;
+    eprintln!("newsdex: stopped; the index holds every change committed");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The configuration for watching: `index`'s, without a progress bar, which each batch
+/// would only flicker.
+pub fn watch_config(args: &IndexArgs) -> IndexConfig {
+    IndexConfig {
+        progress: false,
+        ..config(args)
+    }
+}
+
+/// Tells of a watched folder's changes on stderr: each unreadable file once (the walk meets
+/// it again every batch), and batches that changed nothing not at all.
+pub struct Told<'a> {
+    corpus: &'a Path,
+    named: HashSet<(String, String)>,
+}
+
+impl<'a> Told<'a> {
+    pub fn new(corpus: &'a Path) -> Told<'a> {
+        Told {
+            corpus,
+            named: HashSet::new(),
+        }
+    }
+
+    pub fn tell(&mut self, change: &Change) {
+        match change {
+            Change::CaughtUp(summary) => {
+                report(summary, self.corpus);
+                self.named.extend(
+                    summary
+                        .skipped
+                        .iter()
+                        .map(|s| (s.path.clone(), s.reason.clone())),
+                );
+                eprintln!(
+                    "newsdex: watching {} for changes (Ctrl-C to stop)",
+                    sanitize(&self.corpus.display().to_string())
+                );
+            }
+            Change::Indexed(summary) => {
+                let mut news = false;
+                for skipped in &summary.skipped {
+                    if self
+                        .named
+                        .insert((skipped.path.clone(), skipped.reason.clone()))
+                    {
+                        eprintln!(
+                            "newsdex: skipped {}: {}",
+                            sanitize(&skipped.path),
+                            skipped.reason
+                        );
+                        news = true;
+                    }
+                }
+                if news || summary.indexed > 0 || summary.removed > 0 {
+                    eprintln!("{}", summary_line(summary));
+                }
+            }
+            Change::Failed(err) => eprintln!(
+                "newsdex: {err:#}; trying again in {} s",
+                watch::folder::RETRY.as_secs()
+            ),
+            Change::Missed(why) => eprintln!("newsdex: {why}"),
+        }
+    }
 }
 
 /// Prints repairs, skipped files, notes on the extensions, and the one-line summary on stderr.

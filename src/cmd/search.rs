@@ -4,6 +4,7 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
@@ -17,6 +18,7 @@ use newsdex::search::{
     DEFAULT_LIMIT, DEFAULT_PER_ARTICLE, Engine, MAX_QUERY_WORDS, Request, Results, SearchError,
     Sort,
 };
+use newsdex::watch::{Follow, Stop};
 
 use super::index::{self, IndexArgs};
 use super::{DEFAULT_CORPUS, index_dir};
@@ -48,6 +50,11 @@ does not hold, and why nothing matched. --json prints one JSON object per line: 
 path, paragraph, title, dateline, text, highlights and title_highlights (UTF-8 byte offsets
 [start, end) into text and title), file (unchanged, changed or missing).
 
+--follow makes a standing search: after the results, it keeps running and prints each
+matching article that a commit brings (`newsdex index DIR --watch` in another terminal, or
+any `index` run), one row each with its best passage and its rank among all matches, each
+article once, until Ctrl-C (exit 0). It follows the best 10,000 matches.
+
 With no --index and no index in ./index yet, the index is first built from ./corpus.
 
 Exit status: 0 results found, 1 no results, 2 error.
@@ -55,7 +62,8 @@ Exit status: 0 results found, 1 no results, 2 error.
 Examples:
   newsdex search '\"cease-fire\"'
   newsdex search --articles --limit 5 syria turkey talks
-  newsdex search --json 'dateline:ankara' | jq .title")]
+  newsdex search --json 'dateline:ankara' | jq .title
+  newsdex search --follow --json 'title:earthquake'   a standing search, as JSON Lines")]
 pub struct SearchArgs {
     /// What to search for (several words are joined with spaces).
     #[arg(required = true, value_name = "QUERY")]
@@ -109,6 +117,9 @@ pub struct SearchArgs {
     /// Order: by relevance, or newest first.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance, value_name = "ORDER")]
     pub sort: SortArg,
+    /// Keep running: print each new matching article as it is indexed.
+    #[arg(long, conflicts_with = "fix")]
+    pub follow: bool,
 }
 
 /// The orders `--sort` takes.
@@ -148,6 +159,9 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
     let query = args.query.join(" ");
     let (since, until) = date_window(args)?;
     let request = request(args, &query, since, until);
+    if args.follow {
+        return follow(&dir, args, &query, &request, colour);
+    }
     let (results, searched_for) = match search(&dir, &request, args.fix) {
         Ok(Ok(found)) => found,
         // A first `index` run that never committed: nothing to find yet.
@@ -159,25 +173,7 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
         Ok(Err(err)) => return Err(err.into()),
         Err(panic) => return Err(damaged(&dir, panic)),
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let first_rank = request.offset.saturating_add(1);
-    let printed = if args.json {
-        print_json(&mut out, &results.hits, first_rank)
-    } else {
-        let look = Look { first_rank, colour };
-        print_human(&mut out, &results.hits, look)
-    }
-    .and_then(|()| match &results.facets {
-        Some(facets) if args.json => {
-            serde_json::to_writer(&mut out, &JsonFacets { facets }).map_err(io::Error::from)?;
-            out.write_all(b"\n")
-        }
-        Some(facets) => print_facets(&mut out, facets),
-        None => Ok(()),
-    })
-    .and_then(|()| out.flush());
-    match printed {
+    match print_page(args, &request, &results, colour) {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
         other => other.context("writing results")?,
     }
@@ -198,6 +194,130 @@ pub fn run(args: &SearchArgs, colour: bool) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Prints a page of results, and the facets when asked for, on stdout.
+fn print_page(
+    args: &SearchArgs,
+    request: &Request,
+    results: &Results,
+    colour: bool,
+) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let first_rank = request.offset.saturating_add(1);
+    if args.json {
+        print_json(&mut out, &results.hits, first_rank)
+    } else {
+        let look = Look { first_rank, colour };
+        print_human(&mut out, &results.hits, look)
+    }
+    .and_then(|()| match &results.facets {
+        Some(facets) if args.json => {
+            serde_json::to_writer(&mut out, &JsonFacets { facets }).map_err(io::Error::from)?;
+            out.write_all(b"\n")
+        }
+        Some(facets) => print_facets(&mut out, facets),
+        None => Ok(()),
+    })
+    .and_then(|()| out.flush())
+}
+
+/// How often a standing search looks for a new commit.
+const FOLLOW_POLL: Duration = Duration::from_millis(250);
+
+/// `search --follow`: the page as `search` prints it, then each matching article that a new
+/// commit brings, one row each, until Ctrl-C (exit 0) or a closed pipe.
+fn follow(
+    dir: &Path,
+    args: &SearchArgs,
+    query: &str,
+    request: &Request,
+    colour: bool,
+) -> anyhow::Result<ExitCode> {
+    let stop = Stop::on_signals().context("catching Ctrl-C")?;
+    let (results, mut follow) = Follow::start(dir, request).map_err(|err| failed(dir, err))?;
+    let printed = match &results {
+        Some(results) => {
+            let printed = print_page(args, request, results, colour);
+            for note in notes(query, request, results, !args.json) {
+                eprintln!("newsdex: {note}");
+            }
+            printed
+        }
+        None => {
+            eprintln!("newsdex: {} holds no articles yet", dir.display());
+            Ok(())
+        }
+    };
+    if let Some(ended) = pipe_closed(printed)? {
+        return Ok(ended);
+    }
+    eprintln!(
+        "newsdex: following {}: each new matching article prints as it is indexed (Ctrl-C to stop)",
+        quoted(query)
+    );
+    let mut last_error = String::new();
+    while !stop.requested() {
+        let new = match follow.poll() {
+            Ok(new) => new,
+            // Read as a commit was being made, or damage that stays: said once, tried again.
+            Err(err) => {
+                let message = format!("{:#}", failed(dir, err));
+                if message != last_error {
+                    eprintln!("newsdex: {message}; trying again");
+                    last_error = message;
+                }
+                Vec::new()
+            }
+        };
+        if new.is_empty() {
+            std::thread::sleep(FOLLOW_POLL);
+            continue;
+        }
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
+        let printed = new
+            .iter()
+            .try_for_each(|(rank, hit)| {
+                let hit = std::slice::from_ref(hit);
+                if args.json {
+                    print_json(&mut out, hit, *rank)
+                } else {
+                    writeln!(out)?;
+                    print_human(
+                        &mut out,
+                        hit,
+                        Look {
+                            first_rank: *rank,
+                            colour,
+                        },
+                    )
+                }
+            })
+            .and_then(|()| out.flush());
+        if let Some(ended) = pipe_closed(printed)? {
+            return Ok(ended);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A closed pipe (`| head -3`) ends a standing search without error.
+fn pipe_closed(printed: io::Result<()>) -> anyhow::Result<Option<ExitCode>> {
+    match printed {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(Some(ExitCode::SUCCESS)),
+        other => other.context("writing results").map(|()| None),
+    }
+}
+
+/// A search's failure as the user is told of it: one inside the index files says how to
+/// recover.
+fn failed(dir: &Path, err: SearchError) -> anyhow::Error {
+    match err {
+        SearchError::Index(err) => damaged(dir, open::cause(dir, &err)),
+        other => other.into(),
+    }
+}
+
 /// The default index built from the sample corpus, for a first `search` in the checkout.
 fn build_first_index(dir: &Path) -> anyhow::Result<()> {
     eprintln!(
@@ -211,6 +331,7 @@ fn build_first_index(dir: &Path) -> anyhow::Result<()> {
         memory: index::MEMORY_BUDGET_MB,
         repair: false,
         year: None,
+        watch: false,
     };
     index::run(&build).map(drop)
 }

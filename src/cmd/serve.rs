@@ -1,15 +1,18 @@
 //! `newsdex serve`: answer searches over HTTP (a JSON API and a search page) until Ctrl-C.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, mpsc};
+use std::thread::{self, JoinHandle};
 
 use anyhow::Context;
 use clap::Args;
 
 use newsdex::corpus::display_path;
 use newsdex::serve::{self, Limits, State};
+use newsdex::watch::{self, Change, Stop};
 
+use super::index::{self, IndexArgs, Told};
 use super::index_dir;
 
 #[derive(Debug, Args)]
@@ -31,12 +34,17 @@ Routes (all GET; answers in JSON, errors as {\"status\": 400, \"error\": \"...\"
 It listens on 127.0.0.1 (this machine only) unless --addr says otherwise; it has no
 authentication, so whoever can reach the address can read every indexed article.
 
+--watch CORPUS indexes CORPUS first, then serves while keeping the index up with it, as
+`newsdex index CORPUS --watch` would in another process: a new article is found about a
+second after its file's last write. Ctrl-C lets the batch at hand commit.
+
 Exit status: 0 stopped cleanly, 2 error (no index, address in use).
 
 Examples:
   newsdex serve                            ./index at http://127.0.0.1:7700/
   newsdex serve --index ~/news.idx --addr 127.0.0.1:8080
-  curl 'http://127.0.0.1:7700/api/search?q=cease-fire&limit=3'")]
+  curl 'http://127.0.0.1:7700/api/search?q=cease-fire&limit=3'
+  newsdex serve --watch ~/wire --index ~/wire.idx   index and serve a folder that grows")]
 pub struct ServeArgs {
     /// Index folder [default: index].
     #[arg(long, value_name = "DIR")]
@@ -44,10 +52,18 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free one).
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:7700")]
     pub addr: String,
+    /// Index this folder too, and keep up with it while serving.
+    #[arg(long, value_name = "CORPUS")]
+    pub watch: Option<PathBuf>,
 }
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let (dir, _) = index_dir(args.index.as_deref());
+    let watcher = args
+        .watch
+        .as_deref()
+        .map(|corpus| start_watching(corpus, args.index.as_deref()))
+        .transpose()?;
     let state = State::open(&dir)?;
     let listener = std::net::TcpListener::bind(&args.addr)
         .with_context(|| format!("cannot listen on {}", args.addr))?;
@@ -85,8 +101,51 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .await;
         anyhow::Ok(())
     })?;
+    // The signal that stopped the server stops the watcher too, once its batch is committed.
+    if let Some(watcher) = watcher {
+        let _ = watcher.join();
+    }
     eprintln!("newsdex: stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Indexes `corpus` into the index folder, then keeps it up with the folder on a thread of
+/// its own until Ctrl-C: returns once the first run is done (so the server opens the index
+/// it made), or with its error.
+fn start_watching(corpus: &Path, index: Option<&Path>) -> anyhow::Result<JoinHandle<()>> {
+    let stop = Stop::on_signals().context("catching Ctrl-C")?;
+    let config = index::watch_config(&IndexArgs {
+        corpus: corpus.to_path_buf(),
+        index: index.map(Path::to_path_buf),
+        extensions: Vec::new(),
+        memory: index::MEMORY_BUDGET_MB,
+        repair: false,
+        year: None,
+        watch: true,
+    });
+    let (caught_up, first_run) = mpsc::channel();
+    let shown = corpus.display().to_string();
+    let corpus = corpus.to_path_buf();
+    let watcher = thread::spawn(move || {
+        let mut told = Told::new(&corpus);
+        let watched = watch::watch(&config, &stop, |change| {
+            told.tell(&change);
+            if matches!(change, Change::CaughtUp(_)) {
+                let _ = caught_up.send(Ok(()));
+            }
+        });
+        if let Err(err) = watched {
+            // Before the first run ended, the caller says it; after, no one else would.
+            if let Err(mpsc::SendError(Err(err))) = caught_up.send(Err(err)) {
+                eprintln!("newsdex: {err:#}; the folder is no longer watched");
+            }
+        }
+    });
+    match first_run.recv() {
+        Ok(Ok(())) => Ok(watcher),
+        Ok(Err(err)) => Err(err),
+        Err(_) => anyhow::bail!("watching {shown} ended before its first run did"),
+    }
 }
 
 /// Completes on Ctrl-C (SIGINT) or SIGTERM.

@@ -125,6 +125,27 @@ pub fn mapped(dir: &Path, faults: &FaultLog) -> tantivy::Result<Index> {
 /// Opens the index in `dir` for a one-shot search: its last commit, with no reloading thread.
 /// A folder where tantivy's meta lock cannot be written (read-only) is opened without it.
 pub fn for_search(dir: &Path) -> Result<(OpenIndex, Searcher), OpenError> {
+    let mut tries = 1;
+    loop {
+        let commit = fs::read(dir.join("meta.json")).ok();
+        match for_search_once(dir) {
+            // A commit made meanwhile (`index --watch` makes one a second) merges and removes
+            // the files of the one being opened, which then looks damaged: open the new one.
+            Err(OpenError::Damaged { .. } | OpenError::Unreadable { .. })
+                if tries < OPEN_TRIES && fs::read(dir.join("meta.json")).ok() != commit =>
+            {
+                tries += 1;
+            }
+            opened => return opened,
+        }
+    }
+}
+
+/// How many commits in a row a search may find replaced while it opens one.
+const OPEN_TRIES: usize = 3;
+
+/// `for_search`, once.
+fn for_search_once(dir: &Path) -> Result<(OpenIndex, Searcher), OpenError> {
     let open_shared = open(dir, Access::Shared)?;
     refuse_unsealed_damage(dir, &open_shared)?;
     let (open, reader) = match one_shot_reader(&open_shared.index) {
