@@ -186,8 +186,11 @@ fn following(
         match follow.poll() {
             Ok(new) => {
                 for (rank, hit) in &new {
-                    let row = json_lines(std::slice::from_ref(hit), *rank);
-                    let Ok(event) = Event::default().event("hit").json_data(&row[0]) else {
+                    let rows = json_lines(std::slice::from_ref(hit), *rank);
+                    let Some(Ok(event)) = rows
+                        .first()
+                        .map(|row| Event::default().event("hit").json_data(row))
+                    else {
                         continue;
                     };
                     if events.blocking_send(event).is_err() {
