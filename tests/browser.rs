@@ -6,6 +6,8 @@
 //! must stay free of errors throughout, and Ctrl-C must stop the server cleanly. A second
 //! test narrows as a desk does: a place from the facets, a day from the timeline's bars, a
 //! drag across them, chips removed, reload, back and forward, the order, an empty window.
+//! A third turns Follow on and indexes a story while the page is open: it must appear at the
+//! top, marked new, without a navigation.
 //!
 //! Chromium must be installed (`.ci/run` installs it when missing): without it this test
 //! fails and says so, it does not pass unseen.
@@ -776,6 +778,67 @@ fn a_desk_narrows_by_place_and_dates_with_facets_chips_and_the_timeline() {
     ));
     assert_eq!(page.eval(chips), json!(["Dates from 2026-11-05×"]));
 
+    let problems = page.problems();
+    assert!(
+        problems.is_empty(),
+        "the console shows problems:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// Follow on: a story indexed while the page is open appears at the top of the results,
+/// marked new, with no navigation; the address keeps `follow=1`, so a reload follows again.
+#[test]
+fn a_followed_search_shows_a_new_story_at_the_top_as_it_is_indexed() {
+    let root = TempDir::new().expect("temp dir");
+    indexed_corpus(root.path());
+    let mut session = session(root.path());
+    let (page, base) = (&mut session.page, session.base.clone());
+    let rows = "document.querySelectorAll('#results .hit').length";
+    page.call(
+        "Page.navigate",
+        json!({"url": format!("{base}/?q=cease-fire")}),
+    );
+    page.wait_for(&format!("{rows} === 10"));
+    // A navigation would start a fresh document, without this mark.
+    page.eval("window.sameDocument = true");
+    page.click("#follow");
+    page.wait_for("location.search === '?q=cease-fire&follow=1'");
+    page.wait_for("document.querySelector('#following:not([hidden])')");
+
+    fs::write(
+        root.path().join("corpus").join("quokka-truce.txt"),
+        "Quokka Truce Holds\n\nPERTH (AP) -- A cease-fire between the quokka colonies held overnight.\n",
+    )
+    .expect("write");
+    let out = Command::new(BIN)
+        .args(["index", "corpus", "--index", "idx"])
+        .current_dir(root.path())
+        .output()
+        .expect("run newsdex index");
+    assert!(out.status.success());
+
+    page.wait_for(&format!("{rows} === 11"));
+    let first = page.eval(
+        "(() => { const row = document.querySelector('#results > li');
+           return { title: row.querySelector('.title').textContent, new: row.classList.contains('new'),
+                    badge: row.querySelector('.badge')?.textContent, same: window.sameDocument === true,
+                    marked: [...row.querySelectorAll('.title mark')].map((m) => m.textContent) }; })()",
+    );
+    assert_eq!(
+        first,
+        json!({"title": "Quokka Truce Holds", "new": true, "badge": "new", "same": true, "marked": []}),
+    );
+    assert_eq!(
+        page.eval("document.querySelectorAll('#results .new').length"),
+        json!(1)
+    );
+
+    // Reloaded, the page follows again: a page of results, none of them new.
+    page.call("Page.reload", json!({}));
+    page.wait_for(&format!(
+        "{rows} === 10 && !document.querySelector('#results .new') && document.getElementById('follow').checked && document.querySelector('#following:not([hidden])')"
+    ));
     let problems = page.problems();
     assert!(
         problems.is_empty(),

@@ -879,3 +879,100 @@ async fn an_article_of_a_feed_is_read_by_its_id() {
     let answer = get(&app, &format!("/api/article?path={}", encoded(&other))).await;
     assert_eq!(answer.status, 404, "{}", answer.body);
 }
+
+/// The next event of an `/api/follow` stream that is not a keep-alive: its name and data.
+async fn next_event(
+    body: &mut (impl futures_util::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin),
+    buffer: &mut String,
+) -> (String, String) {
+    use futures_util::StreamExt;
+    loop {
+        if let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|line| line.strip_prefix(name))
+                    .map(str::to_string)
+            };
+            if let (Some(event), Some(data)) = (field("event: "), field("data: ")) {
+                return (event, data);
+            }
+            continue;
+        }
+        let chunk = tokio::time::timeout(Duration::from_secs(30), body.next())
+            .await
+            .expect("an event within 30 s")
+            .expect("the stream stays open")
+            .expect("a chunk");
+        buffer.push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
+    }
+}
+
+/// `/api/follow` says `ready`, then sends a `hit` (an `/api/search` row) for the article a
+/// commit brings, not for those that matched before; a bad query is the usual 400, a stream
+/// past the cap a 503, and a client that goes frees its place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_streams_each_new_matching_article_as_its_commit_lands() {
+    let fixture = Fixture::indexed();
+    let state = fixture.state();
+    let limits = Limits {
+        follows: 1,
+        ..Limits::default()
+    };
+    let app = serve::router(Arc::clone(&state), &limits);
+    let bad = get(&app, "/api/follow?q=").await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(bad.error().error.contains("`q` (the query) is empty"));
+
+    let open = |target: &str| {
+        let request = Request::builder()
+            .uri(target)
+            .body(Body::empty())
+            .expect("a request");
+        app.clone().oneshot(request)
+    };
+    let response = open("/api/follow?q=cease-fire").await.expect("infallible");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut body = response.into_body().into_data_stream();
+    let mut buffer = String::new();
+    assert_eq!(next_event(&mut body, &mut buffer).await.0, "ready");
+
+    let busy = get(&app, "/api/follow?q=quokkaflux").await;
+    assert_eq!(busy.status, 503, "{}", busy.body);
+    assert!(busy.error().error.contains("follow a query"));
+
+    fs::write(
+        fixture.corpus().join("quokkaflux-truce.txt"),
+        "Quokkaflux Truce\n\nSYDNEY (AP) -- A cease-fire between the quokkaflux herds held.\n",
+    )
+    .expect("write");
+    let config = fixture.config(fixture.corpus());
+    tokio::task::spawn_blocking(move || index_corpus(&config).expect("index"))
+        .await
+        .expect("the index thread");
+    let (event, data) = next_event(&mut body, &mut buffer).await;
+    assert_eq!(event, "hit", "{data}");
+    let hit: Hit = serde_json::from_str(&data).expect("a search row");
+    assert_eq!(hit.file_name(), "quokkaflux-truce.txt");
+    assert_eq!(hit.title, "Quokkaflux Truce");
+
+    drop(body);
+    let started = Instant::now();
+    loop {
+        let status = open("/api/follow?q=quokkaflux")
+            .await
+            .expect("infallible")
+            .status();
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 503);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "a closed stream still holds its place"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

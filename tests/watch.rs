@@ -286,3 +286,77 @@ fn serve_watch_indexes_the_folder_and_serves_what_comes() {
 
     assert_eq!(interrupt(child).code(), Some(0));
 }
+
+/// The crash promise: `index --watch` killed outright (SIGKILL, no chance to tidy) while files
+/// keep coming, so that a batch is likely under way, leaves an index that `check` finds sound,
+/// and the next `index` brings in every file.
+#[test]
+fn a_watcher_killed_mid_batch_leaves_a_sound_index() {
+    let folder = Folder::new(&[("geneva.txt", GENEVA)]);
+    let log = fs::File::create(folder.path("watch.log")).expect("log file");
+    let mut child = folder
+        .command(&["index", "wire", "--index", "idx", "--watch"])
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("start index --watch");
+    folder.wait_for_log("watching wire");
+    let files = 400;
+    for n in 0..files {
+        folder.write(
+            &format!("burst/{n:04}.txt"),
+            &format!("Burst story {n}\n\nPERTH (AP) - The zqxburst count reached {n}.\n"),
+        );
+        if n == files / 2 {
+            // Half written: wait for a batch of them to commit, so the watcher is at work
+            // while the second half lands.
+            let started = Instant::now();
+            while fs::read_to_string(folder.path("watch.log"))
+                .unwrap_or_default()
+                .matches("indexed ")
+                .count()
+                < 2
+            {
+                assert!(
+                    started.elapsed() < PATIENCE,
+                    "no batch of the burst committed"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+    child.kill().expect("SIGKILL index --watch");
+    child.wait().expect("reap index --watch");
+
+    let check = folder
+        .command(&["check", "--index", "idx"])
+        .output()
+        .expect("run check");
+    assert_eq!(exit_code(&check), 0, "{}", stderr(&check));
+    index(&folder);
+    let out = folder
+        .command(&[
+            "search",
+            "--index",
+            "idx",
+            "--json",
+            "--all",
+            "--articles",
+            "--limit",
+            "1000",
+            "zqxburst",
+        ])
+        .output()
+        .expect("run search");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        files,
+        "{}",
+        stderr(&out)
+    );
+    let check = folder
+        .command(&["check", "--index", "idx"])
+        .output()
+        .expect("run check");
+    assert_eq!(exit_code(&check), 0, "{}", stderr(&check));
+}

@@ -4,7 +4,6 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
@@ -18,7 +17,7 @@ use newsdex::search::{
     DEFAULT_LIMIT, DEFAULT_PER_ARTICLE, Engine, MAX_QUERY_WORDS, Request, Results, SearchError,
     Sort,
 };
-use newsdex::watch::{Follow, Stop};
+use newsdex::watch::{Follow, POLL, Stop};
 
 use super::index::{self, IndexArgs};
 use super::{DEFAULT_CORPUS, index_dir};
@@ -221,9 +220,6 @@ fn print_page(
     .and_then(|()| out.flush())
 }
 
-/// How often a standing search looks for a new commit.
-const FOLLOW_POLL: Duration = Duration::from_millis(250);
-
 /// `search --follow`: the page as `search` prints it, then each matching article that a new
 /// commit brings, one row each, until Ctrl-C (exit 0) or a closed pipe.
 fn follow(
@@ -270,7 +266,7 @@ fn follow(
             }
         };
         if new.is_empty() {
-            std::thread::sleep(FOLLOW_POLL);
+            std::thread::sleep(POLL);
             continue;
         }
         let stdout = io::stdout();

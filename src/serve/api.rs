@@ -1,4 +1,5 @@
-//! The JSON routes: `/api/search`, `/api/article` and `/healthz`.
+//! The JSON routes: `/api/search`, `/api/article` and `/healthz`, and `/api/follow`'s stream
+//! of events.
 //!
 //! Each handler is thin: parse the query string into the same request the CLI builds
 //! ([`super::params`]), take the engine from the shared [`State`], search on tokio's blocking
@@ -6,19 +7,25 @@
 //! ([`JsonHit`]) and `show --json` ([`JsonArticle`]). How many searches run at once, and for
 //! how long, is the router's layers' business, not the handlers'.
 
+use std::convert::Infallible;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{self, RawQuery};
 use axum::http::{Response, StatusCode};
+use axum::response::IntoResponse;
+use axum::response::sse::{Event, KeepAlive, Sse};
 use serde::Serialize;
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::error::{ApiError, json_response, panic_message};
 use super::params::{ArticleParams, SearchParams};
 use super::state::State;
 use crate::output::{JsonArticle, JsonHit, json_lines, sanitize};
 use crate::search::{Facets, Results, SearchError};
+use crate::watch::{Follow, POLL};
 
 /// `/api/search`'s answer: a page of hits as `search --json` prints them, and the count.
 #[derive(Debug, Serialize)]
@@ -101,6 +108,111 @@ pub async fn search(
     })
     .await?;
     Ok(json_response(StatusCode::OK, body))
+}
+
+/// The streams `/api/follow` may have open at once, shared by the route's requests.
+#[derive(Clone)]
+pub struct Follows(pub Arc<Semaphore>);
+
+/// `GET /api/follow?q=…` (the parameters of `/api/search` that choose what matches): a standing
+/// search as server-sent events. A `ready` event once the articles matching now are known, then
+/// a `hit` event (a row as `/api/search` gives it, `rank` among all matches) for each matching
+/// article a later commit brings, each once. Which are new, and their rank, is [`Follow`]'s, as
+/// for `search --follow`. Each stream has a thread of its own, which polls the index and ends
+/// within a poll of the client going; past the cap on open streams the answer is a 503.
+pub async fn follow(
+    extract::State(state): extract::State<Arc<State>>,
+    extract::Extension(Follows(streams)): extract::Extension<Follows>,
+    RawQuery(query): RawQuery,
+) -> Result<Response<Body>, ApiError> {
+    let params = SearchParams::parse(query.as_deref())?;
+    let permit = Arc::clone(&streams).try_acquire_owned().map_err(|_| {
+        ApiError::unavailable("as many pages follow a query as this server allows; try again later")
+    })?;
+    let (started, start) = oneshot::channel();
+    let (events, stream) = mpsc::channel(16);
+    let dir = state.dir().to_path_buf();
+    std::thread::Builder::new()
+        .name("newsdex-follow".into())
+        .spawn(move || {
+            let _permit = permit;
+            following(&dir, &params, started, &events);
+        })
+        .map_err(|err| ApiError::internal(format!("starting a follower: {err}")))?;
+    start
+        .await
+        .map_err(|_| ApiError::internal("internal error (the server's log says more)"))??;
+    let stream = futures_util::stream::unfold(stream, |mut stream| async move {
+        let event = stream.recv().await?;
+        Some((Ok::<_, Infallible>(event), stream))
+    });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
+}
+
+/// A follower's thread: says through `started` whether the query could be searched, then sends
+/// each new match until the client has gone (the receiving end is dropped).
+fn following(
+    dir: &Path,
+    params: &SearchParams,
+    started: oneshot::Sender<Result<(), ApiError>>,
+    events: &mpsc::Sender<Event>,
+) {
+    let request = params.request();
+    let mut follow = match Follow::start(dir, &request) {
+        Ok((_, follow)) => follow,
+        Err(SearchError::EmptyQuery) => {
+            let _ = started.send(Err(ApiError::bad_request(format!(
+                "the query `{}` has nothing to search for",
+                sanitize(&params.q)
+            ))));
+            return;
+        }
+        Err(err) => {
+            let _ = started.send(Err(failed("following", &params.q, &err)));
+            return;
+        }
+    };
+    if started.send(Ok(())).is_err()
+        || events
+            .blocking_send(Event::default().event("ready").data("{}"))
+            .is_err()
+    {
+        return;
+    }
+    let mut last_error = String::new();
+    while !events.is_closed() {
+        match follow.poll() {
+            Ok(new) => {
+                for (rank, hit) in &new {
+                    let rows = json_lines(std::slice::from_ref(hit), *rank);
+                    let Some(Ok(event)) = rows
+                        .first()
+                        .map(|row| Event::default().event("hit").json_data(row))
+                    else {
+                        continue;
+                    };
+                    if events.blocking_send(event).is_err() {
+                        return;
+                    }
+                }
+            }
+            // Read as a commit was being made, or damage that stays: said once, tried again.
+            Err(err) => {
+                let message = err.to_string();
+                if message != last_error {
+                    eprintln!(
+                        "newsdex: following `{}`: {}; trying again",
+                        sanitize(&params.q),
+                        sanitize(&message)
+                    );
+                    last_error = message;
+                }
+            }
+        }
+        std::thread::sleep(POLL);
+    }
 }
 
 /// `GET /api/article?path=…&highlight=…`: an article in the index, and nothing else. The path

@@ -19,13 +19,14 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -63,6 +64,9 @@ pub struct Limits {
     pub reload_every: Duration,
     /// How long requests under way may take to finish once the server is stopping.
     pub drain: Duration,
+    /// Pages following a query (`/api/follow` streams) at once: each holds a thread that polls
+    /// the index; more are a 503.
+    pub follows: usize,
 }
 
 impl Default for Limits {
@@ -78,6 +82,9 @@ impl Default for Limits {
             body_bytes: 16 * 1024,
             reload_every: Duration::from_secs(1),
             drain: Duration::from_secs(5),
+            // A newsroom's desk, not the public: a few dozen open pages, each asleep between
+            // commits.
+            follows: 32,
         }
     }
 }
@@ -95,6 +102,13 @@ pub fn router(state: Arc<State>, limits: &Limits) -> Router {
         .route("/favicon.ico", get(page::icon))
         .route("/healthz", get(api::healthz))
         .merge(api)
+        // Not behind the search slots: a stream stays open, and its searches are one a commit.
+        .route(
+            "/api/follow",
+            get(api::follow).layer(Extension(api::Follows(Arc::new(Semaphore::new(
+                limits.follows,
+            ))))),
+        )
         .with_state(state);
     bounded(routes, limits)
 }
@@ -110,7 +124,7 @@ pub fn bounded(routes: Router, limits: &Limits) -> Router {
     routes
         .fallback(|| async {
             ApiError::not_found(
-                "no such route (try /, /api/search?q=…, /api/article?path=…, /healthz)",
+                "no such route (try /, /api/search?q=…, /api/follow?q=…, /api/article?path=…, /healthz)",
             )
         })
         .method_not_allowed_fallback(|| async {

@@ -1,11 +1,13 @@
 // The newsdex search page. The state lives in the URL (url.js), so a link shows what its
 // sender saw; this script reads it, asks the JSON API (one request a search, its facets
 // included) and draws the answer: the results with their dates, the timeline (timeline.js),
-// the places and agencies and the filters in use (facets.js). Article text is only ever set
+// the places and agencies and the filters in use (facets.js), and, while Follow is on, the
+// stories that new commits bring (follow.js). Article text is only ever set
 // as text (text nodes and textContent), never parsed as HTML.
 import { MAX_OFFSET, PAGE_SIZE, pageUrl, plural, readUrl, searchUrl, windowText } from "./url.js";
 import { drawTimeline, setUpTimeline } from "./timeline.js";
 import { drawChips, drawFacets } from "./facets.js";
+import { follow } from "./follow.js";
 
 const WINDOW_BYTES = 320;
 // Typing a date in an <input type=date> changes it at each digit: the search waits for a
@@ -237,6 +239,31 @@ async function showResults(state, turn) {
   $("pager").hidden = !(hasPrev || hasNext);
 }
 
+// A story a new commit brought, at the top of the list, marked new (its highlight fades).
+function arrived(state, hit) {
+  if (hit.copy_of !== null) return;
+  const row = hitRow(state, hit);
+  row.classList.add("new");
+  const badge = document.createElement("span");
+  badge.className = "badge";
+  badge.textContent = "new";
+  row.prepend(badge);
+  $("results").prepend(row);
+}
+
+function followState(state) {
+  const say = (text) => {
+    $("following").textContent = text;
+    $("following").hidden = !text;
+  };
+  say("");
+  follow(state, {
+    ready: () => say("Following: new stories appear at the top as they are indexed."),
+    hit: (hit) => arrived(state, hit),
+    stop: () => say("Following stopped: the server refused (reload to try again)."),
+  });
+}
+
 async function showArticle(state, turn) {
   const params = new URLSearchParams({ path: state.path });
   if (state.q) params.set("highlight", state.q);
@@ -282,6 +309,7 @@ function render() {
   $("q").value = state.q;
   $("articles").checked = state.articles;
   $("plain").checked = state.plain;
+  $("follow").checked = state.follow;
   $("sort").value = state.sort;
   // An age (`since=7d`) stays in the URL and its chip; a date input only holds a day.
   $("since").value = ISO_DAY.test(state.since) ? state.since : "";
@@ -292,6 +320,7 @@ function render() {
   const searching = Boolean(state.q) && !state.path;
   $("narrow").hidden = !searching;
   drawChips(state, narrow);
+  followState(state);
   document.title = state.q ? state.q + " – newsdex" : "newsdex";
   if (state.path) return showArticle(state, turn);
   window.scrollTo(0, 0);
@@ -318,13 +347,19 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!q) return;
     $("q").blur();
     // A new query keeps the filters in use: their chips are in sight, a click lets each go.
-    go({ ...readUrl(), ...pendingDates, q, offset: 0, articles: $("articles").checked, plain: $("plain").checked, path: "", p: 0 });
+    go({ ...readUrl(), ...pendingDates, q, offset: 0, articles: $("articles").checked, plain: $("plain").checked, follow: $("follow").checked, path: "", p: 0 });
   });
   for (const id of ["articles", "plain"]) {
     $(id).addEventListener("change", () => {
       if (readUrl().q) narrow({ [id]: $(id).checked });
     });
   }
+  // Following changes no result: the address keeps it, the stream starts or stops.
+  $("follow").addEventListener("change", () => {
+    const state = { ...readUrl(), follow: $("follow").checked };
+    history.replaceState(null, "", pageUrl(state));
+    followState(state);
+  });
   $("sort").addEventListener("change", () => narrow({ sort: $("sort").value }));
   for (const id of ["since", "until"]) {
     $(id).addEventListener("change", () => {

@@ -19,13 +19,14 @@ const CSS: &str = "text/css; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
 
 /// The files under `/assets/`: the style sheet, and the script in a module a concern (the
-/// page and its URL, the timeline, the facets), which the browser loads as ES modules.
-const ASSETS: [(&str, &str, &str); 5] = [
+/// page and its URL, the timeline, the facets, following), which the browser loads as ES modules.
+const ASSETS: [(&str, &str, &str); 6] = [
     ("page.css", CSS, include_str!("page.css")),
     ("page.js", JS, include_str!("page.js")),
     ("url.js", JS, include_str!("url.js")),
     ("timeline.js", JS, include_str!("timeline.js")),
     ("facets.js", JS, include_str!("facets.js")),
+    ("follow.js", JS, include_str!("follow.js")),
 ];
 
 /// `GET /`: the page; the search and the open article live in its URL.

@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::open::OpenError;
 use crate::search::{Detail, Engine, Hit, Request, Results, SearchError};
@@ -16,6 +17,10 @@ use crate::search::{Detail, Engine, Hit, Request, Results, SearchError};
 /// The most matching articles a standing search keeps track of (as many as a search counts):
 /// an article ranked below them is not told of.
 pub const DEPTH: usize = 10_000;
+
+/// How often a standing search (`search --follow`, the page's Follow) looks for a new commit:
+/// a look is one small file read, so a quarter second costs nothing and feels immediate.
+pub const POLL: Duration = Duration::from_millis(250);
 
 /// A standing search over one index folder.
 pub struct Follow<'q> {

@@ -9,5 +9,5 @@ pub mod follow;
 pub mod stop;
 
 pub use folder::{Change, watch};
-pub use follow::Follow;
+pub use follow::{Follow, POLL};
 pub use stop::Stop;
