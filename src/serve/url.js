@@ -49,11 +49,11 @@ export function pageUrl(state) {
 }
 
 // The `/api/search` request for a page of results, facets included (one request a search).
-export function searchUrl(state) {
+export function searchUrl(state, facets) {
   const url = matching(state);
   url.set("limit", String(PAGE_SIZE));
   url.set("offset", String(state.offset));
-  url.set("facets", "1");
+  if (facets) url.set("facets", "1");
   return "/api/search?" + url;
 }
 
