@@ -142,10 +142,12 @@ impl Page {
         result["result"]["value"].clone()
     }
 
-    /// Waits until `expression` is true.
+    /// Waits until `expression` is true and the page has settled (a search's results and
+    /// then its facets drawn: `data-busy` gone).
     fn wait_for(&mut self, expression: &str) {
         let started = Instant::now();
-        while self.eval(&format!("Boolean({expression})")) != json!(true) {
+        let settled = format!("Boolean({expression}) && !('busy' in document.body.dataset)");
+        while self.eval(&settled) != json!(true) {
             assert!(
                 started.elapsed() < Duration::from_secs(15),
                 "waited 15 s for {expression}; the page says: {}",

@@ -216,9 +216,12 @@ function hitRow(state, hit) {
 
 // The facets of the search on screen, asked for once its results are drawn: counting every
 // match (a common word at 1 GB: 180,000 articles) takes longer than ranking ten.
+// `data-busy` on the body until both are drawn, for scripts and tests that read a settled page.
 async function showFacets(state, turn, body, rows) {
   const answer = await api(searchUrl(state, true));
-  if (turn !== drawing || answer.error) return;
+  if (turn !== drawing) return;
+  delete document.body.dataset.busy;
+  if (answer.error) return;
   body.facets = answer.body.facets;
   $("status").textContent = statusLine(state, body, rows);
   drawTimeline(body.facets, (since, until) => narrow({ since, until }));
@@ -227,9 +230,13 @@ async function showFacets(state, turn, body, rows) {
 
 async function showResults(state, turn) {
   $("status").textContent = "Searching…";
+  document.body.dataset.busy = "true";
   const answer = await api(searchUrl(state, false));
   if (turn !== drawing) return;
-  if (answer.error) return fail(answer.error);
+  if (answer.error) {
+    delete document.body.dataset.busy;
+    return fail(answer.error);
+  }
   const body = answer.body;
   // A story's copies come as lines of their own after it; the page lists them on its row.
   const rows = body.hits.filter((hit) => hit.copy_of === null);
