@@ -265,10 +265,31 @@ fn default_index(collection: &Path) -> PathBuf {
         .join(format!("{name}-{key:016x}"))
 }
 
-/// The collection's document id: the file name without its extension.
+/// The collection's document id: an article of a file of many (`file#id`) by its id, since
+/// TREC qrels name DOCNOs whatever file holds them; a one-article file by its name without
+/// its extension. Corpus file names are taken to hold no `#`.
 fn docid(path: &str) -> String {
+    if let Some((_, id)) = path.split_once('#') {
+        return id.to_owned();
+    }
     Path::new(path)
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::docid;
+
+    #[test]
+    fn docid_is_the_id_of_an_article_of_many_else_the_file_stem() {
+        assert_eq!(docid("corpus/ap/AP880212#AP880212-0004"), "AP880212-0004");
+        assert_eq!(docid("corpus/reut2-010.sgm#10584"), "10584");
+        assert_eq!(
+            docid("corpus/feed.rss#http://x.org/a#b"),
+            "http://x.org/a#b"
+        );
+        assert_eq!(docid("corpus/1987/10584.txt"), "10584");
+    }
 }
