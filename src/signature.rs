@@ -175,8 +175,11 @@ impl Stories {
         // every bucket holds a few, and comparisons that chase articles across memory cost
         // hundreds of milliseconds where these cost tens.
         let width = 256 / BANDS;
-        let mut starts = vec![0usize; (1 << width) + 1];
-        let mut laid_out: Vec<(u32, Signature)> = vec![(0, Signature([0; 4])); signatures.len()];
+        // A counting sort pays for its 65,536 slots once per band: worth it for a large set,
+        // not for the many small ones facets group (a set for each place, agency and day).
+        let counting = signatures.len() >= (1 << width) / 4;
+        let mut starts = vec![0usize; if counting { (1 << width) + 1 } else { 0 }];
+        let mut laid_out: Vec<(u64, u32, Signature)> = Vec::with_capacity(signatures.len());
         let mut representatives: Vec<usize> = Vec::new();
         let values: Vec<[u64; BANDS]> = signatures
             .iter()
@@ -189,31 +192,44 @@ impl Stories {
             })
             .collect();
         for band in 0..BANDS {
-            starts.fill(0);
-            for value in &values {
-                starts[value[band] as usize + 1] += 1;
+            laid_out.clear();
+            if counting {
+                starts.fill(0);
+                for value in &values {
+                    starts[value[band] as usize + 1] += 1;
+                }
+                for i in 1..starts.len() {
+                    starts[i] += starts[i - 1];
+                }
+                laid_out.resize(signatures.len(), (0, 0, Signature([0; 4])));
+                for (i, signature) in signatures.iter().enumerate() {
+                    let slot = &mut starts[values[i][band] as usize];
+                    laid_out[*slot] = (values[i][band], i as u32, *signature);
+                    *slot += 1;
+                }
+            } else {
+                laid_out.extend(
+                    signatures
+                        .iter()
+                        .enumerate()
+                        .map(|(i, signature)| (values[i][band], i as u32, *signature)),
+                );
+                laid_out.sort_unstable_by_key(|&(value, i, _)| (value, i));
             }
-            for i in 1..starts.len() {
-                starts[i] += starts[i - 1];
-            }
-            let mut next = starts.clone();
-            for (i, signature) in signatures.iter().enumerate() {
-                let slot = &mut next[values[i][band] as usize];
-                laid_out[*slot] = (i as u32, *signature);
-                *slot += 1;
-            }
-            for bucket in starts.windows(2).filter(|w| w[1] - w[0] > 1) {
-                let run = &laid_out[bucket[0]..bucket[1]];
+            for run in laid_out
+                .chunk_by(|a, b| a.0 == b.0)
+                .filter(|run| run.len() > 1)
+            {
                 representatives.clear();
-                for (k, (b, signature)) in run.iter().enumerate() {
+                for (k, (_, b, signature)) in run.iter().enumerate() {
                     let linked = representatives.iter().find(|&&r| {
-                        compared(run[r].0 as usize, *b as usize);
-                        run[r].1.resemblance(signature) >= threshold
+                        compared(run[r].1 as usize, *b as usize);
+                        run[r].2.resemblance(signature) >= threshold
                     });
                     match linked {
                         Some(&r) => {
                             let (ra, rb) = (
-                                find(&mut parent, run[r].0 as usize),
+                                find(&mut parent, run[r].1 as usize),
                                 find(&mut parent, *b as usize),
                             );
                             parent[ra.max(rb)] = ra.min(rb);
