@@ -32,7 +32,10 @@
 # not to have finished);
 # PEERS (default "tantivy sqlite-fts5 xapian lucene"); NEWSDEX_BIN (a newsdex binary to measure
 # instead of building this checkout with `cargo build --release`); KEEP_INDEXES=1 (keep the
-# peers' indexes in $BENCH_WORK/run/SIZE/, e.g. for bench/interleaved.py; by default they go).
+# peers' indexes in $BENCH_WORK/run/SIZE/, e.g. for bench/interleaved.py; by default they go);
+# PEERS_ONLY=1 (keep run/SIZE/ from an earlier run, its newsdex index, copy and results, and
+# measure only the peers, then the turns and served runs with that index: a 10 GB newsdex
+# build takes a quarter of an hour and need not be repeated to add its peers).
 # Disk: the 1 GB corpus takes 1.7 GB, its NDJSON 1 GB, and the indexes about as much as the
 # corpus again (Xapian's 4-5x). Numbers from a shared machine move with its load: the last
 # column is the 1-minute load when each index run started.
@@ -145,23 +148,28 @@ echo
 for size in $SIZES; do
   corpus=$(corpus_dir "$size") || { say "cannot generate the $size MB corpus"; continue; }
   work=$BENCH_WORK/run/$size
-  rm -rf "$work"
-  mkdir -p "$work"
   results=$work/results.tsv
-  : > "$results"
+  if [ -n "${PEERS_ONLY:-}" ]; then
+    [ -d "$work/newsdex.idx" ] && [ -d "$work/copy" ] || { say "PEERS_ONLY: no earlier newsdex run in $work"; continue; }
+  else
+    rm -rf "$work"
+    mkdir -p "$work"
+    : > "$results"
+  fi
   files=$(find "$corpus" -name '*.txt' | wc -l)
   text_bytes=$(find "$corpus" -name '*.txt' -printf '%s\n' | awk '{ s += $1 } END { print s }')
   python3 "$HERE/queries.py" "$corpus" "$SHARED_DIR/bench/queries/news.tsv" "$work/queries" 2> /dev/null
   awk '{ printf "p%d\t%s\n", NR, $0 }' "$work/queries/phrases.txt" > "$work/queries/phrases.tsv"
   say "== $size MB: $files files in $corpus"
 
+  idx=$work/newsdex.idx
   # newsdex: full build, re-index runs, search latency, phrases.
-  cp -al "$corpus" "$work/copy"
+  [ -n "${PEERS_ONLY:-}" ] || {
+    cp -al "$corpus" "$work/copy"
   # Every engine indexes a corpus in the page cache: tantivy-cli reads the NDJSON file just
   # written for it, and the other peers index after newsdex has read the corpus. newsdex,
   # first, read it cold (300 MB: 20.9 s cold, 15.9 s warm); now it is read once beforehand.
   find "$work/copy" -name '*.txt' -print0 | xargs -0 cat > /dev/null
-  idx=$work/newsdex.idx
   l=$(load)
   if timed newsdex-index "$NEWSDEX_BIN" index "$work/copy" --index "$idx" || [ $? -eq 1 ]; then
     indexed newsdex "$idx" "$l"
@@ -182,6 +190,7 @@ for size in $SIZES; do
   else
     rec newsdex note "newsdex: index failed: $(tail -n 1 "$work/newsdex-index.log")"
   fi
+  }
 
   # Peers: index, then search latency for those whose own CLI answers top-10 queries.
   for p in $PEERS; do
@@ -195,6 +204,8 @@ for size in $SIZES; do
         python3 "$HERE/tantivy_input.py" "$SHARED_DIR/bench/lib" "$corpus" "$pidx" "$ndjson"
         l=$(load)
         STDIN=$ndjson timed "$p-index" timeout "$PEER_TIMEOUT" tantivy index -i "$pidx"
+        # From 10 GB up the NDJSON copy is as large as the corpus: the disk wants it back.
+        [ "$size" -lt 10000 ] || rm -f "$ndjson"
         ;;
       *)
         [ -x "$PEER_DIR/$p/prepare" ] && "$PEER_DIR/$p/prepare" > "$work/$p-prepare.log" 2>&1
@@ -252,7 +263,7 @@ for size in $SIZES; do
       awk -F'|' '/served, keep-alive/ { gsub(/ /, "", $6); gsub(/ /, "", $7); print $6 "/" $7 }')
     rec served note "served (newsdex serve, one keep-alive client, the mix's queries for 10 s; bench/serve_load.py), p50/p99 ms: ${served:-failed}"
   fi
-  rm -rf "$work/copy"
+  [ -n "${PEERS_ONLY:-}" ] || rm -rf "$work/copy"
   [ -n "${KEEP_INDEXES:-}" ] || rm -rf "$work/sqlite-fts5.idx" "$work/xapian.idx" "$work/tantivy.idx"
 
   # The phrase columns sit in the newsdex and ripgrep rows; the oneshot runs become a note.
