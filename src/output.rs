@@ -20,7 +20,11 @@ const WINDOW_BYTES: usize = 320;
 pub struct JsonHit<'a> {
     pub rank: usize,
     pub score: f32,
+    /// For an article of a file of many: its file's path, `#`, and `id`.
     pub path: &'a str,
+    /// The article's id within its file (DOCNO, guid, item id, or its number there);
+    /// `null` for a file of one article.
+    pub id: Option<&'a str>,
     pub paragraph: u64,
     pub title: &'a str,
     /// `""` when the article has none.
@@ -58,6 +62,7 @@ impl<'a> JsonHit<'a> {
             rank,
             score: hit.score,
             path: &hit.path,
+            id: hit.id.as_deref(),
             paragraph: hit.paragraph,
             title: &hit.title,
             dateline: &hit.dateline,
@@ -188,6 +193,8 @@ fn quoted(value: &str) -> String {
 #[derive(Debug, Serialize)]
 pub struct JsonArticle<'a> {
     pub path: &'a str,
+    /// As [`JsonHit::id`].
+    pub id: Option<&'a str>,
     pub title: &'a str,
     pub dateline: &'a str,
     pub title_highlights: Vec<[usize; 2]>,
@@ -207,6 +214,7 @@ impl<'a> JsonArticle<'a> {
     pub fn new(article: &'a ArticleView) -> JsonArticle<'a> {
         JsonArticle {
             path: &article.path,
+            id: article.id.as_deref(),
             title: &article.title,
             dateline: &article.dateline,
             title_highlights: pairs(&article.title_highlights),
@@ -501,6 +509,7 @@ mod tests {
         Hit {
             score: 1.5,
             path: "corpus/a.txt".into(),
+            id: None,
             paragraph: 2,
             title: "Title".into(),
             dateline: "PARIS".into(),

@@ -183,9 +183,13 @@ fn each_article_of_a_file_of_many_is_a_hit_under_its_id_dated_by_its_format() {
             one(path, title, date, "format"),
             "{query}"
         );
+        // JSON names the article's id apart, so a script needs not split the path.
+        let id = path.split_once('#').map(|(_, id)| id);
+        assert_eq!(desk.hits(&[query])[0]["id"].as_str(), id, "{query}");
         let (code, shown) = show(&desk, path);
         assert_eq!(code, 0, "show {path}");
         assert_eq!(shown["path"], path);
+        assert_eq!(shown["id"].as_str(), id);
         assert_eq!(shown["title"], title);
     }
     // The TREC record's dateline and its hard-wrapped lines joined into paragraphs.
@@ -198,6 +202,7 @@ fn each_article_of_a_file_of_many_is_a_hit_under_its_id_dated_by_its_format() {
     // A plain-text article is as it always was: its file's path, no id.
     let kettle = found(&desk, "kettle");
     assert_eq!(kettle[0].0, "wire/kettle.txt");
+    assert!(desk.hits(&["kettle"])[0]["id"].is_null());
     assert_ne!(kettle[0].3, "format");
     // An id that is not in the file is no article.
     assert_eq!(show(&desk, "wire/feed.rss#urn:desk:nothing").0, 1);

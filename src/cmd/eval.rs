@@ -13,7 +13,7 @@ use newsdex::eval::{RUN_DEPTH, Ranking, evaluate, read_qrels, read_queries, trec
 use newsdex::indexer::{IndexConfig, index_corpus};
 use newsdex::open;
 use newsdex::query::Syntax;
-use newsdex::search::{Detail, Engine, Request, SearchError, Signal, Signals, Tuning};
+use newsdex::search::{Detail, Engine, Hit, Request, SearchError, Signal, Signals, Tuning};
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
@@ -229,18 +229,16 @@ fn rank(
         Err(SearchError::EmptyQuery) => Vec::new(),
         Err(err) => return Err(err),
     };
-    let id = |path: &str, paragraph: u64| match unit {
-        Unit::Articles => docid(path),
-        Unit::Passages => format!("{}#{paragraph}", docid(path)),
+    let id = |hit: &Hit| match unit {
+        Unit::Articles => docid(&hit.path, hit.id.as_deref()),
+        Unit::Passages => format!("{}#{}", docid(&hit.path, hit.id.as_deref()), hit.paragraph),
     };
     Ok(hits
         .into_iter()
         .flat_map(|hit| {
-            let copies = hit
-                .copies
-                .into_iter()
-                .map(|copy| (id(&copy.path, copy.paragraph), copy.score));
-            std::iter::once((id(&hit.path, hit.paragraph), hit.score)).chain(copies)
+            let copies = hit.copies.iter().map(|copy| (id(copy), copy.score));
+            let row = (id(&hit), hit.score);
+            std::iter::once(row).chain(copies).collect::<Vec<_>>()
         })
         .collect())
 }
@@ -265,12 +263,12 @@ fn default_index(collection: &Path) -> PathBuf {
         .join(format!("{name}-{key:016x}"))
 }
 
-/// The collection's document id: an article of a file of many (`file#id`) by its id, since
-/// TREC qrels name DOCNOs whatever file holds them; a one-article file by its name without
-/// its extension. Corpus file names are taken to hold no `#`.
-fn docid(path: &str) -> String {
-    if let Some((_, id)) = path.split_once('#') {
-        return id.to_owned();
+/// The collection's document id: an article of a file of many by its id, since TREC qrels
+/// name DOCNOs whatever file holds them; a one-article file by its name without its
+/// extension.
+fn docid(path: &str, id: Option<&str>) -> String {
+    if let Some(id) = id {
+        return id.to_string();
     }
     Path::new(path)
         .file_stem()
@@ -284,12 +282,18 @@ mod tests {
 
     #[test]
     fn docid_is_the_id_of_an_article_of_many_else_the_file_stem() {
-        assert_eq!(docid("corpus/ap/AP880212#AP880212-0004"), "AP880212-0004");
-        assert_eq!(docid("corpus/reut2-010.sgm#10584"), "10584");
         assert_eq!(
-            docid("corpus/feed.rss#http://x.org/a#b"),
+            docid("corpus/ap/AP880212#AP880212-0004", Some("AP880212-0004")),
+            "AP880212-0004"
+        );
+        assert_eq!(docid("corpus/reut2-010.sgm#10584", Some("10584")), "10584");
+        // A guid may hold a `#`, and so may a file's name: the id is the format's, whole.
+        assert_eq!(
+            docid("corpus/feed.rss#http://x.org/a#b", Some("http://x.org/a#b")),
             "http://x.org/a#b"
         );
-        assert_eq!(docid("corpus/1987/10584.txt"), "10584");
+        assert_eq!(docid("corpus/issue #4.xml#7", Some("7")), "7");
+        assert_eq!(docid("corpus/1987/10584.txt", None), "10584");
+        assert_eq!(docid("corpus/notes #4.txt", None), "notes #4");
     }
 }

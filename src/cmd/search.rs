@@ -46,8 +46,9 @@ words highlighted (in colour on a terminal, [bracketed] otherwise); a hit whose 
 or vanished since indexing says so, and shows the text as indexed. On stderr: how many
 matched in all (`1-10 of 3,321 passages`; counted up to 10,000), query words the index
 does not hold, and why nothing matched. --json prints one JSON object per line: rank, score,
-path, paragraph, title, dateline, text, highlights and title_highlights (UTF-8 byte offsets
-[start, end) into text and title), file (unchanged, changed or missing).
+path, id (an article's id in a file of many: DOCNO, guid; else null), paragraph, title,
+dateline, text, highlights and title_highlights (UTF-8 byte offsets [start, end) into text
+and title), file (unchanged, changed or missing).
 
 --follow makes a standing search: after the results, it keeps running and prints each
 matching article that a commit brings (`newsdex index DIR --watch` in another terminal, or

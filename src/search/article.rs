@@ -22,6 +22,8 @@ use crate::query::Syntax;
 pub struct ArticleView {
     /// As `search` shows it.
     pub path: String,
+    /// Its id within its file, for an article of a file of many (as [`super::Hit::id`]).
+    pub id: Option<String>,
     pub title: String,
     pub dateline: String,
     pub title_highlights: Vec<(usize, usize)>,
@@ -109,6 +111,7 @@ impl Engine {
             .collect();
         Ok(Some(ArticleView {
             path: display_path(corpus, key),
+            id: article.id,
             title_highlights: highlight::highlights(analyzer, &article.title, &highlighting.title),
             title: article.title,
             dateline: article.dateline,

@@ -138,8 +138,12 @@ pub enum Detail {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub score: f32,
-    /// The article's path, relative to the current folder when the corpus is below it.
+    /// The article's path, relative to the current folder when the corpus is below it; for
+    /// an article of a file of many, its file's path, `#`, and `id`.
     pub path: String,
+    /// The article's id within its file (DOCNO, guid, item id, or its number in the file)
+    /// for an article of a file of many; `None` for a file of one article.
+    pub id: Option<String>,
     /// 1-based paragraph number within the article body.
     pub paragraph: u64,
     pub title: String,
@@ -404,6 +408,7 @@ impl Engine {
             .map(|((place, passage), (date, date_source))| Hit {
                 score: place.score,
                 path: text::display_path(corpus, &passage.key),
+                id: passage.id,
                 copies: Vec::new(),
                 more_in_article: place.more_in_article,
                 date,
@@ -438,9 +443,11 @@ impl Engine {
             .zip(keys)
             .map(|(place, key)| {
                 let (date, date_source) = columns.date(place.address)?;
+                let file_key = columns.file_key(place.address)?;
                 Ok(Hit {
                     score: place.score,
                     path: text::display_path(corpus, &key),
+                    id: text::article_id(&key, &file_key),
                     paragraph: u64::from(place.paragraph) + 1,
                     title: String::new(),
                     dateline: String::new(),

@@ -20,6 +20,8 @@ use crate::corpus;
 #[derive(Debug, Clone)]
 pub(super) struct ArticleText {
     pub key: String,
+    /// Its id within its file, for an article of a file of many (see [`article_id`]).
+    pub id: Option<String>,
     pub title: String,
     pub dateline: String,
     pub paragraphs: Vec<String>,
@@ -31,6 +33,7 @@ pub(super) struct ArticleText {
 #[derive(Debug, Clone)]
 pub(super) struct PassageText {
     pub key: String,
+    pub id: Option<String>,
     pub title: String,
     pub dateline: String,
     pub text: String,
@@ -98,6 +101,7 @@ impl Texts {
             .zip(articles)
             .map(|(&(_, paragraph), article)| PassageText {
                 key: article.key.clone(),
+                id: article.id.clone(),
                 title: article.title.clone(),
                 dateline: article.dateline.clone(),
                 text: article
@@ -136,7 +140,8 @@ pub(super) fn read_article(index: &IndexView, address: DocAddress) -> tantivy::R
             }
             None => FileState::Missing,
         };
-        return stored_article(index, address, key, file);
+        let id = article_id(&key, &file_key);
+        return stored_article(index, address, key, id, file);
     }
     if let Some(corpus) = index.open.corpus.as_deref()
         && let Some((size, modified)) = index.columns.file_identity(address)?
@@ -146,6 +151,7 @@ pub(super) fn read_article(index: &IndexView, address: DocAddress) -> tantivy::R
         let article = article::parse(&text);
         return Ok(ArticleText {
             key,
+            id: None,
             title: article.title,
             dateline: article.dateline,
             paragraphs: article.paragraphs,
@@ -153,7 +159,16 @@ pub(super) fn read_article(index: &IndexView, address: DocAddress) -> tantivy::R
         });
     }
     let file = file_state(index, &key);
-    stored_article(index, address, key, file)
+    stored_article(index, address, key, None, file)
+}
+
+/// The id of the article `key` within the file `file_key`: what its format names it by
+/// (DOCNO, guid, item id) or its number in the file, for an article of a file of many
+/// (`file#id`); `None` for a file of one article, whose key is its file's.
+pub(super) fn article_id(key: &str, file_key: &str) -> Option<String> {
+    key.strip_prefix(file_key)?
+        .strip_prefix('#')
+        .map(str::to_string)
 }
 
 /// The article at `address` as the doc store holds it.
@@ -161,6 +176,7 @@ fn stored_article(
     index: &IndexView,
     address: DocAddress,
     key: String,
+    id: Option<String>,
     file: FileState,
 ) -> tantivy::Result<ArticleText> {
     let document: TantivyDocument = index.segments.searcher.doc(address)?;
@@ -168,6 +184,7 @@ fn stored_article(
     Ok(ArticleText {
         file,
         key,
+        id,
         title: stored_text(&document, fields.title),
         dateline: stored_text(&document, fields.dateline),
         paragraphs: document
