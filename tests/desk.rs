@@ -5,8 +5,10 @@ mod common;
 
 use std::fs;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use common::{Desk, NOON, exit_code, stderr};
+use newsdex::search::{Engine, Request, SearchError};
 use serde_json::Value;
 
 fn file_name(hit: &Value) -> &str {
@@ -533,6 +535,40 @@ fn each_facet_counts_the_stories_its_filter_returns() {
     }
     // The facets count every match, not the page.
     assert_eq!(facets(&desk, &["yen", "--limit", "1"])["stories"], 3);
+}
+
+#[test]
+fn a_search_whose_answer_is_no_longer_wanted_stops_counting_facets() {
+    let desk = Desk::new(&[
+        (
+            "a.txt",
+            "Yen Rises\n\nTOKYO, March 2 (Reuters) - The yen rose.",
+        ),
+        ("b.txt", "Yen Falls\n\nLONDON, March 3 (AP) - The yen fell."),
+    ]);
+    let mut engine = Engine::open(&desk.path("idx")).expect("open the index");
+    let wanted = Request {
+        facets: true,
+        ..Request::new("yen")
+    };
+    let counted = engine.search(&wanted).expect("a search");
+    assert_eq!(counted.facets.map(|facets| facets.stories), Some(2));
+    // A server sets the flag when its client leaves: the search ends without its facets.
+    let gone = AtomicBool::new(true);
+    let unwanted = Request {
+        stop: Some(&gone),
+        ..wanted
+    };
+    assert!(matches!(
+        engine.search(&unwanted),
+        Err(SearchError::Stopped)
+    ));
+    // Without facets a search is short, and the flag is not looked at.
+    let plain = Request {
+        facets: false,
+        ..unwanted
+    };
+    assert_eq!(engine.search(&plain).expect("a search").hits.len(), 2);
 }
 
 #[test]

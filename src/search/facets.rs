@@ -9,6 +9,8 @@
 //! whichever gives the matches' span a readable number of bars. This module counts; it ranks
 //! nothing.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -16,7 +18,7 @@ use tantivy::columnar::StrColumn;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocSet, TERMINATED};
 
-use super::IndexView;
+use super::{IndexView, SearchError};
 use crate::dates::{self, Day};
 use crate::schema::{AGENCY, PLACE, SIGNATURE_FIELDS};
 use crate::signature::{SAME_STORY, Signature, Stories};
@@ -61,8 +63,17 @@ struct Matched {
     signature: Signature,
 }
 
-/// The facets of the articles `query` matches (every one, live).
-pub(super) fn facets(index: &IndexView, query: &dyn Query) -> tantivy::Result<Facets> {
+/// Matches counted between two looks at whether the count is still wanted.
+const MATCHES_BETWEEN_LOOKS: u32 = 4096;
+
+/// The facets of the articles `query` matches (every one, live); stopped, with
+/// [`SearchError::Stopped`], once `stop` is set.
+pub(super) fn facets(
+    index: &IndexView,
+    query: &dyn Query,
+    stop: Option<&AtomicBool>,
+) -> Result<Facets, SearchError> {
+    let stopped = || stop.is_some_and(|stop| stop.load(Ordering::Relaxed));
     let searcher = &index.segments.searcher;
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let mut matched = Vec::new();
@@ -79,7 +90,15 @@ pub(super) fn facets(index: &IndexView, query: &dyn Query) -> tantivy::Result<Fa
         let mut place_names = FxHashMap::default();
         let mut agency_names = FxHashMap::default();
         let mut scorer = weight.scorer(segment, 1.0)?;
+        let mut until_look = MATCHES_BETWEEN_LOOKS;
         while scorer.doc() != TERMINATED {
+            until_look -= 1;
+            if until_look == 0 {
+                if stopped() {
+                    return Err(SearchError::Stopped);
+                }
+                until_look = MATCHES_BETWEEN_LOOKS;
+            }
             let doc = scorer.doc();
             if !segment.is_deleted(doc) {
                 let mut parts = [0u64; 4];
@@ -98,6 +117,9 @@ pub(super) fn facets(index: &IndexView, query: &dyn Query) -> tantivy::Result<Fa
             }
             scorer.advance();
         }
+    }
+    if stopped() {
+        return Err(SearchError::Stopped);
     }
     Ok(count(&matched))
 }

@@ -24,6 +24,7 @@ mod vocabulary;
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use tantivy::DocAddress;
 
@@ -81,6 +82,10 @@ pub struct Request<'a> {
     pub explain: bool,
     /// Count the matching stories by place, agency and date (`Results::facets`).
     pub facets: bool,
+    /// Set by a caller that no longer wants the answer (a server's client gone): counting
+    /// the facets of every match, the one long part of a search, stops at its next look
+    /// with [`SearchError::Stopped`].
+    pub stop: Option<&'a AtomicBool>,
 }
 
 /// Rows on a page unless asked otherwise (`search --limit`, `/api/search?limit=`).
@@ -120,6 +125,7 @@ impl<'a> Request<'a> {
             sort: Sort::Relevance,
             explain: false,
             facets: false,
+            stop: None,
         }
     }
 }
@@ -238,6 +244,8 @@ pub enum SearchError {
     Open(#[from] OpenError),
     #[error("search failed: {0}")]
     Index(#[from] tantivy::TantivyError),
+    #[error("the search was stopped: its answer is no longer wanted")]
+    Stopped,
 }
 
 /// The opened index as the stages of a search read it. Cloned cheaply: what it opened is
@@ -344,7 +352,7 @@ impl Engine {
         };
         let facets = request
             .facets
-            .then(|| facets::facets(&self.index, plan.whole.as_ref()))
+            .then(|| facets::facets(&self.index, plan.whole.as_ref(), request.stop))
             .transpose()?;
         let windowed = request.since.is_some() || request.until.is_some();
         let outside_window = if windowed && hits.is_empty() && request.detail == Detail::Full {

@@ -10,6 +10,7 @@
 use std::convert::Infallible;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -24,7 +25,7 @@ use super::error::{ApiError, json_response, panic_message};
 use super::params::{ArticleParams, SearchParams};
 use super::state::State;
 use crate::output::{JsonArticle, JsonHit, json_lines, sanitize};
-use crate::search::{Facets, Results, SearchError};
+use crate::search::{Facets, Request, Results, SearchError};
 use crate::watch::{Follow, POLL};
 
 /// `/api/search`'s answer: a page of hits as `search --json` prints them, and the count.
@@ -91,11 +92,25 @@ pub async fn search(
 ) -> Result<Response<Body>, ApiError> {
     let params = SearchParams::parse(query.as_deref())?;
     let opened = state.opened()?;
+    // A client that leaves (a page that moved on to another query) drops this future, and
+    // with it the guard: the search stops counting facets nobody will read, which would
+    // otherwise hold a core for the next query (a common word's facets at 1 GB: 0.5 s).
+    let stop = Arc::new(AtomicBool::new(false));
+    let _stop_when_gone = StopWhenDropped(Arc::clone(&stop));
     let body = blocking(move || {
         let mut engine = opened.engine.clone();
         let started = Instant::now();
-        let results = match engine.search(&params.request()) {
+        let request = Request {
+            stop: Some(&stop),
+            ..params.request()
+        };
+        let results = match engine.search(&request) {
             Ok(results) => results,
+            Err(SearchError::Stopped) => {
+                return Err(ApiError::unavailable(
+                    "the search was stopped: its client left",
+                ));
+            }
             Err(SearchError::EmptyQuery) => {
                 return Err(ApiError::bad_request(format!(
                     "the query `{}` has nothing to search for",
@@ -108,6 +123,15 @@ pub async fn search(
     })
     .await?;
     Ok(json_response(StatusCode::OK, body))
+}
+
+/// Sets its flag when dropped: when the request's future is, its client gone.
+struct StopWhenDropped(Arc<AtomicBool>);
+
+impl Drop for StopWhenDropped {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// The streams `/api/follow` may have open at once, shared by the route's requests.

@@ -30,6 +30,9 @@ const $ = (id) => document.getElementById(id);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 let drawing = 0; // the latest render; an older answer arriving late is dropped
+// The requests of the latest render, aborted when another starts: a search the page no
+// longer shows (its facets, counted over every match) should not hold the server.
+let requests = new AbortController();
 let pendingDates = {}; // date inputs changed, not searched yet
 let datesTimer = 0;
 
@@ -58,7 +61,10 @@ function link(anchor, state) {
 async function api(url) {
   let response;
   try {
-    response = await fetch(url, { headers: { Accept: "application/json" } });
+    response = await fetch(url, {
+      headers: { Accept: "application/json" },
+      signal: requests.signal,
+    });
   } catch (err) {
     return { error: "The server did not answer. Is newsdex serve still running?" };
   }
@@ -323,6 +329,8 @@ async function showArticle(state, turn) {
 function render() {
   const state = readUrl();
   const turn = ++drawing;
+  requests.abort();
+  requests = new AbortController();
   clearTimeout(datesTimer);
   pendingDates = {};
   $("q").value = state.q;
