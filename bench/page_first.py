@@ -4,7 +4,8 @@ results on screen, in headless Chromium: for each query (`qid<TAB>query` lines),
 opened at URL/?q=QUERY and a MutationObserver, installed before the page's own script runs,
 notes `performance.now()` (ms since the navigation began) when the first `.hit` row is in the
 document. Prints p50, p95 and max over the queries (each opened N times, default 1, after one
-warm-up), and the slowest query. Needs `chromium` and the websocket-client package; the server
+warm-up), and the slowest query; then when the page asked for its results and how long the
+answer took (the page's own loading against the server's search). Needs `chromium` and the websocket-client package; the server
 (`newsdex serve`) must already be running at URL."""
 import argparse
 import json
@@ -26,6 +27,8 @@ window.__firstHit = null;
 new MutationObserver((_, observer) => {
   if (document.querySelector('.hit')) {
     window.__firstHit = performance.now();
+    const api = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/search'));
+    window.__api = api ? [api.startTime, api.responseEnd] : null;
     observer.disconnect();
   }
 }).observe(document, {childList: true, subtree: true});
@@ -52,7 +55,8 @@ class Page:
             value = self.call("Runtime.evaluate", {"expression": "window.__firstHit", "returnByValue": True})
             found = value.get("result", {}).get("value")
             if found is not None:
-                return found
+                api = self.call("Runtime.evaluate", {"expression": "window.__api", "returnByValue": True})
+                return found, api.get("result", {}).get("value")
             time.sleep(0.01)
         return None
 
@@ -92,17 +96,28 @@ def main():
         base = args.url.rstrip("/")
         page.first_hit(f"{base}/?q=" + urllib.parse.quote(queries[0]))
         times = []
+        # When the page asked for the results (ms after the navigation began), and how long
+        # the answer took to arrive: the page's own loading against the server's search.
+        asked, answered = [], []
         for query in queries:
             for _ in range(args.runs):
-                ms = page.first_hit(f"{base}/?q=" + urllib.parse.quote(query))
-                if ms is not None:
+                found = page.first_hit(f"{base}/?q=" + urllib.parse.quote(query))
+                if found is not None:
+                    ms, api = found
                     times.append((ms, query))
+                    if api:
+                        asked.append(api[0])
+                        answered.append(api[1] - api[0])
         ordered = sorted(t for t, _ in times)
         p95 = ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
         slowest = max(times)
         print(f"first results on screen: {len(times)} of {len(queries) * args.runs} pages, "
               f"p50 {statistics.median(ordered):.0f} ms, p95 {p95:.0f} ms, max {slowest[0]:.0f} ms "
               f"(`{slowest[1]}`)")
+        if asked:
+            print(f"the page asked for its results at p50 {statistics.median(asked):.0f} ms; "
+                  f"the answer took p50 {statistics.median(answered):.0f} ms, "
+                  f"max {max(answered):.0f} ms")
     finally:
         browser.terminate()
         browser.wait()

@@ -587,42 +587,53 @@ async fn layers_answer_in_the_same_json_shape() {
 #[tokio::test]
 async fn the_page_and_its_files_are_served_with_a_strict_policy() {
     let (_, app) = served();
+    // The page names its files under their version: `/assets/{version}/page.js`.
+    let page = get(app, "/").await.body;
+    let script = page
+        .split("<script type=\"module\" src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split_once('"'))
+        .map(|(src, _)| src.to_string())
+        .expect("the page's script");
+    let assets = script.strip_suffix("page.js").expect("a versioned page.js");
+    assert!(assets.starts_with("/assets/") && assets.len() > "/assets/".len() + 1);
+    let asset = |file: &str| format!("{assets}{file}");
     for (target, kind, contains) in [
         (
-            "/",
+            "/".to_string(),
             "text/html; charset=utf-8",
-            "<script type=\"module\" src=\"/assets/page.js\"",
+            "<link rel=\"modulepreload\"",
         ),
         (
-            "/?q=cease-fire",
+            "/?q=cease-fire".to_string(),
             "text/html; charset=utf-8",
             "id=\"results\"",
         ),
         (
-            "/assets/page.js",
+            asset("page.js"),
             "text/javascript; charset=utf-8",
             "textContent",
         ),
-        ("/assets/page.css", "text/css; charset=utf-8", "mark"),
+        (asset("page.css"), "text/css; charset=utf-8", "mark"),
         (
-            "/assets/url.js",
+            asset("url.js"),
             "text/javascript; charset=utf-8",
             "URLSearchParams",
         ),
         (
-            "/assets/timeline.js",
+            asset("timeline.js"),
             "text/javascript; charset=utf-8",
             "createElementNS",
         ),
         (
-            "/assets/facets.js",
+            asset("facets.js"),
             "text/javascript; charset=utf-8",
             "aria-pressed",
         ),
-        ("/favicon.svg", "image/svg+xml", "<svg"),
-        ("/favicon.ico", "image/svg+xml", "<svg"),
+        ("/favicon.svg".to_string(), "image/svg+xml", "<svg"),
+        ("/favicon.ico".to_string(), "image/svg+xml", "<svg"),
     ] {
-        let answer = get(app, target).await;
+        let answer = get(app, &target).await;
         assert_eq!(
             (answer.status, answer.kind.as_str()),
             (200, kind),
@@ -630,8 +641,28 @@ async fn the_page_and_its_files_are_served_with_a_strict_policy() {
         );
         assert!(answer.body.contains(contains), "{target}");
     }
-    assert_eq!(get(app, "/assets/../page.js").await.status, 404);
-    assert_eq!(get(app, "/assets/other.js").await.status, 404);
+    // The page's own files are kept for good; a page of another version asks each time,
+    // and the page itself is always asked for again.
+    let caching = |target: String| async move {
+        let request = Request::builder()
+            .uri(target)
+            .body(Body::empty())
+            .expect("request");
+        let response = app.clone().oneshot(request).await.expect("infallible");
+        response.headers()["cache-control"]
+            .to_str()
+            .expect("ASCII")
+            .to_string()
+    };
+    assert!(caching(asset("page.js")).await.contains("immutable"));
+    assert_eq!(
+        caching("/assets/0123456789abcdef/page.js".into()).await,
+        "no-cache"
+    );
+    assert_eq!(caching("/".into()).await, "no-cache");
+    assert_eq!(get(app, &asset("../page.js")).await.status, 404);
+    assert_eq!(get(app, &asset("other.js")).await.status, 404);
+    assert_eq!(get(app, "/assets/page.js").await.status, 404);
     for script in [
         include_str!("../src/serve/page.js"),
         include_str!("../src/serve/url.js"),

@@ -97,7 +97,7 @@ pub fn router(state: Arc<State>, limits: &Limits) -> Router {
         .layer(GlobalConcurrencyLimitLayer::new(limits.searches));
     let routes = Router::new()
         .route("/", get(page::page))
-        .route("/assets/{file}", get(page::assets))
+        .route("/assets/{version}/{file}", get(page::assets))
         .route("/favicon.svg", get(page::icon))
         .route("/favicon.ico", get(page::icon))
         .route("/healthz", get(api::healthz))
