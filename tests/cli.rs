@@ -579,6 +579,7 @@ fn json_lines_have_the_documented_shape() {
                 "rank",
                 "score",
                 "path",
+                "id",
                 "paragraph",
                 "title",
                 "dateline",
@@ -594,6 +595,8 @@ fn json_lines_have_the_documented_shape() {
             ])
         );
         assert_eq!(object["file"], "unchanged", "{line}");
+        // The sample corpus is a file an article: no article has an id of its own.
+        assert!(object["id"].is_null(), "{line}");
         assert!(object["dateline"].is_string(), "{line}");
         assert!(
             object["rank"].is_u64() && object["paragraph"].is_u64(),

@@ -52,6 +52,7 @@ struct Total {
 #[serde(deny_unknown_fields)]
 struct Article {
     path: String,
+    id: Option<String>,
     title: String,
     dateline: String,
     title_highlights: Vec<[usize; 2]>,

@@ -24,6 +24,8 @@ pub struct Hit {
     pub rank: usize,
     pub score: f64,
     pub path: String,
+    /// The article's id in a file of many; `None` (JSON null) for a file of one.
+    pub id: Option<String>,
     pub paragraph: u64,
     pub title: String,
     pub dateline: String,
