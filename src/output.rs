@@ -155,24 +155,31 @@ pub fn print_facets(out: &mut impl Write, facets: &Facets) -> io::Result<()> {
         .map(|bar| bar.stories)
         .max()
         .unwrap_or(0);
-    for bar in &facets.dates {
-        let width = if most == 0 {
-            0
-        } else {
-            (bar.stories * BAR_WIDTH).div_ceil(most) as usize
-        };
-        let label = if bar.since == bar.until {
+    // A run of empty periods is one line: a timeline of a story that went quiet for months
+    // is a screen of zeros otherwise.
+    let mut bars = facets.dates.iter().peekable();
+    while let Some(bar) = bars.next() {
+        let mut last = bar;
+        let mut empty = 1;
+        while bar.stories == 0
+            && let Some(next) = bars.next_if(|next| next.stories == 0)
+        {
+            last = next;
+            empty += 1;
+        }
+        let label = if bar.since == last.until {
             bar.since.clone()
         } else {
-            format!("{}..{}", bar.since, bar.until)
+            format!("{}..{}", bar.since, last.until)
         };
-        writeln!(
-            out,
-            "{:<22} {:>6} {}",
-            label,
-            thousands(bar.stories),
-            "█".repeat(width)
-        )?;
+        let drawn = if empty > 1 {
+            format!("({empty} {}s)", facets.date_unit)
+        } else if most == 0 {
+            String::new()
+        } else {
+            "█".repeat((bar.stories * BAR_WIDTH).div_ceil(most) as usize)
+        };
+        writeln!(out, "{:<22} {:>6} {}", label, thousands(bar.stories), drawn)?;
     }
     Ok(())
 }
@@ -569,5 +576,47 @@ mod tests {
         assert_eq!(value["rank"], 1);
         assert_eq!(value["highlights"][0][0], 5);
         assert_eq!(value["dateline"], "PARIS");
+    }
+
+    #[test]
+    fn a_run_of_empty_periods_is_one_line() {
+        use crate::search::{DateCount, Facets};
+        let week = |since: &str, until: &str, stories| DateCount {
+            since: since.into(),
+            until: until.into(),
+            stories,
+        };
+        let facets = Facets {
+            stories: 9,
+            date_unit: "week",
+            dates: vec![
+                week("1987-06-01", "1987-06-07", 6),
+                week("1987-06-08", "1987-06-14", 0),
+                week("1987-06-15", "1987-06-21", 3),
+                week("1987-06-22", "1987-06-28", 0),
+                week("1987-06-29", "1987-07-05", 0),
+                week("1987-07-06", "1987-07-12", 0),
+                week("1987-07-13", "1987-07-19", 2),
+            ],
+            ..Facets::default()
+        };
+        let mut out = Vec::new();
+        print_facets(&mut out, &facets).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|line| line.starts_with("1987"))
+            .map(str::trim_end)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "1987-06-01..1987-06-07      6 ████████████████████████████████████████",
+                "1987-06-08..1987-06-14      0",
+                "1987-06-15..1987-06-21      3 ████████████████████",
+                "1987-06-22..1987-07-12      0 (3 weeks)",
+                "1987-07-13..1987-07-19      2 ██████████████",
+            ]
+        );
     }
 }
