@@ -202,6 +202,9 @@ pub struct JsonArticle<'a> {
     pub path: &'a str,
     /// As [`JsonHit::id`].
     pub id: Option<&'a str>,
+    /// As [`JsonHit::date`] and [`JsonHit::date_source`].
+    pub date: String,
+    pub date_source: &'static str,
     pub title: &'a str,
     pub dateline: &'a str,
     pub title_highlights: Vec<[usize; 2]>,
@@ -222,6 +225,8 @@ impl<'a> JsonArticle<'a> {
         JsonArticle {
             path: &article.path,
             id: article.id.as_deref(),
+            date: article.date.to_string(),
+            date_source: article.date_source.name(),
             title: &article.title,
             dateline: &article.dateline,
             title_highlights: pairs(&article.title_highlights),
@@ -244,7 +249,7 @@ fn pairs(ranges: &[(usize, usize)]) -> Vec<[usize; 2]> {
     ranges.iter().map(|&(start, end)| [start, end]).collect()
 }
 
-/// Prints an article for a person: its path, dateline and title, then each paragraph whole,
+/// Prints an article for a person: its path, date, dateline and title, then each paragraph whole,
 /// numbered as `search` numbers passages, the marked words highlighted.
 pub fn print_article(out: &mut impl Write, article: &ArticleView, colour: bool) -> io::Result<()> {
     let style = if colour { &COLOUR } else { &PLAIN };
@@ -264,10 +269,15 @@ pub fn print_article(out: &mut impl Write, article: &ArticleView, colour: bool) 
         style,
         style.meta,
     );
+    // As a hit's line: the date, the dateline, the title.
     let meta = if article.dateline.is_empty() {
-        title
+        format!("{} · {title}", article.date)
     } else {
-        format!("{} · {title}", sanitize(&article.dateline))
+        format!(
+            "{} · {} · {title}",
+            article.date,
+            sanitize(&article.dateline)
+        )
     };
     writeln!(out, "{}{}{}", style.meta, meta, style.reset)?;
     for paragraph in &article.paragraphs {

@@ -482,10 +482,23 @@ fn a_person_searches_pages_reads_and_shares_in_a_browser() {
     let article = page.eval(
         "(() => { const current = document.querySelector('#article-body p.current'); const box = current.getBoundingClientRect();
            return { search: location.search, title: document.getElementById('article-title').textContent, id: current.id,
+                    meta: document.getElementById('article-meta').textContent,
                     marks: [...current.querySelectorAll('mark')].map(m => m.textContent),
                     inView: box.top >= 0 && box.bottom <= innerHeight, scrolled: scrollY > 0 }; })()",
     );
     assert_eq!(article["title"], json!("Turkey Unhappy With Syria Talks"));
+    // Dated as its row is: the day, then the dateline.
+    let meta = article["meta"].as_str().expect("text");
+    assert!(
+        meta.len() > 13
+            && meta.as_bytes()[..10]
+                .iter()
+                .filter(|b| b.is_ascii_digit())
+                .count()
+                == 8
+            && meta[10..].starts_with(" · ANKARA, Turkey (AP) · "),
+        "{meta}"
+    );
     assert_eq!(article["id"], json!("p9"), "{article}");
     assert_eq!(article["marks"], json!(["cease-fire"]));
     assert_eq!(

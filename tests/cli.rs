@@ -1468,10 +1468,12 @@ fn show_prints_an_indexed_article_numbered_as_search_numbers_it() {
     let text = stdout(&out);
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some(hit.path.as_str()));
-    assert_eq!(
-        lines.next(),
-        Some("ANKARA, Turkey (AP) · Turkey Unhappy With Syria Talks")
+    // The date, dateline and title, as the hit's line has them.
+    let meta = format!(
+        "{} · ANKARA, Turkey (AP) · Turkey Unhappy With Syria Talks",
+        hit.date
     );
+    assert_eq!(lines.next(), Some(meta.as_str()));
     let numbered = format!("¶{} ", hit.paragraph);
     let paragraph = text
         .lines()

@@ -53,6 +53,8 @@ struct Total {
 struct Article {
     path: String,
     id: Option<String>,
+    date: String,
+    date_source: String,
     title: String,
     dateline: String,
     title_highlights: Vec<[usize; 2]>,

@@ -15,6 +15,7 @@ use super::plan::Plan;
 use super::text::{display_path, read_article};
 use super::{Engine, FileState, Request, highlight};
 use crate::corpus;
+use crate::dates::{DateSource, Day};
 use crate::query::Syntax;
 
 /// An indexed article as a reader sees it.
@@ -24,6 +25,9 @@ pub struct ArticleView {
     pub path: String,
     /// Its id within its file, for an article of a file of many (as [`super::Hit::id`]).
     pub id: Option<String>,
+    /// The day it is dated, and where that came from (as a hit's).
+    pub date: Day,
+    pub date_source: DateSource,
     pub title: String,
     pub dateline: String,
     pub title_highlights: Vec<(usize, usize)>,
@@ -84,6 +88,7 @@ impl Engine {
             return Ok(None);
         };
         let article = read_article(&self.index, address)?;
+        let (date, date_source) = self.index.columns.date(address)?;
         let corpus = self.index.open.corpus.as_deref();
         let highlighting = highlight
             .map(|query| {
@@ -112,6 +117,8 @@ impl Engine {
         Ok(Some(ArticleView {
             path: display_path(corpus, key),
             id: article.id,
+            date,
+            date_source,
             title_highlights: highlight::highlights(analyzer, &article.title, &highlighting.title),
             title: article.title,
             dateline: article.dateline,

@@ -300,6 +300,7 @@ async function showArticle(state, turn) {
   $("status").textContent = "";
   marked($("article-title"), article.title || article.path, article.title_highlights);
   const meta = $("article-meta");
+  meta.append(article.date + " · ");
   if (article.dateline) meta.append(article.dateline + " · ");
   meta.append(article.path + fileNote(article.file));
   const body = $("article-body");
