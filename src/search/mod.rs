@@ -451,11 +451,16 @@ impl Engine {
             .zip(keys)
             .map(|(place, key)| {
                 let (date, date_source) = columns.date(place.address)?;
-                let file_key = columns.file_key(place.address)?;
+                // Only a key with a `#` can be `file#id`: the others' file key is not read.
+                let id = if key.contains('#') {
+                    text::article_id(&key, &columns.file_key(place.address)?)
+                } else {
+                    None
+                };
                 Ok(Hit {
                     score: place.score,
                     path: text::display_path(corpus, &key),
-                    id: text::article_id(&key, &file_key),
+                    id,
                     paragraph: u64::from(place.paragraph) + 1,
                     title: String::new(),
                     dateline: String::new(),

@@ -89,8 +89,8 @@ enum Caching {
     Forever,
 }
 
-fn asset(kind: &'static str, text: &str, caching: Caching) -> Response<Body> {
-    let mut response = Response::new(Body::from(text.to_string()));
+fn asset(kind: &'static str, text: &'static str, caching: Caching) -> Response<Body> {
+    let mut response = Response::new(Body::from(text));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     headers.insert(
