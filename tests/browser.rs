@@ -233,6 +233,16 @@ impl Page {
 
     /// The events that say something went wrong: console errors, uncaught exceptions, log
     /// errors (a failed request, a blocked script), dialogs.
+    /// Fails the test with every console problem the page has shown, if any.
+    fn assert_no_problems(&mut self) {
+        let problems = self.problems();
+        assert!(
+            problems.is_empty(),
+            "the console shows problems:\n{}",
+            problems.join("\n")
+        );
+    }
+
     fn problems(&mut self) -> Vec<String> {
         self.eval("0"); // collects the events sent so far
         self.events
@@ -579,12 +589,7 @@ fn a_person_searches_pages_reads_and_shares_in_a_browser() {
         "{opened}"
     );
 
-    let problems = page.problems();
-    assert!(
-        problems.is_empty(),
-        "the console shows problems:\n{}",
-        problems.join("\n")
-    );
+    page.assert_no_problems();
 
     // Ctrl-C stops the server cleanly.
     // SAFETY: kill only sends a signal to the server this test started.
@@ -793,12 +798,7 @@ fn a_desk_narrows_by_place_and_dates_with_facets_chips_and_the_timeline() {
     ));
     assert_eq!(page.eval(chips), json!(["Dates from 2026-11-05×"]));
 
-    let problems = page.problems();
-    assert!(
-        problems.is_empty(),
-        "the console shows problems:\n{}",
-        problems.join("\n")
-    );
+    page.assert_no_problems();
 }
 
 /// Follow on: a story indexed while the page is open appears at the top of the results,
@@ -854,10 +854,5 @@ fn a_followed_search_shows_a_new_story_at_the_top_as_it_is_indexed() {
     page.wait_for(&format!(
         "{rows} === 10 && !document.querySelector('#results .new') && document.getElementById('follow').checked && document.querySelector('#following:not([hidden])')"
     ));
-    let problems = page.problems();
-    assert!(
-        problems.is_empty(),
-        "the console shows problems:\n{}",
-        problems.join("\n")
-    );
+    page.assert_no_problems();
 }

@@ -58,6 +58,20 @@ impl Folder {
     }
 
     /// The file names of the articles `search --json QUERY` finds now.
+    /// `index wire --index idx --watch` started, its stderr in `watch.log`, once it says it
+    /// is watching.
+    fn watch(&self) -> Child {
+        let log = fs::File::create(self.path("watch.log")).expect("log file");
+        let child = self
+            .command(&["index", "wire", "--index", "idx", "--watch"])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start index --watch");
+        self.wait_for_log("watching wire");
+        child
+    }
+
     fn found(&self, query: &str) -> Vec<String> {
         let out = self
             .command(&["search", "--index", "idx", "--json", query])
@@ -132,14 +146,7 @@ const QUOKKA_CHANGED: &str =
 #[test]
 fn a_watched_folder_is_searchable_as_files_come_change_and_go() {
     let folder = Folder::new(&[("geneva.txt", GENEVA)]);
-    let log = fs::File::create(folder.path("watch.log")).expect("log file");
-    let child = folder
-        .command(&["index", "wire", "--index", "idx", "--watch"])
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("start index --watch");
-    folder.wait_for_log("watching wire");
+    let child = folder.watch();
     assert_eq!(folder.found("geneva"), ["geneva.txt"]);
 
     folder.write("2026/quokka.txt", QUOKKA);
@@ -293,14 +300,7 @@ fn serve_watch_indexes_the_folder_and_serves_what_comes() {
 #[test]
 fn a_watcher_killed_mid_batch_leaves_a_sound_index() {
     let folder = Folder::new(&[("geneva.txt", GENEVA)]);
-    let log = fs::File::create(folder.path("watch.log")).expect("log file");
-    let mut child = folder
-        .command(&["index", "wire", "--index", "idx", "--watch"])
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("start index --watch");
-    folder.wait_for_log("watching wire");
+    let mut child = folder.watch();
     let files = 400;
     for n in 0..files {
         folder.write(
